@@ -1,0 +1,58 @@
+# LuksDxe top-level Makefile.
+#
+# The portable core (crypto/, luks/, fs/) is compiled three times from the same sources:
+#   build/efi/   freestanding objects for the UEFI driver (gnu-efi, MS ABI)
+#   build/host/  optimised host objects for lukstool and the benchmarks
+#   build/test/  host objects with ASan + UBSan for the unit tests
+# Each directory lists its own sources in a module.mk; mk/*.mk hold the toolchain rules.
+
+.DEFAULT_GOAL := all
+TOP   := $(abspath .)
+BUILD := build
+TP    := third_party
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+DEPS_STAMP := $(TP)/.deps-v1
+
+.SECONDEXPANSION:
+
+include mk/config.mk
+include crypto/module.mk
+include luks/module.mk
+include fs/module.mk
+include mk/core.mk
+include efi/module.mk
+include tools/module.mk
+include tests/module.mk
+
+.PHONY: all deps check bench demo clean distclean install
+all: $(BUILD)/LuksDxe.efi $(BUILD)/lukstool
+
+# Installs Debian packages and unpacks the pinned source packages (idempotent).
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): scripts/install-deps.sh scripts/deps.sha256
+	bash scripts/install-deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory run-tests
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/lukstool $(BENCH_BINS)
+	@$(MAKE) --no-print-directory run-bench
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	bash tests/e2e/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/luksdxe
+	install -m 0755 $(BUILD)/lukstool $(DESTDIR)$(PREFIX)/bin/lukstool
+	install -m 0644 $(BUILD)/LuksDxe.efi $(DESTDIR)$(PREFIX)/share/luksdxe/LuksDxe.efi
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean
+	rm -rf $(TP) out

@@ -1,0 +1,1 @@
+FS_SRCS := $(wildcard fs/*.c)

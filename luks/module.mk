@@ -1,0 +1,1 @@
+LUKS_SRCS := $(wildcard luks/*.c)

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Installs everything LuksDxe needs on Debian 12, from Debian's registries only.
+# Idempotent: re-running it does nothing that is already done.
+#  - binary packages with apt-get
+#  - source packages (mbedtls, cryptsetup) with `apt-get source`, pinned by SHA-256,
+#    unpacked into third_party/ (git-ignored)
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+tp="$top/third_party"
+stamp="$tp/.deps-v1"
+
+PKGS=(
+  build-essential gnu-efi nasm libjsmn-dev libcmocka-dev libcryptsetup-dev cryptsetup-bin
+  libssl-dev openssl libargon2-dev qemu-system-x86 ovmf mtools dosfstools e2fsprogs gdisk
+  clang lld llvm libclang-rt-14-dev binutils dpkg-dev poppler-utils
+  busybox-static systemd-boot-efi grub-efi-amd64-bin cpio xz-utils
+)
+
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+
+# Source packages and the exact versions we build against.  The hashes pin the
+# Debian .dsc files; dpkg-source verifies every tarball against its .dsc.
+MBEDTLS_VER=2.28.3-1
+CRYPTSETUP_VER=2:2.6.1-4~deb12u2
+
+have_pkgs() {
+  local p
+  for p in "${PKGS[@]}"; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || return 1
+  done
+}
+
+ensure_deb_src() {
+  # Derive deb-src entries from the machine's own deb entries (deb822 and one-line formats).
+  local f=/etc/apt/sources.list.d/luksdxe-src.sources
+  [ -f "$f" ] && return 0
+  local found=0
+  if ls /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then
+    for s in /etc/apt/sources.list.d/*.sources; do
+      grep -q 'debian.org' "$s" || continue
+      sed -e 's/^Types:.*/Types: deb-src/' "$s" | $SUDO tee -a "$f.tmp" >/dev/null
+      echo | $SUDO tee -a "$f.tmp" >/dev/null
+      found=1
+    done
+  fi
+  if [ -f /etc/apt/sources.list ] && grep -q '^deb ' /etc/apt/sources.list; then
+    grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' | \
+      $SUDO tee /etc/apt/sources.list.d/luksdxe-src.list >/dev/null
+    found=1
+  fi
+  [ -f "$f.tmp" ] && $SUDO mv "$f.tmp" "$f"
+  [ $found = 1 ] || { echo "install-deps: no Debian apt source found to derive deb-src from" >&2; exit 1; }
+  APT_UPDATED=0
+}
+
+if [ -f "$stamp" ] && [ -d "$tp/mbedtls" ] && [ -d "$tp/cryptsetup" ] && have_pkgs; then
+  exit 0
+fi
+
+APT_UPDATED=0
+ensure_deb_src
+echo "install-deps: apt-get update"
+$SUDO apt-get update -qq
+if ! have_pkgs; then
+  echo "install-deps: installing ${#PKGS[@]} Debian packages"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null
+fi
+
+mkdir -p "$tp/src"
+fetch_src() { # name version
+  local name=$1 ver=$2
+  local dir="$tp/src/$name"
+  if [ ! -f "$dir/.ok" ]; then
+    rm -rf "$dir"; mkdir -p "$dir"
+    echo "install-deps: apt-get source $name=$ver"
+    (cd "$dir" && apt-get source -qq --download-only "$name=$ver" >/dev/null)
+    touch "$dir/.ok"
+  fi
+}
+fetch_src mbedtls "$MBEDTLS_VER"
+fetch_src cryptsetup "$CRYPTSETUP_VER"
+
+# Verify pinned hashes of the .dsc files (which in turn pin every tarball).
+(cd "$tp/src" && sha256sum --quiet -c "$top/scripts/deps.sha256")
+
+unpack() { # name dest-subdir
+  local name=$1 dest="$tp/$2"
+  [ -d "$dest" ] && return 0
+  local dsc
+  dsc=$(ls "$tp/src/$name"/*.dsc)
+  rm -rf "$dest.tmp"
+  # Authenticity comes from the pinned SHA-256 above (the .dsc pins each tarball),
+  # so dpkg-source's own signature check (no Debian keyring here) is not relied on.
+  dpkg-source --no-check -x "$dsc" "$dest.tmp" >/dev/null 2>&1
+  mv "$dest.tmp" "$dest"
+}
+unpack mbedtls mbedtls
+unpack cryptsetup cryptsetup
+
+touch "$stamp"
+echo "install-deps: done"

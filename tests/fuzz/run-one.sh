@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs one libFuzzer target for N seconds starting from its seed corpus
+# (tests/fuzz/corpus/NAME/, plus any seeds a generator script makes at build time).
+# Prints TAP: ok if no crash, leak or sanitizer report.
+set -u
+bin=$1 secs=${2:-20}
+name=$(basename "$bin")
+seeds="tests/fuzz/corpus/${name#fuzz_}"
+work="build/fuzz-corpus/${name#fuzz_}"
+mkdir -p "$work"
+gen="tests/fuzz/seeds-${name#fuzz_}.sh"
+[ -f "$gen" ] && bash "$gen" "$work" >/dev/null 2>&1
+dirs=("$work")
+[ -d "$seeds" ] && dirs+=("$seeds")
+echo "1..1"
+if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 "${dirs[@]}"; then
+	echo "ok 1 - $name ran ${secs}s under ASan+UBSan without a finding"
+else
+	echo "not ok 1 - $name found a crash (see artifacts above)"
+	exit 1
+fi

@@ -1,0 +1,37 @@
+# tests/: every unit test is tests/unit/test_NAME.c, a cmocka program linked against the
+# ASan/UBSan build of the core (build/test/libluksdxe.a).  A test that needs more objects
+# names them in TEST_EXTRA_NAME (e.g. the shim harness adds the efi/ code built for the host).
+# Shell tests (oracle tests with cryptsetup/OpenSSL, QEMU end-to-end) are tests/*/test_*.sh
+# and print TAP.  tests/run-all.sh runs everything and prints "N passed, N failed".
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+TEST_COMMON_SRCS := $(wildcard tests/unit/common/*.c)
+TEST_COMMON_OBJS := $(patsubst %.c,$(BUILD)/test/%.o,$(TEST_COMMON_SRCS))
+TEST_LIBS := -lcmocka -lcrypto -largon2 -lcryptsetup
+
+$(BUILD)/tests/test_%: $(BUILD)/test/tests/unit/test_%.o $(TEST_COMMON_OBJS) $$(TEST_EXTRA_$$*) $(BUILD)/test/libluksdxe.a
+	@mkdir -p $(@D)
+	$(HOST_CC) $(TEST_LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/test/libluksdxe.a $(TEST_LIBS)
+
+$(BUILD)/test/tests/%.o: tests/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(TEST_CFLAGS) $(CORE_INC) -I$(TOP)/tests/unit -MMD -MP -c $< -o $@
+-include $(patsubst %.c,$(BUILD)/test/%.d,$(UNIT_SRCS) $(TEST_COMMON_SRCS))
+
+# libFuzzer targets: tests/fuzz/fuzz_NAME.c -> build/fuzz-bin/fuzz_NAME
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz-bin/%,$(FUZZ_SRCS))
+$(BUILD)/fuzz-bin/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_EXTRA_$$*) $(BUILD)/fuzz/libluksdxe.a
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CORE_INC) -o $@ $(filter %.c %.o,$^) $(BUILD)/fuzz/libluksdxe.a
+
+FUZZ_SECONDS ?= 20
+.PHONY: run-tests run-bench fuzz test-bins
+test-bins: $(UNIT_BINS) $(FUZZ_BINS)
+run-tests: test-bins
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run-all.sh
+fuzz: $(FUZZ_BINS)
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} bash tests/run-fuzz.sh
+run-bench:
+	bash tests/bench/run.sh

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every test of the project and prints one closing line "N passed, N failed".
+#   build/tests/test_*      cmocka unit tests (ASan + UBSan), TAP output
+#   tests/*/test_*.sh       oracle and end-to-end tests, TAP output
+#   build/fuzz-bin/fuzz_*   each libFuzzer target for FUZZ_SECONDS over its seed corpus
+# Each TAP "ok" counts as passed, each "not ok" as failed; a program that exits non-zero
+# without reporting a failure counts as one failure, so a crash cannot pass silently.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+export CMOCKA_MESSAGE_OUTPUT=TAP
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+log=build/test-logs
+mkdir -p "$log"
+passed=0 failed=0 failures=()
+
+run_one() { # name command...
+	local name=$1; shift
+	local out="$log/$name.log" start=$SECONDS
+	"$@" >"$out" 2>&1
+	local rc=$?
+	local p f
+	p=$(grep -cE '^[[:space:]]*ok [0-9]+' "$out")
+	f=$(grep -cE '^[[:space:]]*not ok [0-9]+' "$out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; echo "  (no test reported)" >>"$out"; fi
+	passed=$((passed + p)); failed=$((failed + f))
+	printf '%-40s %4d passed %3d failed %4ds\n' "$name" "$p" "$f" $((SECONDS - start))
+	if [ "$f" -ne 0 ]; then
+		failures+=("$name")
+		grep -E '^[[:space:]]*not ok|ERROR|error:|runtime error|Sanitizer' "$out" | head -20 | sed 's/^/    /'
+	fi
+}
+
+for t in build/tests/test_*; do
+	[ -x "$t" ] || continue
+	run_one "unit/$(basename "$t")" "$t"
+done
+for t in tests/oracle/test_*.sh tests/shim/test_*.sh tests/e2e/test_*.sh; do
+	[ -f "$t" ] || continue
+	run_one "${t#tests/}" bash "$t"
+done
+for f in build/fuzz-bin/fuzz_*; do
+	[ -x "$f" ] || continue
+	run_one "fuzz/$(basename "$f")" bash tests/fuzz/run-one.sh "$f" "${FUZZ_SECONDS:-20}"
+done
+
+if [ ${#failures[@]} -ne 0 ]; then
+	echo "failing: ${failures[*]} (logs in $log/)"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,17 @@
+/* lukstool: one host program, one file per sub-command.  main() in lukstool.c dispatches
+ * argv[1] to these; each returns the process exit status:
+ *   0 success, 1 usage, 2 I/O error, 3 not a valid LUKS volume, 4 no keyslot accepts the
+ *   key, 5 valid but unsupported. */
+#ifndef LUKSTOOL_H
+#define LUKSTOOL_H
+
+enum { LT_OK = 0, LT_USAGE = 1, LT_IO = 2, LT_INVALID = 3, LT_BADKEY = 4, LT_UNSUPPORTED = 5 };
+
+int cmd_dump(int argc, char **argv);
+int cmd_unlock(int argc, char **argv);
+int cmd_decrypt(int argc, char **argv);
+int cmd_mkdisk(int argc, char **argv);
+int cmd_mksecret(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+#endif
