@@ -34,8 +34,10 @@ deps: $(DEPS_STAMP)
 $(DEPS_STAMP): scripts/install-deps.sh scripts/deps.sha256
 	bash scripts/install-deps.sh
 
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
 check: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all test-bins
 	@$(MAKE) --no-print-directory run-tests
 
 bench: deps
@@ -43,7 +45,7 @@ bench: deps
 	@$(MAKE) --no-print-directory run-bench
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	bash tests/e2e/demo.sh
 
 install: all
