@@ -1,0 +1,12 @@
+/* Console output of the driver: a small printf onto ConOut.  The format string is ASCII;
+ * conversions: %s (ASCII string), %c, %d %u %x with optional l/ll, %%.  Every '\n'
+ * becomes CR LF.  Nothing secret may ever be passed here. */
+#ifndef LUKSDXE_CONSOLE_H
+#define LUKSDXE_CONSOLE_H
+
+#include <efi.h>
+
+void ld_con_init(EFI_SIMPLE_TEXT_OUT_PROTOCOL *out);
+void ld_con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

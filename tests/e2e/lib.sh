@@ -1,0 +1,164 @@
+# tests/e2e/lib.sh: a small harness that boots real OVMF under QEMU (TCG) and runs UEFI
+# shell scripts.  Source it from a test script:
+#
+#   . "$(dirname "$0")/lib.sh"
+#   e2e_init smoke                        # work dir build/e2e/smoke, TAP counters
+#   e2e_mkfat "$E2E_WORK/boot.img" 8 "$E2E_TOP/build/LuksDxe.efi=/LuksDxe.efi"
+#   e2e_shell_boot "$E2E_WORK/run1" 60 'load FS0:\LuksDxe.efi' -- [extra qemu args]
+#   e2e_expect "$E2E_WORK/run1.log" 'LuksDxe [0-9.]+: loaded' "driver prints its version"
+#   e2e_done
+#
+# Facts the harness relies on (Debian 12 OVMF):
+#  - OVMF_CODE_4M.fd has the UEFI shell built in; with no other bootable device the boot
+#    manager starts it, and the shell runs startup.nsh from the first file system (FS0).
+#  - The shell counts down 5 s before startup.nsh unless a key other than ESC arrives:
+#    e2e_qemu types one space on the serial console as soon as the countdown appears.
+#  - `reset -s` in the script powers the VM off, so QEMU exits by itself; every run is
+#    also bounded by `timeout`.
+# Console output goes to the serial port; logs are kept raw (RUN.raw) and cleaned of
+# terminal escapes and CRs (RUN.log) for grepping.
+
+E2E_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+E2E_OVMF_CODE=${E2E_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+E2E_OVMF_VARS=${E2E_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+E2E_QEMU=${E2E_QEMU:-qemu-system-x86_64}
+E2E_MEM=${E2E_MEM:-512}
+
+_e2e_n=0
+_e2e_failed=0
+
+# e2e_init NAME: fresh work directory $E2E_WORK = build/e2e/NAME; checks the tools.
+e2e_init() {
+	E2E_NAME=$1
+	E2E_WORK="$E2E_TOP/build/e2e/$1"
+	rm -rf "$E2E_WORK"
+	mkdir -p "$E2E_WORK"
+	local t
+	for t in "$E2E_QEMU" mkfs.vfat mcopy mmd timeout; do
+		command -v "$t" >/dev/null || e2e_bail "missing tool: $t (run scripts/install-deps.sh)"
+	done
+	[ -r "$E2E_OVMF_CODE" ] && [ -r "$E2E_OVMF_VARS" ] || e2e_bail "OVMF not found ($E2E_OVMF_CODE)"
+}
+
+# TAP output.  The plan is printed at the end (e2e_done), so tests need not count.
+e2e_ok() { # COND_STATUS DESCRIPTION: "ok" when the status is 0
+	_e2e_n=$((_e2e_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_e2e_n - $2"
+	else
+		echo "not ok $_e2e_n - $2"
+		_e2e_failed=$((_e2e_failed + 1))
+	fi
+}
+e2e_bail() { echo "Bail out! $*"; exit 1; }
+e2e_done() {
+	echo "1..$_e2e_n"
+	[ "$_e2e_failed" -eq 0 ]
+}
+
+# e2e_expect LOG ERE DESCRIPTION: ok if the cleaned log has a line matching ERE.
+e2e_expect() {
+	grep -qE -- "$2" "$1"
+	local rc=$?
+	e2e_ok $rc "$3"
+	[ $rc -eq 0 ] || { echo "# expected /$2/ in $1; last lines:"; tail -15 "$1" | sed 's/^/#   /'; }
+	return $rc
+}
+# e2e_reject LOG ERE DESCRIPTION: ok if no line matches ERE.
+e2e_reject() {
+	! grep -qE -- "$2" "$1"
+	local rc=$?
+	e2e_ok $rc "$3"
+	[ $rc -eq 0 ] || grep -nE -- "$2" "$1" | head -5 | sed 's/^/#   found: /'
+	return $rc
+}
+
+# e2e_mkfat IMAGE SIZE_MIB [SRC=/DEST ...]: a FAT image made without root (mtools).
+# Directories in DEST are created as needed.
+e2e_mkfat() {
+	local img=$1 size=$2 spec src dst dir
+	shift 2
+	rm -f "$img"
+	mkfs.vfat -C "$img" $((size * 1024)) >/dev/null || return 1
+	for spec in "$@"; do
+		src=${spec%%=*}
+		dst=${spec#*=}
+		dir=${dst%/*}
+		if [ -n "$dir" ]; then
+			MTOOLS_NO_VFAT=1 mmd -D s -i "$img" "::$dir" 2>/dev/null
+		fi
+		mcopy -o -i "$img" "$src" "::$dst" || return 1
+	done
+}
+
+# e2e_qemu RUN TIMEOUT_S [QEMU ARGS...]: boots OVMF (q35, -cpu max, TCG, no network) with
+# a fresh copy of the variable store and the given extra arguments (disks, fw_cfg, ...).
+# Writes RUN.raw / RUN.log; returns QEMU's status (124 on timeout).
+e2e_qemu() {
+	local run=$1 secs=$2
+	shift 2
+	local raw="$run.raw" fifo="$run.in"
+	cp "$E2E_OVMF_VARS" "$run.vars.fd"
+	rm -f "$raw" "$fifo"
+	: >"$raw"
+	mkfifo "$fifo"
+	# Key feeder: one space as soon as the shell's countdown shows (skips 5 s of waiting).
+	# It holds the fifo open for QEMU's whole life, so stdin never reaches EOF.
+	(
+		exec 3>"$fifo"
+		local i
+		for i in $(seq $((secs * 10))); do
+			if grep -q 'any other key to continue' "$raw" 2>/dev/null; then
+				printf ' ' >&3
+				break
+			fi
+			sleep 0.1
+		done
+		sleep "$secs"
+	) &
+	local feeder=$!
+	timeout --kill-after=5 "$secs" "$E2E_QEMU" -machine q35 -cpu max -accel tcg -m "$E2E_MEM" \
+		-nodefaults -display none -no-user-config -net none \
+		-chardev stdio,id=con0,signal=off,logfile="$raw" -serial chardev:con0 \
+		-drive if=pflash,format=raw,unit=0,readonly=on,file="$E2E_OVMF_CODE" \
+		-drive if=pflash,format=raw,unit=1,file="$run.vars.fd" \
+		"$@" <"$fifo" >/dev/null 2>"$run.stderr"
+	local rc=$?
+	kill "$feeder" 2>/dev/null
+	wait "$feeder" 2>/dev/null
+	rm -f "$fifo"
+	# Strip terminal escapes (CSI sequences, charset selects) and CRs for grepping.
+	sed -e 's/\x1b\[[0-9;?=]*[A-Za-z]//g' -e 's/\x1b[()][A-Z0-9]//g' -e 's/\r//g' "$raw" >"$run.log"
+	[ $rc -eq 124 ] && echo "# $run: QEMU timed out after ${secs}s"
+	[ -s "$run.stderr" ] && sed 's/^/# qemu: /' "$run.stderr" | head -5
+	return $rc
+}
+
+# e2e_disk IMAGE: QEMU arguments that attach IMAGE as a virtio disk (format raw).
+_e2e_disk_n=0
+e2e_disk() {
+	_e2e_disk_n=$((_e2e_disk_n + 1))
+	printf '%s\n' -drive "if=none,id=disk$_e2e_disk_n,format=raw,file=$1" \
+		-device "virtio-blk-pci,drive=disk$_e2e_disk_n"
+}
+
+# e2e_shell_boot RUN TIMEOUT_S SCRIPT [FILE=/DEST ...] [-- QEMU ARGS...]:
+# makes a boot FAT image (RUN.boot.img) holding startup.nsh = SCRIPT (shell commands, one
+# per line; `reset -s` is appended) plus the given files, attaches it as the first disk
+# (so it is FS0), then boots with the extra QEMU arguments.
+e2e_shell_boot() {
+	local run=$1 secs=$2 script=$3
+	shift 3
+	local files=()
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		files+=("$1")
+		shift
+	done
+	[ "${1:-}" = "--" ] && shift
+	printf '%s\n' "$script" 'reset -s' | sed 's/$/\r/' >"$run.startup.nsh"
+	e2e_mkfat "$run.boot.img" 8 "$run.startup.nsh=/startup.nsh" "${files[@]}" ||
+		e2e_bail "cannot make $run.boot.img"
+	local disk
+	mapfile -t disk < <(e2e_disk "$run.boot.img")
+	e2e_qemu "$run" "$secs" "${disk[@]}" "$@"
+}
