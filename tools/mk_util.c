@@ -1,0 +1,261 @@
+/* Host-only helpers for mkdisk and mksecret; see mk_util.h. */
+#include "mk_util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crypto/ld_common.h"
+
+int mk_random(void *buf, size_t n)
+{
+	uint8_t *p = buf;
+	while (n > 0) {
+		/* getrandom() blocks only until the pool is initialised, never afterwards. */
+		ssize_t r = getrandom(p, n > 256 ? 256 : n, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int mk_guid_parse(const char *s, uint8_t out[16])
+{
+	uint8_t text[16]; /* bytes in the order the text shows them */
+	size_t i, n = 0;
+
+	if (s == NULL || strlen(s) != 36)
+		return -1;
+	for (i = 0; i < 36;) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return -1;
+			i++;
+			continue;
+		}
+		int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		text[n++] = (uint8_t)(hi << 4 | lo);
+		i += 2;
+	}
+	/* EFI_GUID: UINT32 Data1, UINT16 Data2, UINT16 Data3 little-endian, then 8 bytes. */
+	static const uint8_t order[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
+	for (i = 0; i < 16; i++)
+		out[i] = text[order[i]];
+	return 0;
+}
+
+void mk_guid_format(const uint8_t g[16], char out[37])
+{
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12],
+		 g[13], g[14], g[15]);
+}
+
+int mk_guid_random(uint8_t out[16])
+{
+	if (mk_random(out, 16) != 0)
+		return -1;
+	out[7] = (uint8_t)((out[7] & 0x0f) | 0x40); /* version 4: high nibble of Data3 */
+	out[8] = (uint8_t)((out[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+	return 0;
+}
+
+int mk_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	if (*end != '\0') {
+		switch (*end) {
+		case 'K': case 'k': shift = 10; break;
+		case 'M': case 'm': shift = 20; break;
+		case 'G': case 'g': shift = 30; break;
+		case 'T': case 't': shift = 40; break;
+		default: return -1;
+		}
+		end++;
+		if (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0)
+			end += strlen(end);
+		if (*end != '\0')
+			return -1;
+	}
+	if (shift != 0 && v > (UINT64_MAX >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+int mk_parse_u32(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int mk_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
+{
+	struct stat st;
+	uint8_t *b = NULL;
+	size_t cap = 0, n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	*buf = NULL;
+	*len = 0;
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			errno = EISDIR;
+		goto fail;
+	}
+	/* Read until EOF rather than trusting st_size, so pipes and /dev/fd work too; the
+	 * buffer is grown by copying so that no partial secret is left in freed memory. */
+	for (;;) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 4096;
+			if (cap >= max + 1) {
+				errno = EFBIG;
+				goto fail;
+			}
+			if (ncap > max + 1)
+				ncap = max + 1;
+			uint8_t *nb = malloc(ncap);
+			if (nb == NULL)
+				goto fail;
+			if (b != NULL) {
+				memcpy(nb, b, n);
+				mk_free_wipe(b, cap);
+			}
+			b = nb;
+			cap = ncap;
+		}
+		ssize_t r = read(fd, b + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max) {
+			errno = EFBIG;
+			goto fail;
+		}
+	}
+	close(fd);
+	if (b == NULL && (b = malloc(1)) == NULL)
+		return -1;
+	*buf = b;
+	*len = n;
+	return 0;
+fail:
+	{
+		int e = errno;
+		if (b != NULL)
+			mk_free_wipe(b, cap);
+		close(fd);
+		errno = e;
+	}
+	return -1;
+}
+
+void mk_free_wipe(void *p, size_t len)
+{
+	if (p == NULL)
+		return;
+	ld_wipe(p, len);
+	free(p);
+}
+
+int mk_pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
+{
+	const uint8_t *p = buf;
+	while (len > 0) {
+		ssize_t w = pwrite(fd, p, len, (off_t)off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
+int mk_pread_all(int fd, void *buf, size_t len, uint64_t off)
+{
+	uint8_t *p = buf;
+	while (len > 0) {
+		ssize_t r = pread(fd, p, len, (off_t)off);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += r;
+		len -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return 0;
+}
+
+uint32_t mk_crc32(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t crc = 0xffffffffu;
+	size_t i;
+	int k;
+
+	/* Bitwise: GPT headers and entry arrays are a few KiB, speed does not matter. */
+	for (i = 0; i < len; i++) {
+		crc ^= p[i];
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+	}
+	return crc ^ 0xffffffffu;
+}
