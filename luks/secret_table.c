@@ -1,0 +1,224 @@
+/* Confidential-computing secret GUID table: see secret_table.h for the layout.  Every
+ * length read from the table is checked against the bytes that remain before it is used;
+ * the table is untrusted input (the host writes it in a non-confidential VM, and fw_cfg
+ * always comes from the host). */
+#include <string.h>
+#include "luks/secret_table.h"
+
+const uint8_t ld_secret_table_guid[16] = { 0x42, 0xf5, 0x74, 0x1e, 0xdd, 0x71, 0x66, 0x4d,
+					   0x96, 0x3e, 0xef, 0x42, 0x87, 0xff, 0x17, 0x3b };
+const uint8_t ld_secret_disk_guid[16] = { 0xe5, 0x69, 0x68, 0x73, 0xf0, 0x84, 0x73, 0x49,
+					  0x92, 0xec, 0x06, 0x87, 0x9c, 0xe3, 0xda, 0x0b };
+const uint8_t ld_secret_area_cfg_guid[16] = { 0xad, 0x56, 0xf9, 0xad, 0x8c, 0xe9, 0x4c, 0x48,
+					      0xae, 0x11, 0xb5, 0x1c, 0x7d, 0x33, 0x64, 0x47 };
+
+static const uint8_t null_guid[16];
+
+static void set_err(char *err, size_t errlen, const char *msg)
+{
+	if (!err || !errlen)
+		return;
+	size_t n = strlen(msg);
+	if (n >= errlen)
+		n = errlen - 1;
+	memcpy(err, msg, n);
+	err[n] = 0;
+}
+
+void ld_guid_from_uuid(uint8_t guid[16], const uint8_t uuid[16])
+{
+	/* time_low, time_mid and time_hi_and_version are little-endian in an EFI_GUID. */
+	static const uint8_t order[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
+	uint8_t tmp[16];
+	for (int i = 0; i < 16; i++)
+		tmp[i] = uuid[order[i]];
+	memcpy(guid, tmp, 16);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int ld_guid_parse(const char *text, size_t len, uint8_t guid[16])
+{
+	uint8_t uuid[16];
+	size_t j = 0;
+	if (len != 36)
+		return LD_ERR_INVALID;
+	for (size_t i = 0; i < 36;) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (text[i] != '-')
+				return LD_ERR_INVALID;
+			i++;
+			continue;
+		}
+		int hi = hexval(text[i]), lo = hexval(text[i + 1]);
+		if (hi < 0 || lo < 0)
+			return LD_ERR_INVALID;
+		uuid[j++] = (uint8_t)(hi << 4 | lo);
+		i += 2;
+	}
+	ld_guid_from_uuid(guid, uuid);
+	return LD_OK;
+}
+
+void ld_guid_format(const uint8_t guid[16], char out[37])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t uuid[16];
+	ld_guid_from_uuid(uuid, guid); /* the permutation is its own inverse */
+	size_t o = 0;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[uuid[i] >> 4];
+		out[o++] = hex[uuid[i] & 15];
+	}
+	out[o] = 0;
+}
+
+/* Walks the table.  With want == NULL it only validates.  Otherwise it records the first
+ * entry with GUID want in *hit and counts such entries in *hits. */
+static int walk(const uint8_t *area, size_t area_size, const uint8_t *want, size_t *hit,
+		unsigned *hits, char *err, size_t errlen)
+{
+	if (!area || area_size < LD_SECRET_HDR_SIZE) {
+		set_err(err, errlen, "secret area smaller than the table header");
+		return LD_ERR_INVALID;
+	}
+	if (memcmp(area, ld_secret_table_guid, 16) != 0) {
+		set_err(err, errlen, "secret area does not start with the secret table GUID");
+		return LD_ERR_INVALID;
+	}
+	uint32_t total = ld_le32(area + 16);
+	if (total < LD_SECRET_HDR_SIZE || total > area_size) {
+		set_err(err, errlen, "secret table length outside the area");
+		return LD_ERR_INVALID;
+	}
+	size_t off = LD_SECRET_HDR_SIZE;
+	/* off <= total holds throughout, so total - off never wraps. */
+	while (total - off >= LD_SECRET_ENTRY_HDR_SIZE) {
+		uint32_t len = ld_le32(area + off + 16);
+		if (len < LD_SECRET_ENTRY_HDR_SIZE || len > total - off) {
+			set_err(err, errlen, "secret table entry length out of bounds");
+			return LD_ERR_INVALID;
+		}
+		if (want && memcmp(area + off, want, 16) == 0) {
+			if (*hits == 0)
+				*hit = off;
+			(*hits)++;
+		}
+		off += len;
+	}
+	return LD_OK;
+}
+
+int ld_secret_table_check(const uint8_t *area, size_t area_size, char *err, size_t errlen)
+{
+	return walk(area, area_size, NULL, NULL, NULL, err, errlen);
+}
+
+int ld_secret_table_find(const uint8_t *area, size_t area_size, const uint8_t volume_guid[16],
+			 ld_secret_ref *ref, char *err, size_t errlen)
+{
+	size_t off = 0;
+	unsigned hits = 0;
+	int generic = 0, r;
+
+	memset(ref, 0, sizeof(*ref));
+	/* The null GUID marks deleted entries: never look one up. */
+	if (volume_guid && memcmp(volume_guid, null_guid, 16) != 0) {
+		r = walk(area, area_size, volume_guid, &off, &hits, err, errlen);
+		if (r != LD_OK)
+			return r;
+	}
+	if (hits == 0) {
+		generic = 1;
+		r = walk(area, area_size, ld_secret_disk_guid, &off, &hits, err, errlen);
+		if (r != LD_OK)
+			return r;
+	}
+	if (hits == 0) {
+		set_err(err, errlen, "no secret for this volume in the table");
+		return LD_ERR_NOTFOUND;
+	}
+	if (hits > 1) {
+		set_err(err, errlen, "secret table holds the same GUID twice");
+		return LD_ERR_INVALID;
+	}
+	size_t len = ld_le32(area + off + 16) - LD_SECRET_ENTRY_HDR_SIZE;
+	size_t data = off + LD_SECRET_ENTRY_HDR_SIZE;
+	/* A passphrase may carry its C string terminator; it is not part of the secret. */
+	if (len && area[data + len - 1] == 0)
+		len--;
+	if (len == 0) {
+		set_err(err, errlen, "secret table entry is empty");
+		return LD_ERR_INVALID;
+	}
+	ref->entry_offset = off;
+	ref->data_offset = data;
+	ref->data_len = len;
+	ref->generic = generic;
+	return LD_OK;
+}
+
+void ld_secret_table_wipe_entry(uint8_t *area, size_t area_size, const ld_secret_ref *ref)
+{
+	/* Re-derive the extent from the entry itself (the table may have changed since the
+	 * lookup only if someone else wrote it; stay inside the area regardless). */
+	size_t off = ref->entry_offset;
+	if (off > area_size || area_size - off < LD_SECRET_ENTRY_HDR_SIZE)
+		return;
+	uint32_t len = ld_le32(area + off + 16);
+	if (len < LD_SECRET_ENTRY_HDR_SIZE || len > area_size - off)
+		return;
+	ld_wipe(area + off + LD_SECRET_ENTRY_HDR_SIZE, len - LD_SECRET_ENTRY_HDR_SIZE);
+	ld_wipe(area + off, 16);
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+int ld_secret_table_build(uint8_t *out, size_t cap, size_t *outlen, const ld_secret_entry *e,
+			  size_t n, size_t align)
+{
+	size_t total = LD_SECRET_HDR_SIZE;
+	if (align == 0)
+		return LD_ERR_INVALID;
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].len > UINT32_MAX - LD_SECRET_ENTRY_HDR_SIZE || (e[i].len && !e[i].data))
+			return LD_ERR_INVALID;
+		size_t el = LD_SECRET_ENTRY_HDR_SIZE + e[i].len;
+		if (el > UINT32_MAX - total)
+			return LD_ERR_RANGE;
+		total += el;
+	}
+	size_t padded = total + (align - total % align) % align;
+	if (padded < total || padded > cap)
+		return LD_ERR_RANGE;
+	memcpy(out, ld_secret_table_guid, 16);
+	put_le32(out + 16, (uint32_t)total);
+	size_t off = LD_SECRET_HDR_SIZE;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(out + off, e[i].guid, 16);
+		put_le32(out + off + 16, (uint32_t)(LD_SECRET_ENTRY_HDR_SIZE + e[i].len));
+		if (e[i].len)
+			memcpy(out + off + LD_SECRET_ENTRY_HDR_SIZE, e[i].data, e[i].len);
+		off += LD_SECRET_ENTRY_HDR_SIZE + e[i].len;
+	}
+	memset(out + off, 0, padded - off);
+	*outlen = padded;
+	return LD_OK;
+}

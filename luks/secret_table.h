@@ -1,0 +1,71 @@
+/* The confidential-computing secret GUID table (OVMF AmdSev SecretDxe, Linux efi_secret,
+ * GRUB efisecret), parsed and built without any UEFI header.  Layout, all little-endian
+ * and packed:
+ *
+ *   header  { GUID 1e74f542-71dd-4d66-963e-ef4287ff173b; UINT32 total_len }   20 bytes
+ *   entries { GUID guid; UINT32 len (20 + data bytes); UINT8 data[len - 20] } ...
+ *
+ * total_len counts the header and the entries; fewer than 20 bytes left over after the
+ * last entry are padding.  An entry whose GUID is all zero was deleted (Linux-style) and
+ * is skipped.  GUIDs are stored in EFI byte order: the first three fields little-endian,
+ * the last eight bytes as written (so 1e74f542-... starts with bytes 42 f5 74 1e). */
+#ifndef LD_SECRET_TABLE_H
+#define LD_SECRET_TABLE_H
+
+#include "crypto/ld_common.h"
+
+#define LD_SECRET_HDR_SIZE 20u
+#define LD_SECRET_ENTRY_HDR_SIZE 20u
+
+/* Well-known GUIDs in EFI byte order. */
+extern const uint8_t ld_secret_table_guid[16];   /* 1e74f542-71dd-4d66-963e-ef4287ff173b */
+extern const uint8_t ld_secret_disk_guid[16];    /* 736869e5-84f0-4973-92ec-06879ce3da0b */
+extern const uint8_t ld_secret_area_cfg_guid[16];/* adf956ad-e98c-484c-ae11-b51c7d336447 */
+
+/* Converts a UUID's 16 bytes in text (RFC 4122) order to EFI GUID byte order. */
+void ld_guid_from_uuid(uint8_t guid[16], const uint8_t uuid[16]);
+
+/* Parses "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (either case; exactly 36 characters of
+ * len) into EFI GUID byte order.  LD_ERR_INVALID if malformed. */
+int ld_guid_parse(const char *text, size_t len, uint8_t guid[16]);
+
+/* Formats an EFI-order GUID as 36 lower-case characters plus a NUL (out has 37 bytes). */
+void ld_guid_format(const uint8_t guid[16], char out[37]);
+
+/* Where a secret lies inside the area. */
+typedef struct ld_secret_ref {
+	size_t entry_offset; /* of the entry header, from the start of the area */
+	size_t data_offset;  /* of the secret's first byte */
+	size_t data_len;     /* of the secret, a trailing NUL excluded */
+	int generic;         /* 1 if the disk-passphrase entry was used, 0 if per-volume */
+} ld_secret_ref;
+
+/* Checks the whole table inside area[0..area_size): header GUID, total_len within the
+ * area, every entry length within total_len.  LD_OK, or LD_ERR_INVALID with a reason. */
+int ld_secret_table_check(const uint8_t *area, size_t area_size, char *err, size_t errlen);
+
+/* Finds the secret for a volume whose GUID (EFI byte order) is volume_guid (NULL: only
+ * the generic entry): the entry with that GUID, else the disk-passphrase entry.  Checks
+ * the whole table first (a malformed table yields nothing), and refuses duplicates of
+ * the chosen GUID and empty secrets.  LD_OK, LD_ERR_NOTFOUND or LD_ERR_INVALID. */
+int ld_secret_table_find(const uint8_t *area, size_t area_size, const uint8_t volume_guid[16],
+			 ld_secret_ref *ref, char *err, size_t errlen);
+
+/* Deletes the entry ref points at the way Linux's efi_secret does: the data is zeroed,
+ * the GUID set to the null GUID, len kept (so the table stays walkable). */
+void ld_secret_table_wipe_entry(uint8_t *area, size_t area_size, const ld_secret_ref *ref);
+
+/* Builder (lukstool mksecret, tests). */
+typedef struct ld_secret_entry {
+	uint8_t guid[16]; /* EFI byte order */
+	const uint8_t *data;
+	size_t len;
+} ld_secret_entry;
+
+/* Writes the table for n entries into out (capacity cap), zero-padded to a multiple of
+ * align bytes (1 for none; SEV launch secrets want 16).  total_len in the header is the
+ * unpadded size.  *outlen receives the padded size.  LD_ERR_RANGE if it does not fit. */
+int ld_secret_table_build(uint8_t *out, size_t cap, size_t *outlen, const ld_secret_entry *e,
+			  size_t n, size_t align);
+
+#endif
