@@ -26,25 +26,77 @@ int ld_hash_init(ld_hash_ctx *ctx, ld_hash_alg alg);
 int ld_hash_update(ld_hash_ctx *ctx, const void *data, size_t len);
 int ld_hash_final(ld_hash_ctx *ctx, uint8_t *out); /* writes ld_hash_size() bytes, wipes ctx */
 int ld_hash(ld_hash_alg alg, const void *data, size_t len, uint8_t *out);
+size_t ld_hash_block_size(ld_hash_alg alg); /* 64, or 128 for SHA-512; 0 if unknown */
+
+/* HMAC with the key already absorbed: inner = H state after (K ^ ipad), outer = after
+ * (K ^ opad).  One ld_hmac_ctx can MAC many messages (ld_hmac_mac does not modify it).
+ * It holds key-derived state: call ld_hmac_wipe when done. */
+typedef struct ld_hmac_ctx {
+	ld_hash_ctx inner, outer;
+} ld_hmac_ctx;
+int ld_hmac_init(ld_hmac_ctx *h, ld_hash_alg alg, const uint8_t *key, size_t keylen);
+int ld_hmac_mac(const ld_hmac_ctx *h, const void *data, size_t len, uint8_t *out);
+void ld_hmac_wipe(ld_hmac_ctx *h);
 
 int ld_hmac(ld_hash_alg alg, const uint8_t *key, size_t keylen, const void *data, size_t len,
 	    uint8_t *out);
+/* PBKDF2 (RFC 8018) with HMAC-alg.  progress (may be NULL) is called every 4096
+ * iterations and after each output block, with done/total counted in iterations. */
 int ld_pbkdf2(ld_hash_alg alg, const uint8_t *pw, size_t pwlen, const uint8_t *salt,
 	      size_t saltlen, uint32_t iterations, uint8_t *out, size_t outlen,
 	      ld_progress_fn progress, void *progress_ctx);
 
 /* ---- Argon2 ---------------------------------------------------------------------- */
 typedef enum { LD_ARGON2I = 1, LD_ARGON2ID = 2 } ld_argon2_type;
-/* Argon2 version 0x13 (what LUKS2 uses).  m_cost in KiB.  Memory comes from alloc. */
+/* Argon2 version 0x13 (what LUKS2 uses).  m_cost in KiB.  Memory comes from alloc: one
+ * block of m' KiB (m' = m rounded down to a multiple of 4*lanes, at least 8*lanes), which
+ * must be aligned for uint64_t; it is wiped before it is freed.  Lanes are computed one
+ * after the other (no threads).  progress (may be NULL) is called after every slice:
+ * done counts slices, total = 4 * t_cost.  Needs salt >= 8 bytes, out >= 4 bytes. */
 int ld_argon2(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib, uint32_t lanes,
 	      const uint8_t *pw, size_t pwlen, const uint8_t *salt, size_t saltlen,
 	      uint8_t *out, size_t outlen, const ld_alloc *alloc,
 	      ld_progress_fn progress, void *progress_ctx);
+/* The same with Argon2's optional secret key K and associated data X (RFC 9106 3.1);
+ * LUKS uses neither, the RFC's test vectors use both. */
+int ld_argon2_keyed(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib, uint32_t lanes,
+		    const uint8_t *pw, size_t pwlen, const uint8_t *salt, size_t saltlen,
+		    const uint8_t *secret, size_t secretlen, const uint8_t *ad, size_t adlen,
+		    uint8_t *out, size_t outlen, const ld_alloc *alloc,
+		    ld_progress_fn progress, void *progress_ctx);
+
+/* ---- raw AES (whole 16-byte blocks; in and out may be the same buffer) --------------- */
+/* keylen 16, 24 or 32 for ECB/CBC; for XTS the concatenated data key and tweak key,
+ * 32, 48 or 64 bytes, and len >= 16 (no ciphertext stealing: len % 16 must be 0). */
+int ld_aes_ecb(const uint8_t *key, size_t keylen, int encrypt, const uint8_t *in, uint8_t *out,
+	       size_t len);
+int ld_aes_cbc(const uint8_t *key, size_t keylen, int encrypt, const uint8_t iv[16],
+	       const uint8_t *in, uint8_t *out, size_t len);
+int ld_aes_xts(const uint8_t *key, size_t keylen, int encrypt, const uint8_t tweak[16],
+	       const uint8_t *in, uint8_t *out, size_t len);
 
 /* ---- dm-crypt cipher specifications ------------------------------------------------ */
 /* A LUKS cipher is "cipher-mode-ivgen[:ivopts]" as dm-crypt reads it, e.g.
  * aes-xts-plain64, aes-cbc-essiv:sha256, aes-xts-plain, aes-cbc-plain64be, aes-cbc-benbi,
- * aes-ecb-null.  The key is the whole LUKS volume/area key (both XTS halves). */
+ * aes-ecb-null.  The key is the whole LUKS volume/area key (both XTS halves).
+ *
+ * Supported: cipher "aes"; modes ecb (IV generator none or "null"), cbc and xts (any of
+ * plain, plain64, plain64be, benbi, null, essiv:sha256); the legacy forms "aes" and
+ * "aes-plain" mean aes-cbc-plain, as in dm-crypt.  Key sizes 16/24/32 bytes, XTS 32/48/64.
+ * Anything else (serpent, twofish, gcm, lmk, tcw, capi:..., other ESSIV hashes) fails
+ * with LD_ERR_UNSUPPORTED (or LD_ERR_INVALID when malformed) and a message naming it.
+ *
+ * IV sector numbering (checked against data cryptsetup 2.6.1 wrote, see
+ * tests/unit/test_crypto_dmcrypt.c):
+ *  - LUKS1 and LUKS2 with 512-byte sectors: IVs count 512-byte sectors from the start of
+ *    the data segment: iv_sector = (byte offset in segment) / 512, iv_step = 1.
+ *  - LUKS2 with sector_size 4096 (or 1024, 2048): cryptsetup always sets dm-crypt's
+ *    iv_large_sectors, so IVs count sectors of sector_size bytes:
+ *    iv_sector = (byte offset in segment) / sector_size, iv_step = 1.
+ *    (iv_step = sector_size/512 is what dm-crypt does *without* iv_large_sectors,
+ *    i.e. plain dm-crypt tables; LUKS never uses it.)
+ *  - benbi keeps its shift of 5 (16-byte blocks per 512 bytes) whatever the sector size:
+ *    its IV is be64((iv_sector << 5) + 1), as dm-crypt and cryptsetup compute it. */
 typedef struct ld_cipher ld_cipher; /* opaque; allocated from the ld_alloc given to init */
 
 /* Checks that spec is supported for a key of keylen bytes without keying anything.
@@ -55,7 +107,8 @@ int ld_cipher_new(ld_cipher **out, const char *spec, const uint8_t *key, size_t 
 		  const ld_alloc *alloc, char *err, size_t errlen);
 void ld_cipher_free(ld_cipher *c); /* wipes key schedules, then releases */
 
-/* Decrypts (or encrypts) len bytes in place: len/sector_size whole sectors.
+/* Decrypts (or encrypts) len bytes in place: len/sector_size whole sectors; sector_size
+ * is a power of two from 512 to 4096.
  * The IV of the first sector is computed from iv_sector; each following sector adds
  * iv_step (1 when IVs count in units of sector_size as LUKS2 does with
  * iv_large_sectors, sector_size/512 when they count 512-byte sectors). */

@@ -1,4 +1,13 @@
 # crypto/: our sources (every crypto/*.c), plus the pinned third-party sources they wrap.
 CRYPTO_SRCS := $(wildcard crypto/*.c)
-MBEDTLS_SRCS :=
-ARGON2_SRCS :=
+
+# mbedTLS: AES (with AES-NI), the four hashes, and platform_util.c for
+# mbedtls_platform_zeroize, which every one of them uses to wipe its context.
+MBEDTLS_SRCS := $(addprefix $(MBEDTLS_DIR)/library/,aes.c aesni.c sha1.c sha256.c sha512.c \
+                  ripemd160.c platform_util.c)
+
+# Argon2 reference (as bundled by cryptsetup): BLAKE2b, the core (parameter checks,
+# H0, first blocks, finalisation) and the portable block filler.  argon2.c (the
+# high-level API, encoding) is not needed: crypto/kdf_argon2.c drives the passes itself
+# to report progress.  Built with ARGON2_NO_THREADS (see CORE_INC).
+ARGON2_SRCS := $(addprefix $(ARGON2_DIR)/,blake2/blake2b.c core.c ref.c)

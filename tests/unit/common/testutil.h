@@ -1,0 +1,42 @@
+/* Shared helpers for the cmocka unit tests (tests/unit/test_*.c), linked into every
+ * test binary from tests/unit/common/testutil.c.
+ *
+ *   tu_alloc          an ld_alloc backed by calloc/free that counts live allocations
+ *                     and bytes, checks that free() gets the size alloc() was asked
+ *                     for, and wipes before freeing.  tu_alloc_failing(n) makes the
+ *                     n-th following allocation fail (0 = never), for error paths.
+ *   tu_hex / tu_unhex convert between bytes and lower-case hex.
+ *   tu_rand_*         a small deterministic PRNG (xorshift64*) for randomized tests,
+ *                     seeded from $TEST_SEED or the clock; tu_rand_seed() prints the
+ *                     seed as a TAP comment so a failure can be replayed.
+ *   tu_read_file / tu_write_file  whole-file helpers for oracle tests. */
+#ifndef TESTUTIL_H
+#define TESTUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/ld_common.h"
+
+extern const ld_alloc tu_alloc;
+size_t tu_alloc_live(void);       /* allocations not yet freed */
+size_t tu_alloc_live_bytes(void); /* bytes not yet freed */
+void tu_alloc_failing(unsigned n);
+
+/* Decodes exactly 2*n hex digits of hex into out; returns 0, or -1 if malformed. */
+int tu_unhex(const char *hex, uint8_t *out, size_t n);
+/* Decodes a whole hex string into a malloc'ed buffer; *n receives its length. */
+uint8_t *tu_unhex_alloc(const char *hex, size_t *n);
+/* Writes 2*n+1 bytes (lower-case hex and NUL) into out. */
+void tu_hex(const uint8_t *in, size_t n, char *out);
+
+uint64_t tu_rand_seed(void); /* (re)seeds once per process, returns the seed */
+uint64_t tu_rand64(void);
+uint32_t tu_rand_below(uint32_t n); /* 0 <= r < n (n > 0) */
+void tu_rand_bytes(void *p, size_t n);
+
+/* Whole-file I/O; tu_read_file returns a malloc'ed buffer or NULL. */
+uint8_t *tu_read_file(const char *path, size_t *n);
+int tu_write_file(const char *path, const void *p, size_t n);
+
+#endif
