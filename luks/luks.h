@@ -1,6 +1,6 @@
 /* LUKS volumes (LUKS2 and LUKS1): the API that efi/ and tools/ use.
  * Portable: storage is read only through ld_blockdev, memory only through ld_alloc.
- * Implemented in luks/*.c; see cryptsetup's docs/on-disk-format-luks2.pdf. */
+ * Implemented by the sources in luks/; see cryptsetup's docs/on-disk-format-luks2.pdf. */
 #ifndef LD_LUKS_H
 #define LD_LUKS_H
 

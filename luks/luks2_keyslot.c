@@ -1,0 +1,232 @@
+/* LUKS2 keyslots: JSON validation (cryptsetup's LUKS2_keyslot_validate, hdr_validate_areas
+ * and luks2_keyslot_validate) and opening a keyslot: KDF, key material decryption with
+ * the area's own cipher, AF merge.  LUKS1 slots are mapped onto the same structure. */
+#include "luks/luks_internal.h"
+
+#define FAIL(a) do { ld_err3(err, errlen, "keyslot: ", a, NULL); return LD_ERR_INVALID; } while (0)
+
+static int get_u32(const ld_json *j, int obj, const char *key, uint32_t min, uint32_t *v)
+{
+	int64_t x;
+
+	if (ld_json_int(j, ld_json_member(j, obj, key), min, UINT32_MAX, &x))
+		return LD_ERR_INVALID;
+	*v = (uint32_t)x;
+	return LD_OK;
+}
+
+static int get_salt(const ld_json *j, int obj, uint8_t *salt, uint32_t *salt_len)
+{
+	size_t len, out;
+	const char *p;
+	int t = ld_json_member(j, obj, "salt");
+
+	if (ld_json_type(j, t) != LD_J_STR)
+		return LD_ERR_INVALID;
+	p = ld_json_str(j, t, &len);
+	/* cryptsetup insists on a 32-byte salt (LUKS_SALTSIZE) when it opens the slot. */
+	if (ld_base64_decode(p, len, salt, 64, &out) || out != 32)
+		return LD_ERR_INVALID;
+	*salt_len = (uint32_t)out;
+	return LD_OK;
+}
+
+static int parse_kdf(ld_keyslot *ks, const ld_json *j, int kdf, char *err, size_t errlen)
+{
+	int count = ld_json_count(j, kdf);
+
+	if (ld_json_copy(j, ld_json_member(j, kdf, "type"), ks->kdf_type, sizeof(ks->kdf_type)))
+		FAIL("kdf has no type");
+	if (!strcmp(ks->kdf_type, "pbkdf2")) {
+		ks->kdf = LD_KDF_PBKDF2;
+		if (count != 4 ||
+		    ld_json_copy(j, ld_json_member(j, kdf, "hash"), ks->kdf_hash, sizeof(ks->kdf_hash)) ||
+		    get_u32(j, kdf, "iterations", 1, &ks->iterations))
+			FAIL("pbkdf2 needs exactly type, salt, hash, iterations");
+	} else if (!strcmp(ks->kdf_type, "argon2i") || !strcmp(ks->kdf_type, "argon2id")) {
+		ks->kdf = ks->kdf_type[6] == 'i' && ks->kdf_type[7] == 'd' ? LD_KDF_ARGON2ID : LD_KDF_ARGON2I;
+		if (count != 5 || get_u32(j, kdf, "time", 1, &ks->iterations) ||
+		    get_u32(j, kdf, "memory", 1, &ks->memory_kib) ||
+		    get_u32(j, kdf, "cpus", 1, &ks->cpus))
+			FAIL("argon2 needs exactly type, salt, time, memory, cpus");
+	} else {
+		/* cryptsetup does not validate unknown KDFs; they fail when used. */
+		ks->kdf = LD_KDF_OTHER;
+		return LD_OK;
+	}
+	if (get_salt(j, kdf, ks->salt, &ks->salt_len))
+		FAIL("kdf salt is not 32 bytes of base64");
+	return LD_OK;
+}
+
+int ld_luks2_keyslot_parse(ld_keyslot *ks, const ld_json *j, int t, char *err, size_t errlen)
+{
+	int area, kdf, af, p;
+	int64_t prio;
+
+	memset(ks, 0, sizeof(*ks));
+	ks->digest = -1;
+	if (ld_json_copy(j, ld_json_member(j, t, "type"), ks->type, sizeof(ks->type)))
+		FAIL("missing or invalid type");
+	if (get_u32(j, t, "key_size", 0, &ks->key_size))
+		FAIL("key_size is not a 32-bit unsigned integer");
+	ks->priority = LD_PRIO_NORMAL;
+	p = ld_json_member(j, t, "priority");
+	if (p != -1) {
+		if (ld_json_int(j, p, INT32_MIN, INT32_MAX, &prio))
+			FAIL("priority is not an integer");
+		ks->priority = (int)prio;
+	}
+
+	/* The area is checked for every keyslot type (hdr_validate_areas). */
+	area = ld_json_member(j, t, "area");
+	if (ld_json_type(j, area) != LD_J_OBJ)
+		FAIL("missing area object");
+	if (ld_json_copy(j, ld_json_member(j, area, "type"), ks->area_type, sizeof(ks->area_type)))
+		FAIL("area has no type");
+	if (ld_json_u64str(j, ld_json_member(j, area, "offset"), &ks->area_offset) ||
+	    ld_json_u64str(j, ld_json_member(j, area, "size"), &ks->area_size))
+		FAIL("area offset/size are not numeric strings");
+	ks->present = 1;
+	if (strcmp(ks->type, "luks2"))
+		return LD_OK; /* e.g. "reencrypt": kept, shown, never used to unlock */
+
+	ks->is_luks2 = 1;
+	kdf = ld_json_member(j, t, "kdf");
+	af = ld_json_member(j, t, "af");
+	if (ld_json_type(j, kdf) != LD_J_OBJ || ld_json_type(j, af) != LD_J_OBJ)
+		FAIL("missing kdf or af object");
+	if (parse_kdf(ks, j, kdf, err, errlen))
+		return LD_ERR_INVALID;
+	if (ld_json_copy(j, ld_json_member(j, af, "type"), ks->af_type, sizeof(ks->af_type)) ||
+	    strcmp(ks->af_type, "luks1"))
+		FAIL("af type is not luks1");
+	if (ld_json_copy(j, ld_json_member(j, af, "hash"), ks->af_hash, sizeof(ks->af_hash)) ||
+	    get_u32(j, af, "stripes", 0, &ks->stripes))
+		FAIL("af needs hash and stripes");
+	if (strcmp(ks->area_type, "raw"))
+		FAIL("area type is not raw");
+	if (ld_json_copy(j, ld_json_member(j, area, "encryption"), ks->area_cipher,
+			 sizeof(ks->area_cipher)) ||
+	    get_u32(j, area, "key_size", 0, &ks->area_key_size))
+		FAIL("raw area needs encryption and key_size");
+	return LD_OK;
+}
+
+uint64_t ld_af_area_size(size_t keylen, uint32_t stripes)
+{
+	uint64_t n = (uint64_t)keylen * stripes;
+
+	if (keylen > LD_KEY_MAX)
+		return 0;
+	return (n + 511) / 512 * 512;
+}
+
+int ld_keyslot_check(const ld_keyslot *ks, char *err, size_t errlen)
+{
+	ld_hash_alg h;
+	char cerr[96];
+
+	if (!ks->present)
+		return LD_ERR_NOTFOUND;
+	if (!ks->is_luks2) {
+		ld_err3(err, errlen, "keyslot type \"", ks->type, "\" is not supported");
+		return LD_ERR_UNSUPPORTED;
+	}
+	if (ks->kdf != LD_KDF_PBKDF2 && ks->kdf != LD_KDF_ARGON2I && ks->kdf != LD_KDF_ARGON2ID) {
+		ld_err3(err, errlen, "keyslot KDF \"", ks->kdf_type, "\" is not supported");
+		return LD_ERR_UNSUPPORTED;
+	}
+	if (ks->kdf == LD_KDF_PBKDF2 && ld_hash_from_name(ks->kdf_hash, strlen(ks->kdf_hash), &h)) {
+		ld_err3(err, errlen, "keyslot PBKDF2 hash \"", ks->kdf_hash, "\" is not supported");
+		return LD_ERR_UNSUPPORTED;
+	}
+	if (ld_hash_from_name(ks->af_hash, strlen(ks->af_hash), &h)) {
+		ld_err3(err, errlen, "keyslot AF hash \"", ks->af_hash, "\" is not supported");
+		return LD_ERR_UNSUPPORTED;
+	}
+	if (ks->stripes != LD_LUKS_STRIPES) {
+		ld_err3(err, errlen, "keyslot AF stripes other than 4000 are not supported", NULL, NULL);
+		return LD_ERR_UNSUPPORTED;
+	}
+	if (!ks->key_size || ks->key_size > LD_KEY_MAX || !ks->area_key_size ||
+	    ks->area_key_size > LD_KEY_MAX) {
+		ld_err3(err, errlen, "keyslot key size is not supported", NULL, NULL);
+		return LD_ERR_UNSUPPORTED;
+	}
+	if (ld_cipher_check(ks->area_cipher, ks->area_key_size, cerr, sizeof(cerr))) {
+		ld_err3(err, errlen, "keyslot cipher: ", cerr, NULL);
+		return LD_ERR_UNSUPPORTED;
+	}
+	/* The key material must lie inside the area that the metadata reserves. */
+	if (ld_af_area_size(ks->key_size, ks->stripes) > ks->area_size) {
+		ld_err3(err, errlen, "keyslot area is smaller than its key material", NULL, NULL);
+		return LD_ERR_INVALID;
+	}
+	return LD_OK;
+}
+
+int ld_keyslot_open(const ld_keyslot *ks, ld_blockdev *hdr, const uint8_t *pass, size_t passlen,
+		    uint8_t *key, const ld_alloc *alloc, ld_progress_fn progress, void *pctx,
+		    char *err, size_t errlen)
+{
+	uint8_t akey[LD_KEY_MAX];
+	uint8_t *mat = NULL;
+	size_t matlen;
+	ld_cipher *c = NULL;
+	ld_hash_alg h, afh;
+	char cerr[96];
+	int r;
+
+	r = ld_keyslot_check(ks, err, errlen);
+	if (r)
+		return r;
+	matlen = (size_t)ld_af_area_size(ks->key_size, ks->stripes);
+	if (ld_hash_from_name(ks->af_hash, strlen(ks->af_hash), &afh))
+		return LD_ERR_UNSUPPORTED;
+
+	if (ks->kdf == LD_KDF_PBKDF2) {
+		if (ld_hash_from_name(ks->kdf_hash, strlen(ks->kdf_hash), &h))
+			return LD_ERR_UNSUPPORTED;
+		r = ld_pbkdf2(h, pass, passlen, ks->salt, ks->salt_len, ks->iterations, akey,
+			      ks->area_key_size, progress, pctx);
+	} else {
+		r = ld_argon2(ks->kdf == LD_KDF_ARGON2ID ? LD_ARGON2ID : LD_ARGON2I, ks->iterations,
+			      ks->memory_kib, ks->cpus, pass, passlen, ks->salt, ks->salt_len, akey,
+			      ks->area_key_size, alloc, progress, pctx);
+	}
+	if (r) {
+		ld_err3(err, errlen, "key derivation failed", NULL, NULL);
+		goto out;
+	}
+
+	mat = alloc->alloc(alloc->ctx, matlen);
+	if (!mat) {
+		r = LD_ERR_NOMEM;
+		goto out;
+	}
+	r = ld_dev_read(hdr, ks->area_offset, mat, matlen);
+	if (r) {
+		ld_err3(err, errlen, r == LD_ERR_RANGE ? "keyslot area beyond the end of the device"
+			: "I/O error reading the keyslot area", NULL, NULL);
+		goto out;
+	}
+	r = ld_cipher_new(&c, ks->area_cipher, akey, ks->area_key_size, alloc, cerr, sizeof(cerr));
+	if (r) {
+		ld_err3(err, errlen, "keyslot cipher: ", cerr, NULL);
+		goto out;
+	}
+	/* Key material is encrypted in 512-byte sectors with IVs counting from 0. */
+	r = ld_cipher_decrypt(c, mat, matlen, 512, 0, 1);
+	if (!r)
+		r = ld_af_merge(mat, key, ks->key_size, ks->stripes, afh);
+out:
+	if (c)
+		ld_cipher_free(c);
+	if (mat) {
+		ld_wipe(mat, matlen);
+		alloc->free(alloc->ctx, mat, matlen);
+	}
+	ld_wipe(akey, sizeof(akey));
+	return r;
+}

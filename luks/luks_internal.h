@@ -1,0 +1,91 @@
+/* Internal interfaces between the files of luks/ (not for efi/ or tools/). */
+#ifndef LD_LUKS_INTERNAL_H
+#define LD_LUKS_INTERNAL_H
+
+#include <string.h>
+
+#include "luks/luks_meta.h"
+
+#define LD_KEY_MAX 256          /* largest volume / area key we handle */
+#define LD_LUKS2_BIN_LEN 4096   /* LUKS2 binary header, JSON area follows */
+#define LD_LUKS2_HDR_MIN 0x4000
+#define LD_LUKS2_HDR_MAX 0x400000
+#define LD_LUKS2_KEYSLOTS_MAX_SIZE 0x8000000ULL /* 128 MiB */
+#define LD_LUKS1_HDR_LEN 592
+#define LD_LUKS_STRIPES 4000    /* the only AF stripe count cryptsetup reads */
+
+/* ---- messages (no printf in the core) -------------------------------------------- */
+/* err := a b c (each may be NULL); always NUL-terminated, truncated to errlen. */
+void ld_err3(char *err, size_t errlen, const char *a, const char *b, const char *c);
+/* Decimal text of v into buf (at least 21 bytes). */
+char *ld_u64_str(uint64_t v, char *buf);
+/* Copies a NUL-terminated string into dst[dstlen] (truncating), returns dst. */
+char *ld_strlcpy(char *dst, const char *src, size_t dstlen);
+/* Appends " word" (or "word" when empty) to a space separated list. */
+void ld_list_add(char *list, size_t listlen, const char *word, size_t wordlen);
+
+/* ---- JSON (luks2_json.c): a strict syntax check, then jsmn tokens ----------------- */
+#define LD_JSON_MAX_DEPTH 32    /* json-c's default, so cryptsetup refuses deeper */
+#define LD_JSON_MAX_TOKENS 65536
+enum { LD_J_OBJ = 1, LD_J_ARR = 2, LD_J_STR = 3, LD_J_PRIM = 4 };
+typedef struct ld_json ld_json;
+
+/* Parses area[0..area_len): one JSON object starting at byte 0, then only NUL bytes
+ * (at least one).  Returns LD_OK, LD_ERR_INVALID or LD_ERR_NOMEM.  Token 0 is the root. */
+int ld_json_parse(ld_json **out, const char *area, size_t area_len, const ld_alloc *alloc,
+		  char *err, size_t errlen);
+void ld_json_free(ld_json *j);
+int ld_json_type(const ld_json *j, int t);
+int ld_json_count(const ld_json *j, int t);  /* object members or array elements */
+int ld_json_skip(const ld_json *j, int t);   /* the token after t's whole subtree */
+/* Value of member key in object obj: its token index, -1 if absent, -2 if the key
+ * appears twice (ambiguous: treated as invalid by callers). */
+int ld_json_member(const ld_json *j, int obj, const char *key);
+const char *ld_json_str(const ld_json *j, int t, size_t *len); /* raw bytes, no quotes */
+int ld_json_streq(const ld_json *j, int t, const char *s);
+/* Copies a string token into buf (NUL-terminated); LD_ERR_INVALID if it is not a
+ * non-empty string, contains a backslash or NUL, or does not fit. */
+int ld_json_copy(const ld_json *j, int t, char *buf, size_t buflen);
+/* A string of decimal digits (no sign, no leading zeros except "0") as uint64. */
+int ld_json_u64str(const ld_json *j, int t, uint64_t *v);
+/* A JSON integer (number without fraction or exponent) in [min, max]. */
+int ld_json_int(const ld_json *j, int t, int64_t min, int64_t max, int64_t *v);
+/* A numbered section key ("0".."31"): its value, or -1. */
+int ld_json_key_id(const ld_json *j, int t, int limit);
+/* Base64 (RFC 4648, padded) decode into out[outmax]. */
+int ld_base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outmax, size_t *outlen);
+
+/* ---- LUKS2 metadata (luks2_json.c + per-section files) ---------------------------- */
+/* Validates the JSON metadata as cryptsetup does and fills m's sections and config.
+ * hdr_size is the binary header's size of this copy. */
+int ld_luks2_meta_parse(ld_luks_meta *m, const char *area, size_t area_len, uint64_t hdr_size,
+			const ld_alloc *alloc, char *err, size_t errlen);
+int ld_luks2_keyslot_parse(ld_keyslot *ks, const ld_json *j, int t, char *err, size_t errlen);
+int ld_luks2_segment_parse(ld_segment *s, const ld_json *j, int t, char *err, size_t errlen);
+int ld_luks2_digest_parse(ld_digest *d, const ld_json *j, int t, char *err, size_t errlen);
+
+/* ---- binary headers ---------------------------------------------------------------- */
+int ld_luks2_read(ld_luks_meta *m, ld_blockdev *hdr, const ld_alloc *alloc, char *err,
+		  size_t errlen);
+int ld_luks1_read(ld_luks_meta *m, ld_blockdev *hdr, char *err, size_t errlen);
+
+/* ---- unlocking ---------------------------------------------------------------------- */
+/* AF merge (cryptsetup's "luks1" anti-forensic split): src holds stripes*keylen bytes. */
+int ld_af_merge(const uint8_t *src, uint8_t *dst, size_t keylen, uint32_t stripes,
+		ld_hash_alg hash);
+/* Bytes of the AF-split key material, rounded up to 512-byte sectors; 0 on overflow. */
+uint64_t ld_af_area_size(size_t keylen, uint32_t stripes);
+/* Checks everything about a keyslot that can be checked without the passphrase:
+ * LD_OK, LD_ERR_UNSUPPORTED (reason in err) or LD_ERR_INVALID. */
+int ld_keyslot_check(const ld_keyslot *ks, char *err, size_t errlen);
+/* Derives the area key, decrypts the key material and merges it into key[ks->key_size]. */
+int ld_keyslot_open(const ld_keyslot *ks, ld_blockdev *hdr, const uint8_t *pass, size_t passlen,
+		    uint8_t *key, const ld_alloc *alloc, ld_progress_fn progress, void *pctx,
+		    char *err, size_t errlen);
+/* Checks a candidate volume key against the digest: LD_OK or LD_ERR_KEY. */
+int ld_digest_check(const ld_digest *d, char *err, size_t errlen);
+int ld_digest_verify(const ld_digest *d, const uint8_t *key, size_t keylen);
+/* Plaintext size of a segment on a data device of dev_size bytes. */
+int ld_segment_data_size(const ld_segment *s, uint64_t dev_size, uint64_t *size);
+
+#endif
