@@ -164,10 +164,20 @@ static void msg_uint(struct msg *m, size_t v)
 /* Specs in messages are cut short so that garbage input cannot flood a log. */
 #define SPEC_SHOWN 64
 
+/* Quotes untrusted text (it comes from a disk header): at most SPEC_SHOWN bytes, and
+ * anything but printable ASCII shown as '?'. */
+static void msg_untrusted(struct msg *m, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && i < SPEC_SHOWN; i++) {
+		char ch = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+		msg_str(m, &ch, 1);
+	}
+}
+
 static void msg_spec(struct msg *m, const char *spec, size_t len)
 {
 	msg_cstr(m, "\"");
-	msg_str(m, spec, len < SPEC_SHOWN ? len : SPEC_SHOWN);
+	msg_untrusted(m, spec, len);
 	if (len > SPEC_SHOWN)
 		msg_cstr(m, "...");
 	msg_cstr(m, "\"");
@@ -222,7 +232,7 @@ static int parse_spec(const char *spec, size_t keylen, struct parsed_spec *ps, s
 	}
 	if (!tok_is(p[0], n[0], "aes")) {
 		msg_cstr(m, "unsupported cipher \"");
-		msg_str(m, p[0], n[0] < SPEC_SHOWN ? n[0] : SPEC_SHOWN);
+		msg_untrusted(m, p[0], n[0]);
 		msg_cstr(m, "\" in ");
 		msg_spec(m, spec, len);
 		msg_cstr(m, " (only aes is supported)");
@@ -242,7 +252,7 @@ static int parse_spec(const char *spec, size_t keylen, struct parsed_spec *ps, s
 		ps->mode = MODE_XTS;
 	else {
 		msg_cstr(m, "unsupported cipher mode \"");
-		msg_str(m, p[1], n[1] < SPEC_SHOWN ? n[1] : SPEC_SHOWN);
+		msg_untrusted(m, p[1], n[1]);
 		msg_cstr(m, "\" in ");
 		msg_spec(m, spec, len);
 		msg_cstr(m, " (supported: ecb, cbc, xts)");
@@ -282,7 +292,7 @@ static int parse_spec(const char *spec, size_t keylen, struct parsed_spec *ps, s
 		ps->iv = IV_BENBI;
 	else {
 		msg_cstr(m, "unsupported IV generator \"");
-		msg_str(m, p[2], ivlen < SPEC_SHOWN ? ivlen : SPEC_SHOWN);
+		msg_untrusted(m, p[2], ivlen);
 		msg_cstr(m, "\" in ");
 		msg_spec(m, spec, len);
 		msg_cstr(m, " (supported: plain, plain64, plain64be, essiv:sha256, benbi, null)");

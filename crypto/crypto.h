@@ -88,13 +88,14 @@ int ld_aes_xts(const uint8_t *key, size_t keylen, int encrypt, const uint8_t twe
  *
  * IV sector numbering (checked against data cryptsetup 2.6.1 wrote, see
  * tests/unit/test_crypto_dmcrypt.c):
- *  - LUKS1 and LUKS2 with 512-byte sectors: IVs count 512-byte sectors from the start of
- *    the data segment: iv_sector = (byte offset in segment) / 512, iv_step = 1.
- *  - LUKS2 with sector_size 4096 (or 1024, 2048): cryptsetup always sets dm-crypt's
- *    iv_large_sectors, so IVs count sectors of sector_size bytes:
- *    iv_sector = (byte offset in segment) / sector_size, iv_step = 1.
- *    (iv_step = sector_size/512 is what dm-crypt does *without* iv_large_sectors,
- *    i.e. plain dm-crypt tables; LUKS never uses it.)
+ *  - LUKS1 and LUKS2 count IVs in 512-byte units from the start of the data segment,
+ *    WHATEVER the segment's sector_size:  iv_sector = (byte offset in segment) / 512,
+ *    iv_step = sector_size / 512.  A LUKS2 4096-byte sector at byte offset 8192 has IV
+ *    sector 16, the next one 24.  cryptsetup never sets dm-crypt's iv_large_sectors for
+ *    LUKS (only for plain mode with --iv-large-sectors, and for BitLocker), and its
+ *    userspace reencryption also counts 512-byte units.
+ *  - iv_step = 1 with sector_size > 512 is dm-crypt's iv_large_sectors numbering
+ *    (IVs in units of sector_size): not LUKS, but available for plain dm-crypt images.
  *  - benbi keeps its shift of 5 (16-byte blocks per 512 bytes) whatever the sector size:
  *    its IV is be64((iv_sector << 5) + 1), as dm-crypt and cryptsetup compute it. */
 typedef struct ld_cipher ld_cipher; /* opaque; allocated from the ld_alloc given to init */
@@ -110,8 +111,8 @@ void ld_cipher_free(ld_cipher *c); /* wipes key schedules, then releases */
 /* Decrypts (or encrypts) len bytes in place: len/sector_size whole sectors; sector_size
  * is a power of two from 512 to 4096.
  * The IV of the first sector is computed from iv_sector; each following sector adds
- * iv_step (1 when IVs count in units of sector_size as LUKS2 does with
- * iv_large_sectors, sector_size/512 when they count 512-byte sectors). */
+ * iv_step.  For LUKS1/LUKS2: iv_sector = offset / 512, iv_step = sector_size / 512
+ * (see above; LUKS does not use iv_large_sectors). */
 int ld_cipher_decrypt(ld_cipher *c, uint8_t *buf, size_t len, size_t sector_size,
 		      uint64_t iv_sector, uint64_t iv_step);
 int ld_cipher_encrypt(ld_cipher *c, uint8_t *buf, size_t len, size_t sector_size,

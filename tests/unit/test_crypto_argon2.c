@@ -1,0 +1,193 @@
+/* Argon2i / Argon2id: RFC 9106 section 5 test vectors, a randomized comparison with the
+ * host's libargon2 (Debian's build of the same reference code, run with threads = 1),
+ * progress reporting, the caller's allocator, and rejected parameters. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <argon2.h>
+#include <cmocka.h>
+
+#include "common/testutil.h"
+#include "crypto/crypto.h"
+
+static void expect_hex(const uint8_t *got, size_t n, const char *want)
+{
+	char h[2 * 128 + 1];
+
+	assert_true(n <= 128);
+	tu_hex(got, n, h);
+	assert_string_equal(h, want);
+}
+
+struct prog {
+	uint64_t calls, last_done, total;
+	int monotonic;
+};
+
+static void prog_cb(void *ctx, uint64_t done, uint64_t total)
+{
+	struct prog *p = ctx;
+
+	if (done != p->last_done + 1 || (p->total && p->total != total))
+		p->monotonic = 0;
+	p->calls++;
+	p->last_done = done;
+	p->total = total;
+}
+
+/* RFC 9106 5.2 (Argon2i) and 5.3 (Argon2id): t=3, m=32 KiB, p=4, P = 32 x 0x01,
+ * S = 16 x 0x02, K = 8 x 0x03, X = 12 x 0x04, 32-byte tag. */
+static void test_rfc9106(void **state)
+{
+	uint8_t pw[32], salt[16], secret[8], ad[12], tag[32];
+	static const struct {
+		ld_argon2_type type;
+		const char *tag;
+	} v[] = {
+		{ LD_ARGON2I, "c814d9d1dc7f37aa13f0d77f2494bda1c8de6b016dd388d29952a4c4672b6ce8" },
+		{ LD_ARGON2ID, "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659" },
+	};
+
+	(void)state;
+	memset(pw, 1, sizeof(pw));
+	memset(salt, 2, sizeof(salt));
+	memset(secret, 3, sizeof(secret));
+	memset(ad, 4, sizeof(ad));
+	for (size_t i = 0; i < 2; i++) {
+		struct prog p = { 0, 0, 0, 1 };
+
+		memset(tag, 0, sizeof(tag));
+		assert_int_equal(ld_argon2_keyed(v[i].type, 3, 32, 4, pw, sizeof(pw), salt,
+						 sizeof(salt), secret, sizeof(secret), ad, sizeof(ad),
+						 tag, sizeof(tag), &tu_alloc, prog_cb, &p), LD_OK);
+		expect_hex(tag, sizeof(tag), v[i].tag);
+		assert_int_equal(p.calls, 12); /* 3 passes x 4 slices */
+		assert_int_equal(p.total, 12);
+		assert_int_equal(p.last_done, 12);
+		assert_true(p.monotonic);
+		assert_int_equal(tu_alloc_live(), 0);
+	}
+}
+
+static int ref_argon2(argon2_type t, uint32_t tc, uint32_t m, uint32_t lanes, uint8_t *pw,
+		      size_t pwlen, uint8_t *salt, size_t saltlen, uint8_t *secret, size_t seclen,
+		      uint8_t *ad, size_t adlen, uint8_t *out, size_t outlen)
+{
+	argon2_context c;
+
+	memset(&c, 0, sizeof(c));
+	c.out = out;
+	c.outlen = (uint32_t)outlen;
+	c.pwd = pw;
+	c.pwdlen = (uint32_t)pwlen;
+	c.salt = salt;
+	c.saltlen = (uint32_t)saltlen;
+	c.secret = seclen ? secret : NULL;
+	c.secretlen = (uint32_t)seclen;
+	c.ad = adlen ? ad : NULL;
+	c.adlen = (uint32_t)adlen;
+	c.t_cost = tc;
+	c.m_cost = m;
+	c.lanes = lanes;
+	c.threads = 1;
+	c.version = ARGON2_VERSION_13;
+	c.flags = ARGON2_DEFAULT_FLAGS;
+	return argon2_ctx(&c, t);
+}
+
+static void test_random_vs_libargon2(void **state)
+{
+	uint8_t pw[128], salt[64], secret[32], ad[32], a[128], b[128];
+
+	(void)state;
+	tu_rand_seed();
+	for (int round = 0; round < 40; round++) {
+		int id = (int)tu_rand_below(2);
+		uint32_t lanes = 1 + tu_rand_below(4);
+		uint32_t t = 1 + tu_rand_below(3);
+		uint32_t m = 8 * lanes + tu_rand_below(300); /* not always a multiple of 4p */
+		size_t pwlen = tu_rand_below(sizeof(pw) + 1);
+		size_t saltlen = 8 + tu_rand_below(sizeof(salt) - 7);
+		size_t outlen = 4 + tu_rand_below(sizeof(a) - 3);
+		size_t seclen = (round % 3 == 0) ? tu_rand_below(sizeof(secret) + 1) : 0;
+		size_t adlen = (round % 5 == 0) ? tu_rand_below(sizeof(ad) + 1) : 0;
+
+		tu_rand_bytes(pw, pwlen);
+		tu_rand_bytes(salt, saltlen);
+		tu_rand_bytes(secret, seclen);
+		tu_rand_bytes(ad, adlen);
+		memset(a, 0, sizeof(a));
+		memset(b, 0xff, sizeof(b));
+		assert_int_equal(ld_argon2_keyed(id ? LD_ARGON2ID : LD_ARGON2I, t, m, lanes, pw, pwlen,
+						 salt, saltlen, seclen ? secret : NULL, seclen,
+						 adlen ? ad : NULL, adlen, a, outlen, &tu_alloc, NULL,
+						 NULL), LD_OK);
+		assert_int_equal(ref_argon2(id ? Argon2_id : Argon2_i, t, m, lanes, pw, pwlen, salt,
+					    saltlen, secret, seclen, ad, adlen, b, outlen), ARGON2_OK);
+		assert_memory_equal(a, b, outlen);
+		assert_int_equal(tu_alloc_live(), 0);
+	}
+	/* The plain entry point is the keyed one without K and X (what LUKS2 uses):
+	 * LUKS2-like shape, 4 lanes, 32-byte key. */
+	tu_rand_bytes(pw, 20);
+	tu_rand_bytes(salt, 32);
+	assert_int_equal(ld_argon2(LD_ARGON2ID, 4, 1024, 4, pw, 20, salt, 32, a, 32, &tu_alloc, NULL,
+				   NULL), LD_OK);
+	assert_int_equal(ref_argon2(Argon2_id, 4, 1024, 4, pw, 20, salt, 32, NULL, 0, NULL, 0, b, 32),
+			 ARGON2_OK);
+	assert_memory_equal(a, b, 32);
+}
+
+static void test_allocator(void **state)
+{
+	uint8_t salt[16] = { 0 }, out[32];
+
+	(void)state;
+	/* Exactly one allocation of m' KiB: m = 100, p = 3 -> m' = 4*3*floor(100/12) = 96. */
+	tu_alloc_failing(1);
+	assert_int_equal(ld_argon2(LD_ARGON2ID, 1, 100, 3, (const uint8_t *)"pw", 2, salt, 16, out,
+				   32, &tu_alloc, NULL, NULL), LD_ERR_NOMEM);
+	tu_alloc_failing(0);
+	assert_int_equal(tu_alloc_live(), 0);
+}
+
+static void test_bad_params(void **state)
+{
+	uint8_t salt[16] = { 0 }, out[32];
+	const uint8_t *pw = (const uint8_t *)"pw";
+
+	(void)state;
+	/* salt shorter than 8 bytes */
+	assert_int_equal(ld_argon2(LD_ARGON2I, 1, 64, 1, pw, 2, salt, 7, out, 32, &tu_alloc, NULL,
+				   NULL), LD_ERR_INVALID);
+	/* no passes, no lanes, too little memory for the lanes, tag under 4 bytes */
+	assert_int_equal(ld_argon2(LD_ARGON2I, 0, 64, 1, pw, 2, salt, 16, out, 32, &tu_alloc, NULL,
+				   NULL), LD_ERR_INVALID);
+	assert_int_equal(ld_argon2(LD_ARGON2I, 1, 64, 0, pw, 2, salt, 16, out, 32, &tu_alloc, NULL,
+				   NULL), LD_ERR_INVALID);
+	assert_int_equal(ld_argon2(LD_ARGON2I, 1, 31, 4, pw, 2, salt, 16, out, 32, &tu_alloc, NULL,
+				   NULL), LD_ERR_INVALID);
+	assert_int_equal(ld_argon2(LD_ARGON2I, 1, 64, 1, pw, 2, salt, 16, out, 3, &tu_alloc, NULL,
+				   NULL), LD_ERR_INVALID);
+	/* Argon2d is not used by LUKS and not offered */
+	assert_int_equal(ld_argon2((ld_argon2_type)0, 1, 64, 1, pw, 2, salt, 16, out, 32, &tu_alloc,
+				   NULL, NULL), LD_ERR_UNSUPPORTED);
+	assert_int_equal(ld_argon2(LD_ARGON2I, 1, 64, 1, pw, 2, salt, 16, out, 32, NULL, NULL, NULL),
+			 LD_ERR_INVALID);
+	assert_int_equal(tu_alloc_live(), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rfc9106),
+		cmocka_unit_test(test_random_vs_libargon2),
+		cmocka_unit_test(test_allocator),
+		cmocka_unit_test(test_bad_params),
+	};
+	return cmocka_run_group_tests_name("crypto_argon2", tests, NULL, NULL);
+}
