@@ -1,12 +1,547 @@
-/* LuksDxe entry point. */
+/* LuksDxe: a UEFI driver-model driver (like EDK2's PartitionDxe) that binds to handles
+ * carrying BlockIo + DiskIo whose first bytes are a LUKS header, unlocks the volume with
+ * a secret from the providers in secret.c, and publishes the plaintext as a child handle
+ * with a read-only BlockIo.  The parent is opened BY_DRIVER, the child opens it
+ * BY_CHILD_CONTROLLER.  Nothing is ever written to any device. */
+#include <stddef.h>
+#include <string.h>
 #include "luksdxe.h"
 #include "console.h"
-#include "ld_libc.h"
+#include "libc/ld_libc.h"
+
+EFI_SYSTEM_TABLE *luksdxe_st;
+EFI_BOOT_SERVICES *luksdxe_bs;
+EFI_GUID luksdxe_vendor_guid = LUKSDXE_VENDOR_GUID;
+
+static EFI_GUID guid_disk_io = EFI_DISK_IO_PROTOCOL_GUID;
+static EFI_GUID guid_block_io = EFI_BLOCK_IO_PROTOCOL_GUID;
+static EFI_GUID guid_device_path = EFI_DEVICE_PATH_PROTOCOL_GUID;
+static EFI_GUID guid_binding = EFI_DRIVER_BINDING_PROTOCOL_GUID;
+static EFI_GUID guid_name2 = EFI_COMPONENT_NAME2_PROTOCOL_GUID;
+static EFI_GUID guid_loaded_image = EFI_LOADED_IMAGE_PROTOCOL_GUID;
+
+static luksdxe_dev *devices;    /* every volume we unlocked and published */
+static EFI_EVENT ebs_event;
+static int boot_services_gone;  /* set at ExitBootServices: no more allocation */
+
+/* Controllers whose unlock failed for a reason that will not change during this boot
+ * (no secret, wrong secret, unsupported): Start does not derive keys for them again on
+ * every ConnectController.  A new MediaId (new medium) is tried afresh. */
+#define FAILED_MAX 32
+static struct {
+	EFI_HANDLE controller;
+	UINT32 media_id;
+} failed[FAILED_MAX];
+static unsigned failed_n;
+
+/* ---- memory for the portable core -------------------------------------------------- */
+/* Large blocks (Argon2 memory) come from pages, small ones from the pool; free() receives
+ * the size, so it knows which, and wipes the whole block first. */
+#define PAGES_FROM (64u * 1024)
+
+static void *core_alloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	if (boot_services_gone)
+		return NULL;
+	if (size == 0)
+		size = 1;
+	void *p = NULL;
+	if (size >= PAGES_FROM) {
+		EFI_PHYSICAL_ADDRESS a = 0;
+		if (luksdxe_bs->AllocatePages(AllocateAnyPages, EfiBootServicesData,
+					      EFI_SIZE_TO_PAGES(size), &a) != EFI_SUCCESS)
+			return NULL;
+		p = (void *)(uintptr_t)a;
+	} else if (luksdxe_bs->AllocatePool(EfiBootServicesData, size, &p) != EFI_SUCCESS) {
+		return NULL;
+	}
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+static void core_free(void *ctx, void *p, size_t size)
+{
+	(void)ctx;
+	if (!p)
+		return;
+	if (size == 0)
+		size = 1;
+	ld_wipe(p, size);
+	/* After ExitBootServices memory services are gone: wiping is all we may do. */
+	if (boot_services_gone)
+		return;
+	if (size >= PAGES_FROM)
+		luksdxe_bs->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)p, EFI_SIZE_TO_PAGES(size));
+	else
+		luksdxe_bs->FreePool(p);
+}
+
+const ld_alloc luksdxe_alloc = { core_alloc, core_free, NULL };
+
+/* ---- helpers --------------------------------------------------------------------- */
+
+static luksdxe_dev *find_child(EFI_HANDLE h)
+{
+	for (luksdxe_dev *d = devices; d; d = d->next)
+		if (d->child == h)
+			return d;
+	return NULL;
+}
+
+static int failed_before(EFI_HANDLE c, UINT32 media_id)
+{
+	for (unsigned i = 0; i < failed_n; i++)
+		if (failed[i].controller == c && failed[i].media_id == media_id)
+			return 1;
+	return 0;
+}
+
+static void remember_failure(EFI_HANDLE c, UINT32 media_id)
+{
+	for (unsigned i = 0; i < failed_n; i++)
+		if (failed[i].controller == c) {
+			failed[i].media_id = media_id;
+			return;
+		}
+	if (failed_n < FAILED_MAX) {
+		failed[failed_n].controller = c;
+		failed[failed_n].media_id = media_id;
+		failed_n++;
+	}
+}
+
+/* Size in bytes of a device path up to (not including) its end node; 0 if malformed. */
+static UINTN path_size(const EFI_DEVICE_PATH_PROTOCOL *p)
+{
+	UINTN total = 0;
+	for (unsigned i = 0; i < 1024; i++) {
+		UINTN len = DevicePathNodeLength(p);
+		if (len < sizeof(EFI_DEVICE_PATH_PROTOCOL))
+			return 0;
+		if (DevicePathType(p) == END_DEVICE_PATH_TYPE &&
+		    DevicePathSubType(p) == END_ENTIRE_DEVICE_PATH_SUBTYPE)
+			return total;
+		total += len;
+		p = (const EFI_DEVICE_PATH_PROTOCOL *)((const UINT8 *)p + len);
+	}
+	return 0;
+}
+
+/* parent + vendor media node (our GUID, the LUKS UUID) + end node. */
+static EFI_STATUS build_path(luksdxe_dev *d, const EFI_DEVICE_PATH_PROTOCOL *parent)
+{
+	UINTN plen = path_size(parent);
+	if (plen == 0 && DevicePathType(parent) != END_DEVICE_PATH_TYPE)
+		return EFI_INVALID_PARAMETER;
+	UINTN total = plen + sizeof(LUKSDXE_VENDOR_NODE) + sizeof(EFI_DEVICE_PATH_PROTOCOL);
+	UINT8 *p = luksdxe_alloc.alloc(NULL, total);
+	if (!p)
+		return EFI_OUT_OF_RESOURCES;
+	memcpy(p, parent, plen);
+	LUKSDXE_VENDOR_NODE node;
+	node.header.Type = MEDIA_DEVICE_PATH;
+	node.header.SubType = MEDIA_VENDOR_DP;
+	node.header.Length[0] = (UINT8)sizeof(node);
+	node.header.Length[1] = 0;
+	memcpy(&node.guid, &luksdxe_vendor_guid, sizeof(EFI_GUID));
+	memcpy(node.uuid, d->info.uuid_bin, 16);
+	memcpy(p + plen, &node, sizeof(node));
+	EFI_DEVICE_PATH_PROTOCOL end = { END_DEVICE_PATH_TYPE, END_ENTIRE_DEVICE_PATH_SUBTYPE,
+					 { sizeof(EFI_DEVICE_PATH_PROTOCOL), 0 } };
+	memcpy(p + plen + sizeof(node), &end, sizeof(end));
+	d->path = (EFI_DEVICE_PATH_PROTOCOL *)p;
+	d->path_size = total;
+	return EFI_SUCCESS;
+}
+
+static void set_name(luksdxe_dev *d)
+{
+	static const char prefix[] = "LUKS volume ";
+	size_t n = 0, max = sizeof(d->name) / sizeof(d->name[0]) - 1;
+	for (size_t i = 0; prefix[i] && n < max; i++)
+		d->name[n++] = (CHAR16)prefix[i];
+	for (size_t i = 0; d->info.uuid[i] && i < sizeof(d->info.uuid) && n < max; i++) {
+		char c = d->info.uuid[i];
+		d->name[n++] = (CHAR16)((c >= 0x20 && c < 0x7f) ? c : '?');
+	}
+	d->name[n] = 0;
+}
+
+static void destroy(luksdxe_dev *d)
+{
+	if (d->vol)
+		ld_volume_close(d->vol); /* wipes the volume key */
+	if (d->path)
+		luksdxe_alloc.free(NULL, d->path, d->path_size);
+	d->signature = 0;
+	luksdxe_alloc.free(NULL, d, sizeof(*d)); /* wipes info and state */
+}
+
+/* Key derivation progress: "0% 25% 50% 75% 100%" per keyslot tried. */
+typedef struct {
+	uint64_t total;
+	unsigned next;
+} progress_state;
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	progress_state *p = ctx;
+	if (!total)
+		return;
+	if (total != p->total) {
+		p->total = total;
+		p->next = 0;
+	}
+	if (done > total)
+		done = total;
+	uint64_t pct = total > UINT64_MAX / 100 ? done / (total / 100) : done * 100 / total;
+	while (p->next <= 100 && pct >= p->next) {
+		ld_con_printf("%u%% ", p->next);
+		p->next += 25;
+	}
+}
+
+/* ---- driver binding ------------------------------------------------------------ */
+
+static EFI_STATUS EFIAPI drv_supported(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE ctrl,
+				       EFI_DEVICE_PATH_PROTOCOL *remaining)
+{
+	EFI_DISK_IO_PROTOCOL *dio;
+	EFI_BLOCK_IO_PROTOCOL *bio;
+	(void)remaining;
+	/* Never bind to our own children (their plaintext could be LUKS again, but
+	 * unlocking a volume inside itself makes no sense: nested volumes sit in
+	 * partitions, which are other handles). */
+	if (find_child(ctrl))
+		return EFI_UNSUPPORTED;
+	EFI_STATUS st = luksdxe_bs->OpenProtocol(ctrl, &guid_disk_io, (void **)&dio,
+						 This->DriverBindingHandle, ctrl,
+						 EFI_OPEN_PROTOCOL_BY_DRIVER);
+	if (st != EFI_SUCCESS)
+		return st; /* includes EFI_ALREADY_STARTED and EFI_ACCESS_DENIED */
+	st = luksdxe_bs->OpenProtocol(ctrl, &guid_block_io, (void **)&bio,
+				      This->DriverBindingHandle, ctrl,
+				      EFI_OPEN_PROTOCOL_GET_PROTOCOL);
+	if (st == EFI_SUCCESS) {
+		if (!bio->Media->MediaPresent) {
+			st = EFI_UNSUPPORTED;
+		} else {
+			/* Cheap: the probe reads only the first bytes. */
+			luksdxe_disk disk;
+			ld_blockdev dev;
+			luksdxe_blockdev_init(&dev, &disk, dio, bio->Media);
+			st = ld_volume_probe(&dev) == LD_OK ? EFI_SUCCESS : EFI_UNSUPPORTED;
+		}
+	}
+	luksdxe_bs->CloseProtocol(ctrl, &guid_disk_io, This->DriverBindingHandle, ctrl);
+	return st;
+}
+
+/* Opens, unlocks and publishes; on failure returns an error and leaves nothing behind. */
+static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE ctrl,
+				   EFI_DEVICE_PATH_PROTOCOL *remaining)
+{
+	EFI_HANDLE self = This->DriverBindingHandle;
+	EFI_DISK_IO_PROTOCOL *dio;
+	EFI_BLOCK_IO_PROTOCOL *bio;
+	EFI_DEVICE_PATH_PROTOCOL *ppath;
+	luksdxe_dev *d = NULL;
+	char err[128];
+	int r, remember = 0;
+	UINT32 media_id = 0;
+
+	/* An end node asks us to start without creating children. */
+	if (remaining && IsDevicePathEnd(remaining))
+		return EFI_SUCCESS;
+	if (find_child(ctrl))
+		return EFI_UNSUPPORTED;
+	EFI_STATUS st = luksdxe_bs->OpenProtocol(ctrl, &guid_disk_io, (void **)&dio, self, ctrl,
+						 EFI_OPEN_PROTOCOL_BY_DRIVER);
+	if (st != EFI_SUCCESS)
+		return st;
+	st = luksdxe_bs->OpenProtocol(ctrl, &guid_block_io, (void **)&bio, self, ctrl,
+				      EFI_OPEN_PROTOCOL_GET_PROTOCOL);
+	if (st == EFI_SUCCESS)
+		st = luksdxe_bs->OpenProtocol(ctrl, &guid_device_path, (void **)&ppath, self,
+					      ctrl, EFI_OPEN_PROTOCOL_GET_PROTOCOL);
+	if (st != EFI_SUCCESS)
+		goto fail;
+	media_id = bio->Media->MediaId;
+	if (failed_before(ctrl, media_id)) {
+		st = EFI_NOT_FOUND;
+		goto fail;
+	}
+
+	d = luksdxe_alloc.alloc(NULL, sizeof(*d));
+	if (!d) {
+		st = EFI_OUT_OF_RESOURCES;
+		goto fail;
+	}
+	d->signature = LUKSDXE_DEV_SIGNATURE;
+	d->controller = ctrl;
+	luksdxe_blockdev_init(&d->bdev, &d->disk, dio, bio->Media);
+
+	r = ld_volume_open(&d->vol, &d->bdev, &d->bdev, &luksdxe_alloc, err, sizeof(err));
+	if (r != LD_OK) {
+		d->vol = NULL;
+		ld_con_printf("LuksDxe: not a usable LUKS volume: %s\n", err);
+		st = r == LD_ERR_IO ? EFI_DEVICE_ERROR : EFI_UNSUPPORTED;
+		remember = r != LD_ERR_IO && r != LD_ERR_NOMEM;
+		goto fail;
+	}
+	d->info = *ld_volume_get_info(d->vol);
+	d->info.uuid[sizeof(d->info.uuid) - 1] = 0;
+	const char *uuid = d->info.uuid;
+	if (d->info.sector_size < 512 || d->info.sector_size > 4096 ||
+	    d->info.data_size < d->info.sector_size || d->info.data_size % d->info.sector_size) {
+		ld_con_printf("LuksDxe: %s: unsupported data segment geometry\n", uuid);
+		st = EFI_UNSUPPORTED;
+		remember = 1;
+		goto fail;
+	}
+
+	uint8_t guid[16];
+	luksdxe_secret secret;
+	ld_guid_from_uuid(guid, d->info.uuid_bin);
+	r = luksdxe_secret_get(guid, uuid, &secret);
+	if (r != LD_OK) {
+		if (r == LD_ERR_NOTFOUND) {
+			ld_con_printf("LuksDxe: %s: no secret for this volume; it stays locked\n", uuid);
+			remember = 1;
+		} else {
+			ld_con_printf("LuksDxe: %s: out of memory\n", uuid);
+		}
+		st = r == LD_ERR_NOTFOUND ? EFI_NOT_FOUND : EFI_OUT_OF_RESOURCES;
+		goto fail;
+	}
+
+	progress_state prog = { 0, 0 };
+	int slot = -1;
+	ld_con_printf("LuksDxe: %s: deriving key (secret from %s%s): ", uuid,
+		      luksdxe_source_name(secret.source), secret.generic ? ", disk passphrase" : "");
+	r = ld_volume_unlock(d->vol, secret.data, secret.len, -1, on_progress, &prog, &slot, err,
+			     sizeof(err));
+	ld_con_printf("\n");
+	luksdxe_secret_release(&secret, r == LD_OK);
+	if (r != LD_OK) {
+		if (r == LD_ERR_KEY)
+			ld_con_printf("LuksDxe: %s: wrong secret: no keyslot accepts it; the volume stays locked\n", uuid);
+		else if (r == LD_ERR_UNSUPPORTED)
+			ld_con_printf("LuksDxe: %s: unsupported: %s\n", uuid, err);
+		else
+			ld_con_printf("LuksDxe: %s: unlock failed: %s\n", uuid, err);
+		st = r == LD_ERR_KEY ? EFI_ACCESS_DENIED
+		   : r == LD_ERR_UNSUPPORTED ? EFI_UNSUPPORTED : EFI_DEVICE_ERROR;
+		remember = r == LD_ERR_KEY || r == LD_ERR_UNSUPPORTED;
+		goto fail;
+	}
+
+	luksdxe_blockio_init(d, bio->Media);
+	set_name(d);
+	st = build_path(d, ppath);
+	if (st != EFI_SUCCESS)
+		goto fail;
+	st = luksdxe_bs->InstallProtocolInterface(&d->child, &guid_device_path,
+						  EFI_NATIVE_INTERFACE, d->path);
+	if (st != EFI_SUCCESS)
+		goto fail;
+	st = luksdxe_bs->InstallProtocolInterface(&d->child, &guid_block_io,
+						  EFI_NATIVE_INTERFACE, &d->block_io);
+	if (st != EFI_SUCCESS) {
+		luksdxe_bs->UninstallProtocolInterface(d->child, &guid_device_path, d->path);
+		d->child = NULL;
+		goto fail;
+	}
+	EFI_DISK_IO_PROTOCOL *unused;
+	st = luksdxe_bs->OpenProtocol(ctrl, &guid_disk_io, (void **)&unused, self, d->child,
+				      EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER);
+	if (st != EFI_SUCCESS) {
+		luksdxe_bs->UninstallProtocolInterface(d->child, &guid_block_io, &d->block_io);
+		luksdxe_bs->UninstallProtocolInterface(d->child, &guid_device_path, d->path);
+		d->child = NULL;
+		goto fail;
+	}
+	d->next = devices;
+	devices = d;
+	ld_con_printf("LuksDxe: %s: unlocked with keyslot %d\n", uuid, slot);
+	return EFI_SUCCESS;
+
+fail:
+	if (remember)
+		remember_failure(ctrl, media_id);
+	if (d)
+		destroy(d);
+	luksdxe_bs->CloseProtocol(ctrl, &guid_disk_io, self, ctrl);
+	return st;
+}
+
+static EFI_STATUS EFIAPI drv_stop(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE ctrl,
+				  UINTN nchildren, EFI_HANDLE *children)
+{
+	EFI_HANDLE self = This->DriverBindingHandle;
+	if (nchildren == 0)
+		return luksdxe_bs->CloseProtocol(ctrl, &guid_disk_io, self, ctrl);
+
+	EFI_STATUS result = EFI_SUCCESS;
+	for (UINTN i = 0; i < nchildren; i++) {
+		luksdxe_dev *d = find_child(children[i]);
+		if (!d || d->controller != ctrl) {
+			result = EFI_DEVICE_ERROR;
+			continue;
+		}
+		luksdxe_bs->CloseProtocol(ctrl, &guid_disk_io, self, d->child);
+		/* Uninstalling BlockIo asks the drivers above us to let go; if one refuses,
+		 * the child stays as it was. */
+		EFI_STATUS st = luksdxe_bs->UninstallProtocolInterface(d->child, &guid_block_io,
+									&d->block_io);
+		if (st == EFI_SUCCESS)
+			st = luksdxe_bs->UninstallProtocolInterface(d->child, &guid_device_path,
+								     d->path);
+		if (st != EFI_SUCCESS) {
+			EFI_DISK_IO_PROTOCOL *unused;
+			luksdxe_bs->OpenProtocol(ctrl, &guid_disk_io, (void **)&unused, self,
+						 d->child, EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER);
+			result = EFI_DEVICE_ERROR;
+			continue;
+		}
+		for (luksdxe_dev **pp = &devices; *pp; pp = &(*pp)->next)
+			if (*pp == d) {
+				*pp = d->next;
+				break;
+			}
+		ld_con_printf("LuksDxe: %s: stopped, key wiped\n", d->info.uuid);
+		destroy(d);
+	}
+	return result;
+}
+
+static EFI_DRIVER_BINDING_PROTOCOL binding = {
+	.Supported = drv_supported,
+	.Start = drv_start,
+	.Stop = drv_stop,
+	.Version = 0x10,
+};
+
+/* ---- component name ------------------------------------------------------------ */
+
+static int lang_ok(const CHAR8 *lang)
+{
+	/* We speak "en" only; accept "en" and any "en-XX" tag (RFC 4646). */
+	return lang && lang[0] == 'e' && lang[1] == 'n' && (lang[2] == 0 || lang[2] == '-');
+}
+
+static CHAR16 driver_name[] = u"LuksDxe LUKS volume driver " LUKSDXE_VERSION;
+
+static EFI_STATUS EFIAPI name_driver(EFI_COMPONENT_NAME2_PROTOCOL *This, CHAR8 *Language,
+				     CHAR16 **DriverName)
+{
+	(void)This;
+	if (!Language || !DriverName)
+		return EFI_INVALID_PARAMETER;
+	if (!lang_ok(Language))
+		return EFI_UNSUPPORTED;
+	*DriverName = driver_name;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI name_controller(EFI_COMPONENT_NAME2_PROTOCOL *This, EFI_HANDLE ctrl,
+					 EFI_HANDLE child, CHAR8 *Language, CHAR16 **Name)
+{
+	(void)This;
+	if (!ctrl || !Language || !Name)
+		return EFI_INVALID_PARAMETER;
+	if (!lang_ok(Language))
+		return EFI_UNSUPPORTED;
+	for (luksdxe_dev *d = devices; d; d = d->next)
+		if (d->controller == ctrl && (!child || child == d->child)) {
+			*Name = d->name;
+			return EFI_SUCCESS;
+		}
+	return EFI_UNSUPPORTED;
+}
+
+static EFI_COMPONENT_NAME2_PROTOCOL name2 = {
+	.GetDriverName = name_driver,
+	.GetControllerName = name_controller,
+	.SupportedLanguages = (CHAR8 *)"en",
+};
+
+/* ---- ExitBootServices, unload, entry ------------------------------------------- */
+
+static VOID EFIAPI on_exit_boot_services(EFI_EVENT ev, VOID *ctx)
+{
+	(void)ev;
+	(void)ctx;
+	/* The OS owns memory from now on: wipe every key in place, free nothing. */
+	boot_services_gone = 1;
+	for (luksdxe_dev *d = devices; d; d = d->next) {
+		if (d->vol) {
+			ld_volume_close(d->vol);
+			d->vol = NULL;
+		}
+	}
+	luksdxe_secret_exit_boot_services();
+	ld_libc_exit_boot_services();
+}
+
+static EFI_STATUS EFIAPI drv_unload(EFI_HANDLE image)
+{
+	EFI_STATUS st;
+	/* Stop every volume first; if one cannot stop, stay loaded. */
+	while (devices) {
+		luksdxe_dev *d = devices;
+		st = luksdxe_bs->DisconnectController(d->controller, image, NULL);
+		if (st != EFI_SUCCESS || devices == d)
+			return st != EFI_SUCCESS ? st : EFI_DEVICE_ERROR;
+	}
+	st = luksdxe_bs->UninstallProtocolInterface(image, &guid_binding, &binding);
+	if (st != EFI_SUCCESS)
+		return st;
+	luksdxe_bs->UninstallProtocolInterface(image, &guid_name2, &name2);
+	if (ebs_event)
+		luksdxe_bs->CloseEvent(ebs_event);
+	ebs_event = NULL;
+	failed_n = 0;
+	return EFI_SUCCESS;
+}
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
+	EFI_LOADED_IMAGE_PROTOCOL *li;
+	EFI_STATUS s;
+
+	luksdxe_st = st;
+	luksdxe_bs = st->BootServices;
 	ld_libc_init(st->BootServices);
 	ld_con_init(st->ConOut);
+	devices = NULL;
+	failed_n = 0;
+	boot_services_gone = 0;
+
+	binding.ImageHandle = image;
+	binding.DriverBindingHandle = image;
+	s = luksdxe_bs->InstallProtocolInterface(&image, &guid_binding, EFI_NATIVE_INTERFACE,
+						 &binding);
+	if (s != EFI_SUCCESS)
+		return s;
+	s = luksdxe_bs->InstallProtocolInterface(&image, &guid_name2, EFI_NATIVE_INTERFACE, &name2);
+	if (s == EFI_SUCCESS)
+		s = luksdxe_bs->CreateEvent(EVT_SIGNAL_EXIT_BOOT_SERVICES, TPL_NOTIFY,
+					    on_exit_boot_services, NULL, &ebs_event);
+	if (s == EFI_SUCCESS)
+		s = luksdxe_bs->OpenProtocol(image, &guid_loaded_image, (void **)&li, image, NULL,
+					     EFI_OPEN_PROTOCOL_GET_PROTOCOL);
+	if (s != EFI_SUCCESS) {
+		if (ebs_event)
+			luksdxe_bs->CloseEvent(ebs_event);
+		ebs_event = NULL;
+		luksdxe_bs->UninstallProtocolInterface(image, &guid_name2, &name2);
+		luksdxe_bs->UninstallProtocolInterface(image, &guid_binding, &binding);
+		return s;
+	}
+	li->Unload = drv_unload;
 	ld_con_printf("LuksDxe " LUKSDXE_VERSION ": loaded\n");
 	/* A boot-service driver that returns success stays resident. */
 	return EFI_SUCCESS;

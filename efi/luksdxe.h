@@ -1,13 +1,103 @@
-/* LuksDxe: internal interfaces of the UEFI driver (efi/ is the only code that knows UEFI). */
+/* LuksDxe: internal interfaces of the UEFI driver.  efi/ is the only code that knows
+ * UEFI; it stays a thin layer over luks/ (volumes) and crypto/.
+ *
+ *   driver.c   entry point, driver binding (Supported/Start/Stop), component name,
+ *              unload, ExitBootServices wipe, memory for the portable core
+ *   blockio.c  the child's read-only BlockIo; ld_blockdev over the parent's DiskIo
+ *   secret.c   secret providers: CC secret area, QEMU fw_cfg, console prompt
+ *   fwcfg.c    fw_cfg file directory over the port primitives of fwcfg_io.c
+ *   console.c  printf onto ConOut
+ * The host shim (tests/shim) compiles all of these except fwcfg_io.c and efi/libc. */
 #ifndef LUKSDXE_H
 #define LUKSDXE_H
 
 #include <efi.h>
+#include "luks/luks.h"
+#include "luks/secret_table.h"
 
 #define LUKSDXE_VERSION "0.1.0"
+
+/* Build options (make EFI_OPTS="-DLUKSDXE_PROMPT=1 ..."); tests flip the run-time copies. */
+#ifndef LUKSDXE_PROMPT
+#define LUKSDXE_PROMPT 0 /* ask on the console when no provider has a secret */
+#endif
+#ifndef LUKSDXE_WIPE_CC_SECRET
+#define LUKSDXE_WIPE_CC_SECRET 0 /* delete a used CC-area entry, Linux-style */
+#endif
+extern int luksdxe_opt_prompt;
+extern int luksdxe_opt_wipe_cc;
+
+/* The project's GUID: vendor-defined media device path node of every unlocked volume,
+ * followed by the 16 bytes of the LUKS UUID in text order. */
+#define LUKSDXE_VENDOR_GUID \
+	{ 0xcdd7a9b4, 0x36d8, 0x45eb, { 0x90, 0xf4, 0x66, 0xfb, 0xd8, 0xcd, 0xa3, 0xe5 } }
+
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL header;
+	EFI_GUID guid;
+	UINT8 uuid[16];
+} __attribute__((packed)) LUKSDXE_VENDOR_NODE;
+
+/* ld_blockdev over a DiskIo with a fixed MediaId. */
+typedef struct {
+	EFI_DISK_IO_PROTOCOL *disk_io;
+	UINT32 media_id;
+} luksdxe_disk;
+void luksdxe_blockdev_init(ld_blockdev *dev, luksdxe_disk *disk, EFI_DISK_IO_PROTOCOL *dio,
+			   const EFI_BLOCK_IO_MEDIA *media);
+
+#define LUKSDXE_DEV_SIGNATURE 0x766458534b554cULL /* "LUKSXdv" */
+
+/* One unlocked volume: the parent controller and the child handle we publish. */
+typedef struct luksdxe_dev {
+	UINT64 signature;
+	struct luksdxe_dev *next;
+	EFI_HANDLE controller;
+	EFI_HANDLE child;
+	luksdxe_disk disk;
+	ld_blockdev bdev;
+	ld_volume *vol; /* NULL once the key is wiped (ExitBootServices) */
+	ld_volume_info info;
+	EFI_BLOCK_IO_PROTOCOL block_io;
+	EFI_BLOCK_IO_MEDIA media;
+	EFI_DEVICE_PATH_PROTOCOL *path;
+	UINTN path_size;
+	CHAR16 name[64]; /* ComponentName2 controller name */
+} luksdxe_dev;
+
+/* driver.c */
+extern EFI_SYSTEM_TABLE *luksdxe_st;
+extern EFI_BOOT_SERVICES *luksdxe_bs;
+extern const ld_alloc luksdxe_alloc;
+extern EFI_GUID luksdxe_vendor_guid;
 
 /* gnu-efi's crt0 relocates the image, then calls this with the System V calling
  * convention (so it is deliberately not EFIAPI). */
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
+
+/* blockio.c: fills d->block_io and d->media from d->info. */
+void luksdxe_blockio_init(luksdxe_dev *d, const EFI_BLOCK_IO_MEDIA *parent);
+
+/* secret.c */
+typedef enum { LUKSDXE_SRC_NONE, LUKSDXE_SRC_CC, LUKSDXE_SRC_FWCFG, LUKSDXE_SRC_PROMPT } luksdxe_source;
+typedef struct {
+	uint8_t *data; /* the driver's own copy, from luksdxe_alloc */
+	size_t len;
+	size_t cap;
+	luksdxe_source source;
+	int generic;            /* the disk-passphrase entry, not a per-volume one */
+	uint8_t *cc_area;       /* where the CC entry lives, for the optional wipe */
+	size_t cc_size;
+	ld_secret_ref cc_ref;
+} luksdxe_secret;
+/* Asks the providers in order for the secret of the volume with EFI GUID volume_guid.
+ * LD_OK, LD_ERR_NOTFOUND or LD_ERR_NOMEM.  Reports malformed tables on the console. */
+int luksdxe_secret_get(const uint8_t volume_guid[16], const char *uuid_text, luksdxe_secret *s);
+/* Wipes and frees the copy.  If used and the wipe option is on, deletes the CC entry
+ * Linux-style: a per-volume entry at once, the shared disk-passphrase entry at
+ * luksdxe_secret_exit_boot_services() (other volumes may still need it). */
+void luksdxe_secret_release(luksdxe_secret *s, int used);
+void luksdxe_secret_exit_boot_services(void);
+const char *luksdxe_source_name(luksdxe_source src);
 
 #endif

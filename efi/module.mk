@@ -9,7 +9,7 @@
 # files listed in EFI_FW_ONLY_SRCS (port I/O, the runtime), which the shim replaces.
 
 GNUEFI_LIB := /usr/lib
-GNUEFI_INC := -I/usr/include/efi -I/usr/include/efi/x86_64
+GNUEFI_INC := -isystem /usr/include/efi -isystem /usr/include/efi/x86_64
 EFI_LD     := ld
 EFI_OBJCOPY := objcopy
 

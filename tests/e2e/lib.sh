@@ -134,12 +134,13 @@ e2e_qemu() {
 	return $rc
 }
 
-# e2e_disk IMAGE: QEMU arguments that attach IMAGE as a virtio disk (format raw).
-_e2e_disk_n=0
+# e2e_disk IMAGE: prints, one per line, the QEMU arguments that attach IMAGE as a raw
+# virtio disk; use as  mapfile -t args < <(e2e_disk IMG).  The drive id derives from the
+# path, so calls in subshells never collide.
 e2e_disk() {
-	_e2e_disk_n=$((_e2e_disk_n + 1))
-	printf '%s\n' -drive "if=none,id=disk$_e2e_disk_n,format=raw,file=$1" \
-		-device "virtio-blk-pci,drive=disk$_e2e_disk_n"
+	local id
+	id=d$(printf '%s' "$1" | cksum | cut -d' ' -f1)
+	printf '%s\n' -drive "if=none,id=$id,format=raw,file=$1" -device "virtio-blk-pci,drive=$id"
 }
 
 # e2e_shell_boot RUN TIMEOUT_S SCRIPT [FILE=/DEST ...] [-- QEMU ARGS...]:
