@@ -35,3 +35,4 @@ fuzz: $(FUZZ_BINS)
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} bash tests/run-fuzz.sh
 run-bench:
 	bash tests/bench/run.sh
+include tests/bench/bench.mk
