@@ -287,8 +287,10 @@ static int copy_header(int part_fd, int disk_fd, uint8_t *buf)
 	return 0;
 }
 
-/* Encrypts the file system image into the data segment, as dm-crypt would: sector n of the
- * segment (in units of the encryption sector size, LUKS2's iv_large_sectors) has IV n. */
+/* Encrypts the file system image into the data segment, as dm-crypt would for LUKS2: the
+ * IV of each encryption sector is its offset in the segment counted in 512-byte units
+ * (cryptsetup never sets dm-crypt's iv_large_sectors for LUKS2), so with 4096-byte
+ * sectors consecutive sectors have IVs 0, 8, 16, ... */
 static int encrypt_fs(ld_cipher *c, int fs_fd, int disk_fd, uint64_t fs_size, uint32_t sector,
 		      uint8_t *buf)
 {
@@ -303,7 +305,7 @@ static int encrypt_fs(ld_cipher *c, int fs_fd, int disk_fd, uint64_t fs_size, ui
 		}
 		if (mk_pread_all(fs_fd, buf, n, off) != 0)
 			return -1;
-		rc = ld_cipher_encrypt(c, buf, n, sector, off / sector, 1);
+		rc = ld_cipher_encrypt(c, buf, n, sector, off / 512, sector / 512);
 		if (rc != LD_OK) {
 			fprintf(stderr, "mkdisk: encryption failed: %s\n", ld_strerror(rc));
 			errno = EIO;
