@@ -70,6 +70,7 @@ static void test_rfc9106(void **state)
 		assert_int_equal(p.last_done, 12);
 		assert_true(p.monotonic);
 		assert_int_equal(tu_alloc_live(), 0);
+	assert_int_equal(tu_alloc_unwiped(), 0); /* secrets wiped before free */
 	}
 }
 
@@ -130,6 +131,7 @@ static void test_random_vs_libargon2(void **state)
 					    saltlen, secret, seclen, ad, adlen, b, outlen), ARGON2_OK);
 		assert_memory_equal(a, b, outlen);
 		assert_int_equal(tu_alloc_live(), 0);
+	assert_int_equal(tu_alloc_unwiped(), 0); /* secrets wiped before free */
 	}
 	/* The plain entry point is the keyed one without K and X (what LUKS2 uses):
 	 * LUKS2-like shape, 4 lanes, 32-byte key. */
@@ -153,6 +155,7 @@ static void test_allocator(void **state)
 				   32, &tu_alloc, NULL, NULL), LD_ERR_NOMEM);
 	tu_alloc_failing(0);
 	assert_int_equal(tu_alloc_live(), 0);
+	assert_int_equal(tu_alloc_unwiped(), 0); /* secrets wiped before free */
 }
 
 static void test_bad_params(void **state)
@@ -179,6 +182,7 @@ static void test_bad_params(void **state)
 	assert_int_equal(ld_argon2(LD_ARGON2I, 1, 64, 1, pw, 2, salt, 16, out, 32, NULL, NULL, NULL),
 			 LD_ERR_INVALID);
 	assert_int_equal(tu_alloc_live(), 0);
+	assert_int_equal(tu_alloc_unwiped(), 0); /* secrets wiped before free */
 }
 
 int main(void)

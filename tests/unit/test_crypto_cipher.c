@@ -297,6 +297,7 @@ static void test_xts_ieee1619(void **state)
 		ld_cipher_free(c);
 	}
 	assert_int_equal(tu_alloc_live(), 0);
+	assert_int_equal(tu_alloc_unwiped(), 0); /* secrets wiped before free */
 }
 
 /* FIPS-197 Appendix C example vectors (one block, key 00 01 02 ..). */
@@ -494,6 +495,7 @@ static void test_ivgen_vs_openssl(void **state)
 		}
 	}
 	assert_int_equal(tu_alloc_live(), 0);
+	assert_int_equal(tu_alloc_unwiped(), 0); /* secrets wiped before free */
 }
 
 /* ---- rejected specifications ----------------------------------------------------- */
@@ -573,6 +575,7 @@ static void test_bad_specs(void **state)
 	assert_int_equal(ld_cipher_check("aes-cbc-essiv:sha256", 16, NULL, 0), LD_OK);
 	assert_int_equal(ld_cipher_check(NULL, 64, NULL, 0), LD_ERR_INVALID);
 	assert_int_equal(tu_alloc_live(), 0);
+	assert_int_equal(tu_alloc_unwiped(), 0); /* secrets wiped before free */
 }
 
 static void test_cipher_bad_calls(void **state)
@@ -601,6 +604,7 @@ static void test_cipher_bad_calls(void **state)
 	ld_cipher_free(c);
 	ld_cipher_free(NULL);
 	assert_int_equal(tu_alloc_live(), 0);
+	assert_int_equal(tu_alloc_unwiped(), 0); /* secrets wiped before free */
 }
 
 int main(void)

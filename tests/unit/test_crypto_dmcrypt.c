@@ -166,6 +166,7 @@ static void run_case(const struct oracle_case *k, size_t sector)
 	free(pt);
 	free(ct);
 	assert_int_equal(tu_alloc_live(), 0);
+	assert_int_equal(tu_alloc_unwiped(), 0); /* secrets wiped before free */
 }
 
 static void test_sector_512(void **state)

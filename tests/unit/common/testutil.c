@@ -13,7 +13,7 @@ struct tu_hdr {
 };
 #define TU_MAGIC 0x4c44414c4c4f4321ull
 
-static size_t live, live_bytes;
+static size_t live, live_bytes, unwiped;
 static unsigned fail_in;
 
 static void *tu_do_alloc(void *ctx, size_t size)
@@ -47,6 +47,12 @@ static void tu_do_free(void *ctx, void *p, size_t size)
 		fprintf(stderr, "tu_alloc: free(%p, %zu) does not match its allocation\n", p, size);
 		abort();
 	}
+	for (size_t i = 0; i < size; i++) {
+		if (((const uint8_t *)p)[i] != 0) {
+			unwiped++;
+			break;
+		}
+	}
 	memset(h, 0, sizeof(*h) + size);
 	free(h);
 	live--;
@@ -58,6 +64,7 @@ const ld_alloc tu_alloc = { tu_do_alloc, tu_do_free, NULL };
 size_t tu_alloc_live(void) { return live; }
 size_t tu_alloc_live_bytes(void) { return live_bytes; }
 void tu_alloc_failing(unsigned n) { fail_in = n; }
+size_t tu_alloc_unwiped(void) { return unwiped; }
 
 static int hexval(char c)
 {

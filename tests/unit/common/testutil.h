@@ -5,6 +5,8 @@
  *                     and bytes, checks that free() gets the size alloc() was asked
  *                     for, and wipes before freeing.  tu_alloc_failing(n) makes the
  *                     n-th following allocation fail (0 = never), for error paths.
+ *                     tu_alloc_unwiped() counts blocks that were not all-zero when
+ *                     freed: code that holds secrets must wipe before it frees.
  *   tu_hex / tu_unhex convert between bytes and lower-case hex.
  *   tu_rand_*         a small deterministic PRNG (xorshift64*) for randomized tests,
  *                     seeded from $TEST_SEED or the clock; tu_rand_seed() prints the
@@ -22,6 +24,7 @@ extern const ld_alloc tu_alloc;
 size_t tu_alloc_live(void);       /* allocations not yet freed */
 size_t tu_alloc_live_bytes(void); /* bytes not yet freed */
 void tu_alloc_failing(unsigned n);
+size_t tu_alloc_unwiped(void);    /* frees of blocks that still held non-zero bytes */
 
 /* Decodes exactly 2*n hex digits of hex into out; returns 0, or -1 if malformed. */
 int tu_unhex(const char *hex, uint8_t *out, size_t n);
