@@ -36,3 +36,4 @@ fuzz: $(FUZZ_BINS)
 run-bench:
 	bash tests/bench/run.sh
 include tests/bench/bench.mk
+include tests/shim/shim.mk

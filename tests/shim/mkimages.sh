@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Test images for the shim tests, made by cryptsetup itself (no dm-crypt needed):
+# `cryptsetup reencrypt --encrypt --reduce-device-size R FILE` turns a plain file into a
+# LUKS2 volume with an attached header in place: the header takes the first R/2 bytes,
+# the data segment starts at R/2, and the plaintext of its first (size - R) bytes is the
+# file's original first (size - R) bytes (the rest of the segment is undefined).
+#
+#   vol1.img  LUKS2, pbkdf2-sha256, aes-xts-plain64 512-bit key, 512-byte sectors
+#   vol2.img  LUKS2, argon2id, aes-xts-plain64 256-bit key, 4096-byte sectors
+# For each: NAME.plain (original bytes), NAME.key (volume key), NAME.pass (passphrase).
+# notluks.img is random bytes.  Usage: mkimages.sh DIR
+set -eu
+dir=$1
+mkdir -p "$dir"
+stamp="$dir/.done-v1"
+[ -f "$stamp" ] && exit 0
+
+mk() { # name uuid pass reduce extra-args...
+	local n=$1 uuid=$2 pass=$3 reduce=$4
+	shift 4
+	head -c 6M /dev/urandom >"$dir/$n.plain"
+	cp "$dir/$n.plain" "$dir/$n.img"
+	printf '%s' "$pass" >"$dir/$n.pass"
+	cryptsetup reencrypt --encrypt --type luks2 --reduce-device-size "$reduce" --uuid "$uuid" \
+		--batch-mode --key-file "$dir/$n.pass" "$@" "$dir/$n.img" >/dev/null 2>&1
+	cryptsetup luksDump --dump-volume-key --batch-mode --key-file "$dir/$n.pass" \
+		--volume-key-file "$dir/$n.key" "$dir/$n.img" >/dev/null
+}
+mk vol1 3f0b8c62-52a4-4b8e-9a41-6c1d2e3f4a5b "pass-one" 2M \
+	--pbkdf pbkdf2 --hash sha256 --pbkdf-force-iterations 1000 --key-size 512
+mk vol2 a1b2c3d4-e5f6-4789-8abc-def012345678 "pass-two" 2M \
+	--pbkdf argon2id --pbkdf-memory 32 --pbkdf-force-iterations 4 --key-size 256 --sector-size 4096
+head -c 1M /dev/urandom >"$dir/notluks.img"
+touch "$stamp"

@@ -1,0 +1,538 @@
+/* Host shim: see shim.h. */
+#define _GNU_SOURCE /* memmem */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "shim.h"
+#include "luksdxe.h"
+#include "libc/ld_libc.h"
+
+/* ---- handle database ------------------------------------------------------------ */
+#define MAX_HANDLES 64
+#define MAX_IFACES 8
+#define MAX_OPENS 16
+
+typedef struct {
+	EFI_HANDLE agent, controller;
+	UINT32 attr;
+} shim_open;
+
+typedef struct {
+	EFI_GUID guid;
+	void *iface;
+	shim_open opens[MAX_OPENS];
+	unsigned nopen;
+} shim_iface;
+
+typedef struct {
+	int live;
+	shim_iface ifs[MAX_IFACES];
+	unsigned nifs;
+} shim_handle;
+
+static shim_handle handles[MAX_HANDLES];
+
+static shim_handle *H(EFI_HANDLE h)
+{
+	shim_handle *p = h;
+	if (p < handles || p >= handles + MAX_HANDLES || !p->live)
+		return NULL;
+	return p;
+}
+
+static shim_iface *find_if(shim_handle *h, EFI_GUID *g)
+{
+	for (unsigned i = 0; h && g && i < h->nifs; i++)
+		if (memcmp(&h->ifs[i].guid, g, sizeof(*g)) == 0)
+			return &h->ifs[i];
+	return NULL;
+}
+
+static EFI_STATUS EFIAPI s_install(EFI_HANDLE *Handle, EFI_GUID *Protocol,
+				   EFI_INTERFACE_TYPE Type, VOID *Interface)
+{
+	if (!Handle || !Protocol || Type != EFI_NATIVE_INTERFACE)
+		return EFI_INVALID_PARAMETER;
+	shim_handle *h;
+	if (*Handle) {
+		h = H(*Handle);
+		if (!h)
+			return EFI_INVALID_PARAMETER;
+	} else {
+		h = NULL;
+		for (unsigned i = 0; i < MAX_HANDLES && !h; i++)
+			if (!handles[i].live)
+				h = &handles[i];
+		if (!h)
+			return EFI_OUT_OF_RESOURCES;
+		memset(h, 0, sizeof(*h));
+		h->live = 1;
+	}
+	if (find_if(h, Protocol))
+		return EFI_INVALID_PARAMETER;
+	if (h->nifs == MAX_IFACES)
+		return EFI_OUT_OF_RESOURCES;
+	shim_iface *f = &h->ifs[h->nifs++];
+	memset(f, 0, sizeof(*f));
+	f->guid = *Protocol;
+	f->iface = Interface;
+	*Handle = h;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI s_uninstall(EFI_HANDLE Handle, EFI_GUID *Protocol, VOID *Interface)
+{
+	shim_handle *h = H(Handle);
+	shim_iface *f = find_if(h, Protocol);
+	if (!f || f->iface != Interface)
+		return EFI_NOT_FOUND;
+	/* The DXE core would ask BY_DRIVER holders to stop; ours never do (shim_hold). */
+	for (unsigned i = 0; i < f->nopen; i++)
+		if (f->opens[i].attr & EFI_OPEN_PROTOCOL_BY_DRIVER)
+			return EFI_ACCESS_DENIED;
+	unsigned idx = (unsigned)(f - h->ifs);
+	memmove(&h->ifs[idx], &h->ifs[idx + 1], (h->nifs - idx - 1) * sizeof(*f));
+	h->nifs--;
+	if (h->nifs == 0)
+		h->live = 0;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI s_open(EFI_HANDLE Handle, EFI_GUID *Protocol, VOID **Interface,
+				EFI_HANDLE Agent, EFI_HANDLE Controller, UINT32 Attributes)
+{
+	shim_handle *h = H(Handle);
+	if (!h || !Protocol)
+		return EFI_INVALID_PARAMETER;
+	shim_iface *f = find_if(h, Protocol);
+	if (!f)
+		return EFI_UNSUPPORTED;
+	switch (Attributes) {
+	case EFI_OPEN_PROTOCOL_TEST_PROTOCOL:
+		return EFI_SUCCESS;
+	case EFI_OPEN_PROTOCOL_GET_PROTOCOL:
+	case EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL:
+		break;
+	case EFI_OPEN_PROTOCOL_BY_DRIVER:
+		if (!H(Agent) || !H(Controller))
+			return EFI_INVALID_PARAMETER;
+		for (unsigned i = 0; i < f->nopen; i++)
+			if (f->opens[i].attr & EFI_OPEN_PROTOCOL_BY_DRIVER) {
+				if (f->opens[i].agent != Agent)
+					return EFI_ACCESS_DENIED;
+				if (Interface)
+					*Interface = f->iface;
+				return EFI_ALREADY_STARTED;
+			}
+		/* not held yet: record the open below */
+		__attribute__((fallthrough));
+	case EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER:
+		if (!H(Agent) || !H(Controller))
+			return EFI_INVALID_PARAMETER;
+		if (f->nopen == MAX_OPENS)
+			return EFI_OUT_OF_RESOURCES;
+		f->opens[f->nopen].agent = Agent;
+		f->opens[f->nopen].controller = Controller;
+		f->opens[f->nopen].attr = Attributes;
+		f->nopen++;
+		break;
+	default:
+		return EFI_INVALID_PARAMETER;
+	}
+	if (!Interface)
+		return EFI_INVALID_PARAMETER;
+	*Interface = f->iface;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI s_close(EFI_HANDLE Handle, EFI_GUID *Protocol, EFI_HANDLE Agent,
+				 EFI_HANDLE Controller)
+{
+	shim_iface *f = find_if(H(Handle), Protocol);
+	if (!f)
+		return EFI_NOT_FOUND;
+	unsigned kept = 0, removed = 0;
+	for (unsigned i = 0; i < f->nopen; i++) {
+		if (f->opens[i].agent == Agent && f->opens[i].controller == Controller)
+			removed++;
+		else
+			f->opens[kept++] = f->opens[i];
+	}
+	f->nopen = kept;
+	return removed ? EFI_SUCCESS : EFI_NOT_FOUND;
+}
+
+static EFI_STATUS EFIAPI s_handle_protocol(EFI_HANDLE Handle, EFI_GUID *Protocol, VOID **Interface)
+{
+	shim_iface *f = find_if(H(Handle), Protocol);
+	if (!f || !Interface)
+		return f ? EFI_INVALID_PARAMETER : EFI_UNSUPPORTED;
+	*Interface = f->iface;
+	return EFI_SUCCESS;
+}
+
+static EFI_GUID g_binding = EFI_DRIVER_BINDING_PROTOCOL_GUID;
+static EFI_GUID g_loaded_image = EFI_LOADED_IMAGE_PROTOCOL_GUID;
+
+EFI_DRIVER_BINDING_PROTOCOL *shim_binding(EFI_HANDLE image)
+{
+	return shim_protocol(image, &g_binding);
+}
+
+/* Like the DXE core: Stop(children) for every child the driver opened from the
+ * controller BY_CHILD_CONTROLLER, then Stop(0) if it still holds the controller. */
+static EFI_STATUS EFIAPI s_disconnect(EFI_HANDLE Controller, EFI_HANDLE DriverImage,
+				      EFI_HANDLE ChildHandle)
+{
+	shim_handle *c = H(Controller);
+	EFI_DRIVER_BINDING_PROTOCOL *b = shim_binding(DriverImage);
+	if (!c || !b)
+		return EFI_INVALID_PARAMETER;
+	EFI_HANDLE kids[MAX_HANDLES];
+	unsigned n = 0;
+	int by_driver = 0;
+	for (unsigned i = 0; i < c->nifs; i++)
+		for (unsigned j = 0; j < c->ifs[i].nopen; j++) {
+			shim_open *o = &c->ifs[i].opens[j];
+			if (o->agent != DriverImage)
+				continue;
+			if (o->attr == EFI_OPEN_PROTOCOL_BY_DRIVER)
+				by_driver = 1;
+			if (o->attr == EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER &&
+			    (!ChildHandle || o->controller == ChildHandle)) {
+				int dup = 0;
+				for (unsigned k = 0; k < n; k++)
+					dup |= kids[k] == o->controller;
+				if (!dup && n < MAX_HANDLES)
+					kids[n++] = o->controller;
+			}
+		}
+	EFI_STATUS st = EFI_SUCCESS;
+	if (n)
+		st = b->Stop(b, Controller, n, kids);
+	if (st == EFI_SUCCESS && !ChildHandle && by_driver)
+		st = b->Stop(b, Controller, 0, NULL);
+	return st;
+}
+
+/* ---- memory --------------------------------------------------------------------- */
+typedef struct {
+	void *p;
+	size_t size;
+	int pages;
+} shim_block;
+#define MAX_BLOCKS 4096
+static shim_block blocks[MAX_BLOCKS];
+static size_t nblocks;
+static long fail_after = -1;
+
+typedef struct {
+	uint8_t data[128];
+	size_t n;
+} needle;
+static needle needles[8];
+static unsigned nneedles;
+static unsigned freed_with_needle;
+
+static int has_needle(const void *p, size_t size)
+{
+	for (unsigned i = 0; i < nneedles; i++)
+		if (memmem(p, size, needles[i].data, needles[i].n))
+			return 1;
+	return 0;
+}
+
+static void *track(size_t size, int pages)
+{
+	if (fail_after == 0)
+		return NULL;
+	if (fail_after > 0)
+		fail_after--;
+	if (nblocks == MAX_BLOCKS)
+		return NULL;
+	void *p = pages ? aligned_alloc(4096, size) : malloc(size ? size : 1);
+	if (!p)
+		return NULL;
+	/* Firmware pool memory is not zeroed: neither is ours. */
+	memset(p, 0xa5, size);
+	blocks[nblocks].p = p;
+	blocks[nblocks].size = size;
+	blocks[nblocks].pages = pages;
+	nblocks++;
+	return p;
+}
+
+static EFI_STATUS untrack(void *p, int pages, size_t pages_size)
+{
+	for (size_t i = 0; i < nblocks; i++) {
+		if (blocks[i].p != p)
+			continue;
+		if (blocks[i].pages != pages || (pages && blocks[i].size != pages_size))
+			return EFI_INVALID_PARAMETER;
+		if (has_needle(p, blocks[i].size))
+			freed_with_needle++;
+		free(p);
+		blocks[i] = blocks[--nblocks];
+		return EFI_SUCCESS;
+	}
+	return EFI_NOT_FOUND;
+}
+
+static EFI_STATUS EFIAPI s_alloc_pool(EFI_MEMORY_TYPE t, UINTN size, VOID **buf)
+{
+	(void)t;
+	if (!buf)
+		return EFI_INVALID_PARAMETER;
+	*buf = track(size, 0);
+	return *buf ? EFI_SUCCESS : EFI_OUT_OF_RESOURCES;
+}
+
+static EFI_STATUS EFIAPI s_free_pool(VOID *buf)
+{
+	return untrack(buf, 0, 0);
+}
+
+static EFI_STATUS EFIAPI s_alloc_pages(EFI_ALLOCATE_TYPE type, EFI_MEMORY_TYPE mt, UINTN pages,
+				       EFI_PHYSICAL_ADDRESS *addr)
+{
+	(void)mt;
+	if (type != AllocateAnyPages || !addr || !pages)
+		return EFI_INVALID_PARAMETER;
+	void *p = track(pages * 4096, 1);
+	if (!p)
+		return EFI_OUT_OF_RESOURCES;
+	*addr = (EFI_PHYSICAL_ADDRESS)(uintptr_t)p;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI s_free_pages(EFI_PHYSICAL_ADDRESS addr, UINTN pages)
+{
+	return untrack((void *)(uintptr_t)addr, 1, pages * 4096);
+}
+
+size_t shim_live_allocs(void) { return nblocks; }
+unsigned shim_freed_with_needle(void) { return freed_with_needle; }
+void shim_fail_allocs_after(long n) { fail_after = n; }
+
+void shim_add_needle(const void *p, size_t n)
+{
+	if (nneedles < 8 && n && n <= sizeof(needles[0].data)) {
+		memcpy(needles[nneedles].data, p, n);
+		needles[nneedles].n = n;
+		nneedles++;
+	}
+}
+
+unsigned shim_live_with_needle(void)
+{
+	unsigned c = 0;
+	for (size_t i = 0; i < nblocks; i++)
+		c += (unsigned)has_needle(blocks[i].p, blocks[i].size);
+	return c;
+}
+
+/* ---- events ---------------------------------------------------------------------- */
+typedef struct {
+	int live;
+	UINT32 type;
+	EFI_EVENT_NOTIFY fn;
+	VOID *ctx;
+} shim_event;
+static shim_event events[8];
+
+static EFI_STATUS EFIAPI s_create_event(UINT32 Type, EFI_TPL Tpl, EFI_EVENT_NOTIFY Fn, VOID *Ctx,
+					EFI_EVENT *Event)
+{
+	(void)Tpl;
+	if (!Event || ((Type & EVT_NOTIFY_SIGNAL) && !Fn))
+		return EFI_INVALID_PARAMETER;
+	for (unsigned i = 0; i < 8; i++)
+		if (!events[i].live) {
+			events[i] = (shim_event){ 1, Type, Fn, Ctx };
+			*Event = &events[i];
+			return EFI_SUCCESS;
+		}
+	return EFI_OUT_OF_RESOURCES;
+}
+
+static EFI_STATUS EFIAPI s_close_event(EFI_EVENT Event)
+{
+	shim_event *e = Event;
+	if (e < events || e >= events + 8 || !e->live)
+		return EFI_INVALID_PARAMETER;
+	e->live = 0;
+	return EFI_SUCCESS;
+}
+
+void shim_exit_boot_services(void)
+{
+	for (unsigned i = 0; i < 8; i++)
+		if (events[i].live && events[i].type == EVT_SIGNAL_EXIT_BOOT_SERVICES)
+			events[i].fn(&events[i], events[i].ctx);
+}
+
+/* ---- console --------------------------------------------------------------------- */
+static char con[65536];
+static size_t con_n;
+
+static EFI_STATUS EFIAPI s_output(SIMPLE_TEXT_OUTPUT_INTERFACE *This, CHAR16 *s)
+{
+	(void)This;
+	for (; *s; s++) {
+		if (*s == u'\r')
+			continue;
+		if (con_n + 1 < sizeof(con))
+			con[con_n++] = *s < 0x80 ? (char)*s : '?';
+		if (getenv("SHIM_VERBOSE"))
+			fputc(*s < 0x80 ? (char)*s : '?', stderr);
+	}
+	con[con_n] = 0;
+	return EFI_SUCCESS;
+}
+
+static SIMPLE_TEXT_OUTPUT_INTERFACE con_out = { .OutputString = s_output };
+const char *shim_console(void) { return con; }
+void shim_console_clear(void) { con_n = 0; con[0] = 0; }
+
+/* ---- configuration table ---------------------------------------------------------- */
+static EFI_CONFIGURATION_TABLE cfg[8];
+
+void shim_set_config_table(EFI_GUID *guid, void *table)
+{
+	UINTN n = shim_st.NumberOfTableEntries;
+	for (UINTN i = 0; i < n; i++)
+		if (memcmp(&cfg[i].VendorGuid, guid, sizeof(*guid)) == 0) {
+			if (table) {
+				cfg[i].VendorTable = table;
+			} else {
+				cfg[i] = cfg[n - 1];
+				shim_st.NumberOfTableEntries--;
+			}
+			return;
+		}
+	if (table && n < 8) {
+		cfg[n].VendorGuid = *guid;
+		cfg[n].VendorTable = table;
+		shim_st.NumberOfTableEntries++;
+	}
+}
+
+/* ---- tables ----------------------------------------------------------------------- */
+EFI_BOOT_SERVICES shim_bs;
+EFI_SYSTEM_TABLE shim_st;
+
+void shim_reset(void)
+{
+	for (size_t i = 0; i < nblocks; i++)
+		free(blocks[i].p);
+	nblocks = 0;
+	memset(handles, 0, sizeof(handles));
+	memset(events, 0, sizeof(events));
+	nneedles = 0;
+	freed_with_needle = 0;
+	fail_after = -1;
+	shim_console_clear();
+
+	memset(&shim_bs, 0, sizeof(shim_bs));
+	shim_bs.AllocatePool = s_alloc_pool;
+	shim_bs.FreePool = s_free_pool;
+	shim_bs.AllocatePages = s_alloc_pages;
+	shim_bs.FreePages = s_free_pages;
+	shim_bs.CreateEvent = s_create_event;
+	shim_bs.CloseEvent = s_close_event;
+	shim_bs.InstallProtocolInterface = s_install;
+	shim_bs.UninstallProtocolInterface = s_uninstall;
+	shim_bs.HandleProtocol = s_handle_protocol;
+	shim_bs.OpenProtocol = s_open;
+	shim_bs.CloseProtocol = s_close;
+	shim_bs.DisconnectController = s_disconnect;
+
+	memset(&shim_st, 0, sizeof(shim_st));
+	memset(cfg, 0, sizeof(cfg));
+	shim_st.ConOut = &con_out;
+	shim_st.BootServices = &shim_bs;
+	shim_st.ConfigurationTable = cfg;
+	shim_st.NumberOfTableEntries = 0;
+	shim_fwcfg_reset(0);
+}
+
+/* ---- driver image ------------------------------------------------------------------ */
+static EFI_LOADED_IMAGE_PROTOCOL loaded_image;
+
+EFI_STATUS shim_load_driver(EFI_HANDLE *image)
+{
+	*image = NULL;
+	memset(&loaded_image, 0, sizeof(loaded_image));
+	EFI_STATUS st = s_install(image, &g_loaded_image, EFI_NATIVE_INTERFACE, &loaded_image);
+	if (st != EFI_SUCCESS)
+		return st;
+	return efi_main(*image, &shim_st);
+}
+
+EFI_STATUS shim_unload_driver(EFI_HANDLE image)
+{
+	EFI_LOADED_IMAGE_PROTOCOL *li = shim_protocol(image, &g_loaded_image);
+	if (!li || !li->Unload)
+		return EFI_UNSUPPORTED;
+	EFI_STATUS st = li->Unload(image);
+	if (st == EFI_SUCCESS)
+		s_uninstall(image, &g_loaded_image, li);
+	return st;
+}
+
+EFI_STATUS shim_connect(EFI_HANDLE image, EFI_HANDLE controller)
+{
+	EFI_DRIVER_BINDING_PROTOCOL *b = shim_binding(image);
+	if (!b)
+		return EFI_NOT_FOUND;
+	EFI_STATUS st = b->Supported(b, controller, NULL);
+	if (st != EFI_SUCCESS)
+		return st;
+	return b->Start(b, controller, NULL);
+}
+
+/* ---- inspection ------------------------------------------------------------------- */
+int shim_handle_live(EFI_HANDLE h) { return H(h) != NULL; }
+
+void *shim_protocol(EFI_HANDLE h, EFI_GUID *guid)
+{
+	shim_iface *f = find_if(H(h), guid);
+	return f ? f->iface : NULL;
+}
+
+unsigned shim_open_count(EFI_HANDLE h, EFI_GUID *guid, UINT32 attributes)
+{
+	shim_iface *f = find_if(H(h), guid);
+	unsigned c = 0;
+	for (unsigned i = 0; f && i < f->nopen; i++)
+		c += f->opens[i].attr == attributes;
+	return c;
+}
+
+unsigned shim_children(EFI_HANDLE h, EFI_GUID *guid, EFI_HANDLE *out, unsigned max)
+{
+	shim_iface *f = find_if(H(h), guid);
+	unsigned c = 0;
+	for (unsigned i = 0; f && i < f->nopen; i++)
+		if (f->opens[i].attr == EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER && c < max)
+			out[c++] = f->opens[i].controller;
+	return c;
+}
+
+unsigned shim_live_handles(void)
+{
+	unsigned c = 0;
+	for (unsigned i = 0; i < MAX_HANDLES; i++)
+		c += (unsigned)handles[i].live;
+	return c;
+}
+
+EFI_STATUS shim_hold(EFI_HANDLE h, EFI_GUID *guid, EFI_HANDLE agent)
+{
+	void *unused;
+	return s_open(h, guid, &unused, agent, h, EFI_OPEN_PROTOCOL_BY_DRIVER);
+}
+
+/* The firmware build's C runtime hooks (efi/libc is not linked on the host). */
+void ld_libc_init(EFI_BOOT_SERVICES *bs) { (void)bs; }
+void ld_libc_exit_boot_services(void) {}

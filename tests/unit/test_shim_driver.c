@@ -1,0 +1,623 @@
+/* The real efi/ driver running on the host shim (tests/shim): Supported/Start/Stop on
+ * volumes that cryptsetup itself made and encrypted (tests/shim/mkimages.sh), reads
+ * checked against the original plaintext and against OpenSSL decrypting the ciphertext
+ * with the volume key cryptsetup dumps; secret providers; wipe and release checks. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <openssl/evp.h>
+
+#include "shim.h"
+#include "luksdxe.h"
+#include "luks/secret_table.h"
+#include "common/testutil.h"
+
+#define IMG "build/shim-images"
+#define VOL1_UUID "3f0b8c62-52a4-4b8e-9a41-6c1d2e3f4a5b"
+#define VOL2_UUID "a1b2c3d4-e5f6-4789-8abc-def012345678"
+#define DATA_OFFSET (1u << 20) /* cryptsetup put the segment at reduce/2 = 1 MiB */
+#define VALID_PLAIN (4u << 20) /* file size 6 MiB - reduce 2 MiB */
+
+static EFI_GUID g_bio = EFI_BLOCK_IO_PROTOCOL_GUID;
+static EFI_GUID g_dio = EFI_DISK_IO_PROTOCOL_GUID;
+static EFI_GUID g_dp = EFI_DEVICE_PATH_PROTOCOL_GUID;
+static EFI_GUID g_name2 = EFI_COMPONENT_NAME2_PROTOCOL_GUID;
+static EFI_GUID g_binding = EFI_DRIVER_BINDING_PROTOCOL_GUID;
+
+typedef struct {
+	const char *name;
+	const char *uuid;
+	uint32_t sector;
+	uint8_t *img, *plain, *key, *pass;
+	size_t img_n, plain_n, key_n, pass_n;
+} volume;
+static volume vols[2] = { { "vol1", VOL1_UUID, 512, 0, 0, 0, 0, 0, 0, 0, 0 },
+			  { "vol2", VOL2_UUID, 4096, 0, 0, 0, 0, 0, 0, 0, 0 } };
+
+static uint8_t *load(const char *name, const char *ext, size_t *n)
+{
+	char path[256];
+	snprintf(path, sizeof(path), IMG "/%s.%s", name, ext);
+	uint8_t *p = tu_read_file(path, n);
+	if (!p)
+		fprintf(stderr, "cannot read %s\n", path);
+	return p;
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	if (system("bash tests/shim/mkimages.sh " IMG) != 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		volume *v = &vols[i];
+		v->img = load(v->name, "img", &v->img_n);
+		v->plain = load(v->name, "plain", &v->plain_n);
+		v->key = load(v->name, "key", &v->key_n);
+		v->pass = load(v->name, "pass", &v->pass_n);
+		if (!v->img || !v->plain || !v->key || !v->pass)
+			return -1;
+	}
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		free(vols[i].img);
+		free(vols[i].plain);
+		free(vols[i].key);
+		free(vols[i].pass);
+	}
+	return 0;
+}
+
+/* ---- fixtures ------------------------------------------------------------------- */
+static EFI_HANDLE image;
+static shim_disk *disks[3];
+static uint8_t *cc_area;
+static struct {
+	uint64_t base, size;
+} cc_loc;
+
+static int setup(void **state)
+{
+	(void)state;
+	shim_reset();
+	luksdxe_opt_prompt = 0;
+	luksdxe_opt_wipe_cc = 0;
+	memset(disks, 0, sizeof(disks));
+	cc_area = NULL;
+	assert_int_equal(shim_load_driver(&image), EFI_SUCCESS);
+	assert_non_null(strstr(shim_console(), "LuksDxe " LUKSDXE_VERSION ": loaded"));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		if (disks[i])
+			shim_disk_close(disks[i]);
+	free(cc_area);
+	shim_reset();
+	return 0;
+}
+
+static shim_disk *open_disk(int slot, const char *file, uint32_t bs)
+{
+	char path[256];
+	snprintf(path, sizeof(path), IMG "/%s", file);
+	disks[slot] = shim_disk_open(path, bs);
+	assert_non_null(disks[slot]);
+	return disks[slot];
+}
+
+static void guid_of(const char *uuid, uint8_t g[16])
+{
+	assert_int_equal(ld_guid_parse(uuid, strlen(uuid), g), LD_OK);
+}
+
+typedef struct {
+	const char *uuid; /* NULL: disk-passphrase entry */
+	const char *pass;
+	size_t len;
+} ent;
+
+/* Builds a table (passphrases with their NUL, as guest owners usually inject them). */
+static uint8_t *table(const ent *e, size_t n, size_t *len)
+{
+	ld_secret_entry le[4];
+	assert_true(n <= 4);
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].uuid)
+			guid_of(e[i].uuid, le[i].guid);
+		else
+			memcpy(le[i].guid, ld_secret_disk_guid, 16);
+		le[i].data = (const uint8_t *)e[i].pass;
+		le[i].len = e[i].len ? e[i].len : strlen(e[i].pass) + 1;
+	}
+	uint8_t *t = calloc(1, 4096);
+	assert_int_equal(ld_secret_table_build(t, 4096, len, le, n, 16), LD_OK);
+	return t;
+}
+
+static void fwcfg_secret(const ent *e, size_t n)
+{
+	size_t len;
+	uint8_t *t = table(e, n, &len);
+	shim_fwcfg_reset(1);
+	shim_fwcfg_add_file("etc/boot-fail-wait", "\0\0\0\0", 4);
+	shim_fwcfg_add_file("opt/luksdxe/secret", t, len);
+	free(t);
+}
+
+static void cc_secret_raw(uint8_t *area, size_t area_size)
+{
+	static EFI_GUID g = { 0xadf956ad, 0xe98c, 0x484c, { 0xae, 0x11, 0xb5, 0x1c, 0x7d, 0x33, 0x64, 0x47 } };
+	free(cc_area);
+	cc_area = area;
+	cc_loc.base = (uint64_t)(uintptr_t)area;
+	cc_loc.size = area_size;
+	shim_set_config_table(&g, &cc_loc);
+}
+
+static void cc_secret(const ent *e, size_t n)
+{
+	size_t len;
+	uint8_t *t = table(e, n, &len);
+	cc_secret_raw(t, 4096); /* the area is larger than the table, as in OVMF */
+}
+
+static void needles(const volume *v)
+{
+	shim_add_needle(v->pass, v->pass_n);
+	/* Both XTS halves: an AES key schedule starts with the raw key. */
+	shim_add_needle(v->key, v->key_n / 2);
+	shim_add_needle(v->key + v->key_n / 2, v->key_n / 2);
+}
+
+static EFI_HANDLE only_child(shim_disk *d)
+{
+	EFI_HANDLE kids[4];
+	assert_int_equal(shim_children(shim_disk_handle(d), &g_dio, kids, 4), 1);
+	assert_true(shim_handle_live(kids[0]));
+	return kids[0];
+}
+
+/* The child must read back what cryptsetup encrypted: byte-exact against the original
+ * file for the defined part, and against OpenSSL XTS with the dumped key everywhere. */
+static void check_child_reads(EFI_HANDLE child, const volume *v)
+{
+	EFI_BLOCK_IO_PROTOCOL *bio = shim_protocol(child, &g_bio);
+	assert_non_null(bio);
+	size_t data = v->img_n - DATA_OFFSET;
+	assert_true(bio->Media->ReadOnly);
+	assert_true(bio->Media->MediaPresent);
+	assert_int_equal(bio->Media->BlockSize, v->sector);
+	assert_int_equal(bio->Media->LastBlock, data / v->sector - 1);
+
+	uint8_t *buf = malloc(data);
+	assert_non_null(buf);
+	/* Uneven request sizes, so runs cross every internal chunk boundary. */
+	size_t off = 0, step = 7 * v->sector;
+	while (off < data) {
+		size_t n = data - off < step ? data - off : step;
+		assert_int_equal(bio->ReadBlocks(bio, bio->Media->MediaId, off / v->sector, n,
+						 buf + off), EFI_SUCCESS);
+		off += n;
+		step = step == 7 * v->sector ? 64 * v->sector : 7 * v->sector;
+	}
+	assert_memory_equal(buf, v->plain, VALID_PLAIN);
+
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	const EVP_CIPHER *alg = v->key_n == 64 ? EVP_aes_256_xts() : EVP_aes_128_xts();
+	uint8_t *ref = malloc(v->sector);
+	for (size_t s = 0; s < data / v->sector; s++) {
+		uint8_t iv[16] = { 0 };
+		uint64_t n512 = (uint64_t)s * (v->sector / 512); /* plain64 counts 512-byte units */
+		for (int i = 0; i < 8; i++)
+			iv[i] = (uint8_t)(n512 >> (8 * i));
+		int outl = 0;
+		assert_int_equal(EVP_DecryptInit_ex(c, alg, NULL, v->key, iv), 1);
+		assert_int_equal(EVP_DecryptUpdate(c, ref, &outl, v->img + DATA_OFFSET + s * v->sector,
+						   (int)v->sector), 1);
+		if (memcmp(ref, buf + s * v->sector, v->sector) != 0)
+			fail_msg("sector %zu differs from OpenSSL", s);
+	}
+	EVP_CIPHER_CTX_free(c);
+	free(ref);
+	free(buf);
+}
+
+static void disconnect_and_unload(shim_disk **ds, int n)
+{
+	for (int i = 0; i < n; i++)
+		assert_int_equal(shim_bs.DisconnectController(shim_disk_handle(ds[i]), image, NULL),
+				 EFI_SUCCESS);
+	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_null(shim_protocol(image, &g_binding));
+	assert_null(shim_protocol(image, &g_name2));
+}
+
+/* ---- tests ---------------------------------------------------------------------- */
+
+static void test_unlock_fwcfg(void **state)
+{
+	(void)state;
+	volume *v = &vols[0];
+	needles(v);
+	fwcfg_secret((ent[]){ { NULL, "pass-one", 0 } }, 1);
+	shim_disk *d = open_disk(0, "vol1.img", 512);
+	EFI_HANDLE h = shim_disk_handle(d);
+	EFI_DRIVER_BINDING_PROTOCOL *b = shim_binding(image);
+
+	/* Supported is cheap: a few kilobytes at most, and it releases the DiskIo. */
+	assert_int_equal(b->Supported(b, h, NULL), EFI_SUCCESS);
+	assert_true(shim_disk_read_bytes(d) <= 4096);
+	assert_int_equal(shim_open_count(h, &g_dio, EFI_OPEN_PROTOCOL_BY_DRIVER), 0);
+
+	assert_int_equal(b->Start(b, h, NULL), EFI_SUCCESS);
+	assert_int_equal(shim_open_count(h, &g_dio, EFI_OPEN_PROTOCOL_BY_DRIVER), 1);
+	assert_int_equal(shim_open_count(h, &g_dio, EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER), 1);
+	EFI_HANDLE child = only_child(d);
+	const char *con = shim_console();
+	assert_non_null(strstr(con, VOL1_UUID ": unlocked with keyslot 0"));
+	assert_non_null(strstr(con, "fw_cfg opt/luksdxe/secret, disk passphrase"));
+	assert_non_null(strstr(con, "100%"));
+	assert_null(strstr(con, "pass-one"));
+
+	/* Started already: Supported says so; and never our own child, even if it gains a
+	 * DiskIo as DiskIoDxe would give it (here: the parent's, whose bytes are LUKS). */
+	assert_int_equal(b->Supported(b, h, NULL), EFI_ALREADY_STARTED);
+	EFI_HANDLE ch = child;
+	assert_int_equal(shim_bs.InstallProtocolInterface(&ch, &g_dio, EFI_NATIVE_INTERFACE,
+							  shim_protocol(h, &g_dio)), EFI_SUCCESS);
+	assert_int_equal(b->Supported(b, child, NULL), EFI_UNSUPPORTED);
+	assert_int_equal(shim_bs.UninstallProtocolInterface(child, &g_dio, shim_protocol(h, &g_dio)),
+			 EFI_SUCCESS);
+
+	check_child_reads(child, v);
+
+	/* Device path: the parent's, then our vendor media node with the UUID, then end. */
+	EFI_DEVICE_PATH_PROTOCOL *pp = shim_protocol(h, &g_dp), *cp = shim_protocol(child, &g_dp);
+	size_t plen = DevicePathNodeLength(pp);
+	assert_memory_equal(cp, pp, plen);
+	const LUKSDXE_VENDOR_NODE *node = (const void *)((const uint8_t *)cp + plen);
+	assert_int_equal(node->header.Type, MEDIA_DEVICE_PATH);
+	assert_int_equal(node->header.SubType, MEDIA_VENDOR_DP);
+	assert_int_equal(DevicePathNodeLength(&node->header), 36);
+	assert_memory_equal(&node->guid, &luksdxe_vendor_guid, 16);
+	uint8_t uuid_bin[16], g[16];
+	guid_of(VOL1_UUID, g);
+	ld_guid_from_uuid(uuid_bin, g); /* back to text order */
+	assert_memory_equal(node->uuid, uuid_bin, 16);
+	const EFI_DEVICE_PATH_PROTOCOL *end = (const void *)(node + 1);
+	assert_true(IsDevicePathEnd(end));
+
+	/* Component name. */
+	EFI_COMPONENT_NAME2_PROTOCOL *cn = shim_protocol(image, &g_name2);
+	CHAR16 *name;
+	char ascii[80];
+	assert_int_equal(cn->GetDriverName(cn, (CHAR8 *)"en", &name), EFI_SUCCESS);
+	assert_int_equal(cn->GetDriverName(cn, (CHAR8 *)"fr", &name), EFI_UNSUPPORTED);
+	assert_int_equal(cn->GetControllerName(cn, h, child, (CHAR8 *)"en-US", &name), EFI_SUCCESS);
+	size_t i = 0;
+	for (; name[i] && i < sizeof(ascii) - 1; i++)
+		ascii[i] = (char)name[i];
+	ascii[i] = 0;
+	assert_string_equal(ascii, "LUKS volume " VOL1_UUID);
+	assert_int_equal(cn->GetControllerName(cn, h, NULL, (CHAR8 *)"en", &name), EFI_SUCCESS);
+	assert_int_equal(cn->GetControllerName(cn, child, NULL, (CHAR8 *)"en", &name), EFI_UNSUPPORTED);
+
+	/* Stop: child gone, every open released, key wiped, nothing leaked. */
+	assert_int_equal(shim_bs.DisconnectController(h, image, NULL), EFI_SUCCESS);
+	assert_false(shim_handle_live(child));
+	assert_int_equal(shim_open_count(h, &g_dio, EFI_OPEN_PROTOCOL_BY_DRIVER), 0);
+	assert_int_equal(shim_open_count(h, &g_dio, EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER), 0);
+	assert_non_null(strstr(shim_console(), "stopped, key wiped"));
+	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_int_equal(shim_live_allocs(), 0);
+	assert_int_equal(shim_freed_with_needle(), 0);
+	assert_int_equal(shim_disk_writes(d), 0);
+}
+
+static void test_blockio_params(void **state)
+{
+	(void)state;
+	fwcfg_secret((ent[]){ { NULL, "pass-two", 0 } }, 1);
+	shim_disk *d = open_disk(0, "vol2.img", 512);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_SUCCESS);
+	EFI_BLOCK_IO_PROTOCOL *bio = shim_protocol(only_child(d), &g_bio);
+	UINT32 id = bio->Media->MediaId;
+	EFI_LBA last = bio->Media->LastBlock;
+	uint8_t buf[8192];
+
+	assert_int_equal(bio->ReadBlocks(bio, id + 1, 0, 4096, buf), EFI_MEDIA_CHANGED);
+	assert_int_equal(bio->ReadBlocks(bio, id, 0, 4096, NULL), EFI_INVALID_PARAMETER);
+	assert_int_equal(bio->ReadBlocks(bio, id, 0, 512, buf), EFI_BAD_BUFFER_SIZE);
+	assert_int_equal(bio->ReadBlocks(bio, id, last + 1, 4096, buf), EFI_INVALID_PARAMETER);
+	assert_int_equal(bio->ReadBlocks(bio, id, last, 8192, buf), EFI_INVALID_PARAMETER);
+	assert_int_equal(bio->ReadBlocks(bio, id, (EFI_LBA)-1, 4096, buf), EFI_INVALID_PARAMETER);
+	assert_int_equal(bio->ReadBlocks(bio, id, last, 0, buf), EFI_SUCCESS);
+	assert_int_equal(bio->ReadBlocks(bio, id, last, 4096, buf), EFI_SUCCESS);
+	assert_int_equal(bio->ReadBlocks(bio, id, 3, 4096, buf), EFI_SUCCESS);
+	assert_memory_equal(buf, vols[1].plain + 3 * 4096, 4096);
+
+	/* Writes are refused on every path and never reach the parent. */
+	assert_int_equal(bio->WriteBlocks(bio, id, 0, 4096, buf), EFI_WRITE_PROTECTED);
+	assert_int_equal(bio->WriteBlocks(bio, id, last + 5, 3, NULL), EFI_WRITE_PROTECTED);
+	assert_int_equal(bio->FlushBlocks(bio), EFI_SUCCESS);
+	assert_int_equal(bio->Reset(bio, TRUE), EFI_SUCCESS);
+	assert_int_equal(shim_disk_writes(d), 0);
+	disconnect_and_unload(&d, 1);
+	assert_int_equal(shim_live_allocs(), 0);
+}
+
+/* Two volumes, each with its own per-UUID entry in the CC area; the generic entry is
+ * wrong, so only the per-UUID lookups can open them. */
+static void test_two_volumes_per_uuid_cc(void **state)
+{
+	(void)state;
+	needles(&vols[0]);
+	needles(&vols[1]);
+	cc_secret((ent[]){ { NULL, "wrong", 0 }, { VOL2_UUID, "pass-two", 0 }, { VOL1_UUID, "pass-one", 0 } }, 3);
+	shim_disk *d[2] = { open_disk(0, "vol1.img", 512), open_disk(1, "vol2.img", 4096) };
+	assert_int_equal(shim_connect(image, shim_disk_handle(d[0])), EFI_SUCCESS);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d[1])), EFI_SUCCESS);
+	const char *con = shim_console();
+	assert_non_null(strstr(con, VOL1_UUID ": deriving key (secret from confidential-computing secret area): "));
+	assert_non_null(strstr(con, VOL2_UUID ": deriving key (secret from confidential-computing secret area): "));
+	check_child_reads(only_child(d[0]), &vols[0]);
+	check_child_reads(only_child(d[1]), &vols[1]);
+	/* The area is left for the OS by default. */
+	size_t len;
+	uint8_t *t = table((ent[]){ { NULL, "wrong", 0 }, { VOL2_UUID, "pass-two", 0 }, { VOL1_UUID, "pass-one", 0 } }, 3, &len);
+	assert_memory_equal(cc_area, t, len);
+	free(t);
+	disconnect_and_unload(d, 2);
+	assert_int_equal(shim_live_allocs(), 0);
+	assert_int_equal(shim_freed_with_needle(), 0);
+	assert_int_equal(shim_disk_writes(d[0]) + shim_disk_writes(d[1]), 0);
+}
+
+static void test_generic_fallback_and_priority(void **state)
+{
+	(void)state;
+	/* CC area: another volume's entry and the right disk passphrase; fw_cfg wrong. */
+	cc_secret((ent[]){ { VOL2_UUID, "pass-two", 0 }, { NULL, "pass-one", 0 } }, 2);
+	fwcfg_secret((ent[]){ { NULL, "wrong", 0 } }, 1);
+	shim_disk *d = open_disk(0, "vol1.img", 512);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_SUCCESS);
+	assert_non_null(strstr(shim_console(), "confidential-computing secret area, disk passphrase"));
+	only_child(d);
+	disconnect_and_unload(&d, 1);
+	assert_int_equal(shim_live_allocs(), 0);
+}
+
+static void test_wrong_secret(void **state)
+{
+	(void)state;
+	needles(&vols[0]);
+	/* A passphrase without NUL, one byte short: no keyslot accepts it. */
+	fwcfg_secret((ent[]){ { VOL1_UUID, "pass-on", 7 } }, 1);
+	shim_disk *d = open_disk(0, "vol1.img", 512);
+	EFI_HANDLE h = shim_disk_handle(d);
+	assert_int_equal(shim_connect(image, h), EFI_ACCESS_DENIED);
+	assert_non_null(strstr(shim_console(), VOL1_UUID ": wrong secret: no keyslot accepts it; the volume stays locked"));
+	EFI_HANDLE kids[2];
+	assert_int_equal(shim_children(h, &g_dio, kids, 2), 0);
+	assert_int_equal(shim_open_count(h, &g_dio, EFI_OPEN_PROTOCOL_BY_DRIVER), 0);
+	/* A second connect does not derive keys again. */
+	shim_console_clear();
+	assert_int_not_equal(shim_connect(image, h), EFI_SUCCESS);
+	assert_null(strstr(shim_console(), "deriving key"));
+	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_int_equal(shim_live_allocs(), 0);
+	assert_int_equal(shim_freed_with_needle(), 0);
+	assert_int_equal(shim_disk_writes(d), 0);
+}
+
+static void test_no_secret(void **state)
+{
+	(void)state;
+	/* fw_cfg present with other files only, no CC table, prompt off. */
+	shim_fwcfg_reset(1);
+	shim_fwcfg_add_file("etc/boot-fail-wait", "\0\0\0\0", 4);
+	shim_disk *d = open_disk(0, "vol1.img", 512);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_NOT_FOUND);
+	assert_non_null(strstr(shim_console(), VOL1_UUID ": no secret for this volume; it stays locked"));
+	/* A table that holds only other volumes' entries: the same. */
+	shim_reset();
+	assert_int_equal(shim_load_driver(&image), EFI_SUCCESS);
+	disks[0] = NULL;
+	shim_disk_close(d);
+	d = open_disk(0, "vol1.img", 512);
+	fwcfg_secret((ent[]){ { VOL2_UUID, "pass-one", 0 } }, 1);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_NOT_FOUND);
+	assert_non_null(strstr(shim_console(), "no secret for this volume"));
+	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_int_equal(shim_live_allocs(), 0);
+}
+
+/* Hostile CC areas are reported and ignored; fw_cfg then supplies the secret. */
+static void test_malformed_cc_tables(void **state)
+{
+	(void)state;
+	fwcfg_secret((ent[]){ { NULL, "pass-one", 0 } }, 1);
+	shim_disk *d = open_disk(0, "vol1.img", 512);
+	EFI_HANDLE h = shim_disk_handle(d);
+	for (int k = 0; k < 5; k++) {
+		size_t len;
+		uint8_t *t = table((ent[]){ { VOL1_UUID, "evil", 0 } }, 1, &len);
+		size_t area = 4096;
+		switch (k) {
+		case 0: t[0] ^= 0xff; break;                          /* header GUID */
+		case 1: t[16] = 0; t[17] = 0x20; break;               /* total_len 8 KiB > area */
+		case 2: t[36] = 0xff; t[37] = 0xff; break;            /* entry length overflow */
+		case 3: t[36] = 3; break;                             /* entry length < header */
+		case 4: area = 10; break;                             /* area smaller than header */
+		}
+		cc_secret_raw(t, area);
+		shim_console_clear();
+		assert_int_equal(shim_connect(image, h), EFI_SUCCESS);
+		assert_non_null(strstr(shim_console(), "confidential-computing secret table: "));
+		assert_non_null(strstr(shim_console(), "; ignored"));
+		assert_non_null(strstr(shim_console(), "secret from fw_cfg"));
+		assert_int_equal(shim_bs.DisconnectController(h, image, NULL), EFI_SUCCESS);
+	}
+	/* An absurd location is refused without touching it. */
+	static EFI_GUID g = { 0xadf956ad, 0xe98c, 0x484c, { 0xae, 0x11, 0xb5, 0x1c, 0x7d, 0x33, 0x64, 0x47 } };
+	cc_loc.base = UINT64_MAX - 10;
+	cc_loc.size = 4096;
+	shim_set_config_table(&g, &cc_loc);
+	shim_console_clear();
+	assert_int_equal(shim_connect(image, h), EFI_SUCCESS);
+	assert_non_null(strstr(shim_console(), "bad location; ignored"));
+	assert_int_equal(shim_bs.DisconnectController(h, image, NULL), EFI_SUCCESS);
+	/* A malformed fw_cfg table too: then nothing is left. */
+	uint8_t junk[64];
+	memset(junk, 0x41, sizeof(junk));
+	shim_fwcfg_reset(1);
+	shim_fwcfg_add_file("opt/luksdxe/secret", junk, sizeof(junk));
+	shim_console_clear();
+	assert_int_equal(shim_connect(image, h), EFI_NOT_FOUND);
+	assert_non_null(strstr(shim_console(), "fw_cfg opt/luksdxe/secret: "));
+	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_int_equal(shim_live_allocs(), 0);
+}
+
+static void test_not_luks(void **state)
+{
+	(void)state;
+	shim_disk *d = open_disk(0, "notluks.img", 512);
+	EFI_DRIVER_BINDING_PROTOCOL *b = shim_binding(image);
+	assert_int_equal(b->Supported(b, shim_disk_handle(d), NULL), EFI_UNSUPPORTED);
+	assert_true(shim_disk_read_bytes(d) <= 4096);
+	assert_int_equal(shim_open_count(shim_disk_handle(d), &g_dio, EFI_OPEN_PROTOCOL_BY_DRIVER), 0);
+	/* Another driver holding DiskIo keeps us off. */
+	EFI_HANDLE other = NULL;
+	static EFI_GUID dummy = { 1, 2, 3, { 4, 5, 6, 7, 8, 9, 10, 11 } };
+	assert_int_equal(shim_bs.InstallProtocolInterface(&other, &dummy, EFI_NATIVE_INTERFACE, NULL), EFI_SUCCESS);
+	shim_disk *v = open_disk(1, "vol1.img", 512);
+	assert_int_equal(shim_hold(shim_disk_handle(v), &g_dio, other), EFI_SUCCESS);
+	assert_int_equal(b->Supported(b, shim_disk_handle(v), NULL), EFI_ACCESS_DENIED);
+	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_int_equal(shim_live_allocs(), 0);
+}
+
+/* At ExitBootServices every key is wiped in place (nothing may be freed then). */
+static void test_exit_boot_services(void **state)
+{
+	(void)state;
+	needles(&vols[0]);
+	luksdxe_opt_wipe_cc = 1;
+	cc_secret((ent[]){ { VOL1_UUID, "pass-one", 0 }, { NULL, "pass-two", 0 } }, 2);
+	shim_disk *d[2] = { open_disk(0, "vol1.img", 512), open_disk(1, "vol2.img", 4096) };
+	assert_int_equal(shim_connect(image, shim_disk_handle(d[0])), EFI_SUCCESS);
+	/* The per-volume entry is deleted right away, Linux-style: null GUID, len kept. */
+	static const uint8_t zero[16];
+	assert_memory_equal(cc_area + 20, zero, 16);
+	assert_int_equal(ld_le32(cc_area + 36), 20 + 9);
+	assert_memory_equal(cc_area + 40, zero, 9);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d[1])), EFI_SUCCESS);
+	/* The shared disk passphrase stays until ExitBootServices. */
+	assert_memory_equal(cc_area + 49, ld_secret_disk_guid, 16);
+	EFI_BLOCK_IO_PROTOCOL *bio = shim_protocol(only_child(d[0]), &g_bio);
+	uint8_t buf[512];
+	assert_int_equal(bio->ReadBlocks(bio, bio->Media->MediaId, 0, 512, buf), EFI_SUCCESS);
+	/* The scan sees the live key schedule now (so it would see a leftover later). */
+	assert_true(shim_live_with_needle() > 0);
+
+	shim_exit_boot_services();
+	assert_int_equal(shim_live_with_needle(), 0);
+	assert_int_equal(bio->ReadBlocks(bio, bio->Media->MediaId, 0, 512, buf), EFI_DEVICE_ERROR);
+	assert_memory_equal(cc_area + 49, zero, 16);
+	assert_int_equal(ld_le32(cc_area + 65), 20 + 9);
+	assert_memory_equal(cc_area + 69, zero, 9);
+	assert_int_equal(ld_secret_table_check(cc_area, 4096, NULL, 0), LD_OK);
+}
+
+/* A consumer that will not let go of the child's BlockIo: Stop fails cleanly and the
+ * child keeps working; once released, Stop succeeds. */
+static void test_stop_refused(void **state)
+{
+	(void)state;
+	fwcfg_secret((ent[]){ { NULL, "pass-one", 0 } }, 1);
+	shim_disk *d = open_disk(0, "vol1.img", 512);
+	EFI_HANDLE h = shim_disk_handle(d);
+	assert_int_equal(shim_connect(image, h), EFI_SUCCESS);
+	EFI_HANDLE child = only_child(d);
+	EFI_HANDLE other = NULL;
+	static EFI_GUID dummy = { 1, 2, 3, { 4, 5, 6, 7, 8, 9, 10, 11 } };
+	assert_int_equal(shim_bs.InstallProtocolInterface(&other, &dummy, EFI_NATIVE_INTERFACE, NULL), EFI_SUCCESS);
+	assert_int_equal(shim_hold(child, &g_bio, other), EFI_SUCCESS);
+	assert_int_not_equal(shim_bs.DisconnectController(h, image, NULL), EFI_SUCCESS);
+	assert_true(shim_handle_live(child));
+	assert_int_equal(shim_open_count(h, &g_dio, EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER), 1);
+	check_child_reads(child, &vols[0]);
+	/* Unload refuses too, and leaves the driver installed. */
+	assert_int_not_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_non_null(shim_binding(image));
+	assert_int_equal(shim_bs.CloseProtocol(child, &g_bio, other, child), EFI_SUCCESS);
+	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_false(shim_handle_live(child));
+	assert_int_equal(shim_live_allocs(), 0);
+}
+
+/* Every allocation the driver makes may fail: Start then fails cleanly (or succeeds),
+ * and after unload nothing is left allocated or opened. */
+static void test_allocation_failures(void **state)
+{
+	(void)state;
+	int succeeded = 0;
+	for (long n = 0; n < 200 && !succeeded; n++) {
+		shim_reset();
+		assert_int_equal(shim_load_driver(&image), EFI_SUCCESS);
+		fwcfg_secret((ent[]){ { NULL, "pass-two", 0 } }, 1);
+		if (disks[0])
+			shim_disk_close(disks[0]);
+		disks[0] = NULL;
+		shim_disk *d = open_disk(0, "vol2.img", 4096);
+		EFI_HANDLE h = shim_disk_handle(d);
+		shim_fail_allocs_after(n);
+		EFI_STATUS st = shim_connect(image, h);
+		shim_fail_allocs_after(-1);
+		if (st == EFI_SUCCESS) {
+			succeeded = 1;
+			check_child_reads(only_child(d), &vols[1]);
+			assert_int_equal(shim_bs.DisconnectController(h, image, NULL), EFI_SUCCESS);
+		}
+		assert_int_equal(shim_open_count(h, &g_dio, EFI_OPEN_PROTOCOL_BY_DRIVER), 0);
+		assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+		if (shim_live_allocs() != 0)
+			fail_msg("allocation %ld failing leaks %zu blocks", n, shim_live_allocs());
+		shim_disk_close(d);
+		disks[0] = NULL;
+	}
+	assert_true(succeeded);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_unlock_fwcfg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_blockio_params, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_volumes_per_uuid_cc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_generic_fallback_and_priority, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_secret, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_secret, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_cc_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_luks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exit_boot_services, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_allocation_failures, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
