@@ -37,3 +37,26 @@ $(BUILD)/LuksDxe.efi: $(BUILD)/efi/LuksDxe.so
 	@objdump -x $@ | grep -q 'Subsystem.*0000000b' || { echo "$@: not a boot service driver" >&2; rm -f $@; false; }
 
 -include $(EFI_DRV_OBJS:.o=.d)
+
+# ---- test-only EFI applications for the end-to-end tests (tests/e2e/apps/*.c) --------
+# hello.efi runs from inside the encrypted volume; cc_install.efi publishes a
+# confidential-computing secret area the way OVMF's AmdSev build does.  They are built
+# with the tests (test-bins), not by `make all`.
+E2E_APP_SRCS := $(wildcard tests/e2e/apps/*.c)
+E2E_APPS := $(patsubst tests/e2e/apps/%.c,$(BUILD)/e2e-apps/%.efi,$(E2E_APP_SRCS))
+E2E_APP_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(E2E_APP_SRCS))
+E2E_APP_LIBOBJS := $(BUILD)/efi/efi/console.o $(BUILD)/efi/efi/fwcfg.o \
+                   $(BUILD)/efi/efi/fwcfg_io.o $(BUILD)/efi/efi/libc/libc.o
+$(E2E_APP_OBJS): EFI_CFLAGS += $(GNUEFI_INC) -I$(TOP)/efi
+
+$(BUILD)/e2e-apps/%.so: $(BUILD)/efi/tests/e2e/apps/%.o $(E2E_APP_LIBOBJS)
+	@mkdir -p $(@D)
+	$(EFI_LD) -nostdlib -znocombreloc -T $(GNUEFI_LIB)/elf_x86_64_efi.lds -shared -Bsymbolic \
+		--no-undefined -L$(GNUEFI_LIB) $(GNUEFI_LIB)/crt0-efi-x86_64.o $^ \
+		-lefi -lgnuefi $(EFI_LIBGCC) -o $@
+$(BUILD)/e2e-apps/%.efi: $(BUILD)/e2e-apps/%.so
+	$(EFI_OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 $< $@
+
+test-bins: $(E2E_APPS)
+-include $(E2E_APP_OBJS:.o=.d)

@@ -34,7 +34,7 @@ e2e_init() {
 	rm -rf "$E2E_WORK"
 	mkdir -p "$E2E_WORK"
 	local t
-	for t in "$E2E_QEMU" mkfs.vfat mcopy mmd timeout; do
+	for t in "$E2E_QEMU" mkfs.vfat mcopy mmd mdir timeout; do
 		command -v "$t" >/dev/null || e2e_bail "missing tool: $t (run scripts/install-deps.sh)"
 	done
 	[ -r "$E2E_OVMF_CODE" ] && [ -r "$E2E_OVMF_VARS" ] || e2e_bail "OVMF not found ($E2E_OVMF_CODE)"
@@ -84,9 +84,14 @@ e2e_mkfat() {
 		src=${spec%%=*}
 		dst=${spec#*=}
 		dir=${dst%/*}
-		if [ -n "$dir" ]; then
-			MTOOLS_NO_VFAT=1 mmd -D s -i "$img" "::$dir" 2>/dev/null
-		fi
+		# Create each missing level of the destination directory.
+		local sub="" part
+		local IFS=/
+		for part in ${dir#/}; do
+			sub="$sub/$part"
+			mdir -i "$img" "::$sub" >/dev/null 2>&1 || mmd -i "$img" "::$sub" || return 1
+		done
+		unset IFS
 		mcopy -o -i "$img" "$src" "::$dst" || return 1
 	done
 }
@@ -162,4 +167,75 @@ e2e_shell_boot() {
 	local disk
 	mapfile -t disk < <(e2e_disk "$run.boot.img")
 	e2e_qemu "$run" "$secs" "${disk[@]}" "$@"
+}
+
+# ---- disk images -----------------------------------------------------------------
+# Facts (cryptsetup 2.6, no dm-crypt, no root): `cryptsetup reencrypt --encrypt
+# --reduce-device-size R FILE` converts a plain file into a LUKS2 volume with an attached
+# header, offline and in place.  The data segment starts at R/2; the plaintext of its
+# first (size - R) bytes is the file's original first (size - R) bytes; the segment's
+# remaining R/2 bytes hold undefined plaintext.  So a file system image of at most
+# size - R bytes, written at the start of the file, survives encryption intact.
+
+# e2e_luks_fat OUT SIZE_MIB PASSFILE [CRYPTSETUP ARGS...] -- [SRC=/DEST ...]:
+# a LUKS2 volume of SIZE_MIB whose plaintext is a FAT file system (SIZE_MIB - 2 MiB)
+# holding the given files, encrypted by cryptsetup itself.  Default KDF is cheap PBKDF2;
+# pass e.g. --pbkdf argon2id --pbkdf-memory 32 --pbkdf-force-iterations 4 to override.
+e2e_luks_fat() {
+	local out=$1 size=$2 pass=$3
+	shift 3
+	local cargs=() files=()
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		cargs+=("$1")
+		shift
+	done
+	[ "${1:-}" = "--" ] && shift
+	files=("$@")
+	local reduce=2
+	e2e_mkfat "$out.fat" $((size - reduce)) "${files[@]}" || return 1
+	rm -f "$out"
+	truncate -s "${size}M" "$out"
+	dd if="$out.fat" of="$out" conv=notrunc status=none || return 1
+	rm -f "$out.fat"
+	local kdf=(--pbkdf pbkdf2 --pbkdf-force-iterations 1000)
+	local a
+	for a in "${cargs[@]}"; do
+		[ "$a" = "--pbkdf" ] && kdf=()
+	done
+	cryptsetup reencrypt --encrypt --type luks2 --reduce-device-size "${reduce}M" \
+		--batch-mode --key-file "$pass" "${kdf[@]}" "${cargs[@]}" "$out" >/dev/null
+}
+
+# e2e_gpt_disk OUT PART_IMAGE: a GPT disk with one partition (from 1 MiB) holding the
+# bytes of PART_IMAGE, and 1 MiB free at the end for the backup table.
+e2e_gpt_disk() {
+	local out=$1 part=$2
+	local bytes sectors
+	bytes=$(stat -c %s "$part")
+	sectors=$(((bytes + 511) / 512))
+	rm -f "$out"
+	truncate -s $((bytes + 2 * 1024 * 1024)) "$out"
+	sgdisk -n "1:2048:+$sectors" -t 1:8309 "$out" >/dev/null || return 1
+	dd if="$part" of="$out" bs=512 seek=2048 conv=notrunc status=none
+}
+
+# e2e_secret_table OUT [UUID=PASSFILE ...]: the confidential-computing secret GUID table
+# (OVMF AmdSev layout), written by Python's struct and uuid modules so that it does not
+# share code with the driver.  UUID "disk" names the disk-passphrase entry.  Each
+# passphrase gets a NUL terminator, as guest owners' tools write them; padded to 16.
+e2e_secret_table() {
+	python3 - "$@" <<'PY'
+import struct, sys, uuid
+out, ents = sys.argv[1], b""
+for arg in sys.argv[2:]:
+    g, path = arg.split("=", 1)
+    if g == "disk":
+        g = "736869e5-84f0-4973-92ec-06879ce3da0b"
+    data = open(path, "rb").read() + b"\0"
+    ents += uuid.UUID(g).bytes_le + struct.pack("<I", 20 + len(data)) + data
+hdr = uuid.UUID("1e74f542-71dd-4d66-963e-ef4287ff173b").bytes_le
+tbl = hdr + struct.pack("<I", 20 + len(ents)) + ents
+tbl += b"\0" * (-len(tbl) % 16)
+open(out, "wb").write(tbl)
+PY
 }

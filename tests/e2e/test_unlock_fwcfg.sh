@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# End-to-end (issue 4): real OVMF under QEMU (TCG).  A GPT disk holds one partition with
+# a LUKS2 volume that cryptsetup made and encrypted; inside, a FAT file system with a
+# file whose content is random per run and an EFI application.  The secret comes through
+# fw_cfg (opt/luksdxe/secret, disk-passphrase entry).  The UEFI shell loads LuksDxe, and
+# its own output must show the file's content and the application running.  A second
+# boot with a wrong secret must leave the volume locked with a clear message, no hang.
+set -u
+. "$(dirname "$0")/lib.sh"
+e2e_init unlock_fwcfg
+W=$E2E_WORK
+drv="$E2E_TOP/build/LuksDxe.efi"
+hello="$E2E_TOP/build/e2e-apps/hello.efi"
+[ -f "$drv" ] && [ -f "$hello" ] || e2e_bail "build LuksDxe.efi and the e2e apps first (make test-bins)"
+
+token="luksdxe-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+printf '%s\r\n' "$token" >"$W/token.txt"
+printf 'correct horse %s' "$RANDOM" >"$W/pass"
+printf 'wrong horse' >"$W/wrong"
+uuid=$(cat /proc/sys/kernel/random/uuid)
+e2e_luks_fat "$W/vol.img" 16 "$W/pass" --uuid "$uuid" -- \
+	"$W/token.txt=/token.txt" "$hello=/EFI/tools/hello.efi" || e2e_bail "cannot make the LUKS volume"
+e2e_gpt_disk "$W/disk.img" "$W/vol.img" || e2e_bail "cannot make the GPT disk"
+sum_before=$(sha256sum <"$W/disk.img")
+mapfile -t disk < <(e2e_disk "$W/disk.img")
+
+script='load FS0:\LuksDxe.efi
+connect -r
+map -r
+type FS1:\token.txt
+FS1:\EFI\tools\hello.efi'
+
+# Boot 1: the right secret.
+e2e_secret_table "$W/secret.bin" "disk=$W/pass"
+run="$W/good"
+e2e_shell_boot "$run" 90 "$script" "$drv=/LuksDxe.efi" -- "${disk[@]}" \
+	-fw_cfg "name=opt/luksdxe/secret,file=$W/secret.bin"
+e2e_ok $? "boot with the right secret ran to power-off"
+e2e_expect "$run.log" "^LuksDxe: $uuid: deriving key \(secret from fw_cfg opt/luksdxe/secret, disk passphrase\)" \
+	"the driver took the secret from fw_cfg"
+e2e_expect "$run.log" "^LuksDxe: $uuid: unlocked with keyslot 0$" "the driver unlocked the volume"
+e2e_expect "$run.log" "FS1: .*" "the shell mapped a file system on the unlocked volume"
+e2e_expect "$run.log" "/HD\(1,GPT,.*\)/VenMedia\(CDD7A9B4-36D8-45EB-90F4-66FBD8CDA3E5,$(echo "$uuid" | tr -d - | tr a-f A-F)\)" \
+	"its device path is partition + LuksDxe vendor node carrying the LUKS UUID"
+e2e_expect "$run.log" "^$token\$" "the shell typed the per-run random file from inside the volume"
+e2e_expect "$run.log" "^luksdxe-e2e-hello: running from the unlocked volume" \
+	"an EFI application stored inside the encrypted volume ran"
+e2e_reject "$run.log" "$(cat "$W/pass")" "the passphrase never appears on the console"
+
+# Boot 2: a wrong secret.
+e2e_secret_table "$W/wrong.bin" "disk=$W/wrong"
+run="$W/wrong"
+e2e_shell_boot "$run" 90 "$script" "$drv=/LuksDxe.efi" -- "${disk[@]}" \
+	-fw_cfg "name=opt/luksdxe/secret,file=$W/wrong.bin"
+e2e_ok $? "boot with a wrong secret ran to power-off (no hang)"
+e2e_expect "$run.log" "^LuksDxe: $uuid: wrong secret: no keyslot accepts it; the volume stays locked" \
+	"a clear message says the secret is wrong"
+e2e_reject "$run.log" "^$token\$" "the file stays unreadable"
+e2e_reject "$run.log" "VenMedia\(CDD7A9B4" "no unlocked volume appears"
+
+[ "$(sha256sum <"$W/disk.img")" = "$sum_before" ]
+e2e_ok $? "the disk image is unchanged (the driver never writes)"
+e2e_done
