@@ -74,12 +74,12 @@ e2e_reject() {
 }
 
 # e2e_mkfat IMAGE SIZE_MIB [SRC=/DEST ...]: a FAT image made without root (mtools).
-# Directories in DEST are created as needed.
+# Directories in DEST are created as needed.  $E2E_MKFS_ARGS go to mkfs.vfat.
 e2e_mkfat() {
 	local img=$1 size=$2 spec src dst dir
 	shift 2
 	rm -f "$img"
-	mkfs.vfat -C "$img" $((size * 1024)) >/dev/null || return 1
+	mkfs.vfat ${E2E_MKFS_ARGS:-} -C "$img" $((size * 1024)) >/dev/null || return 1
 	for spec in "$@"; do
 		src=${spec%%=*}
 		dst=${spec#*=}
@@ -191,14 +191,19 @@ e2e_luks_fat() {
 	done
 	[ "${1:-}" = "--" ] && shift
 	files=("$@")
-	local reduce=2
-	e2e_mkfat "$out.fat" $((size - reduce)) "${files[@]}" || return 1
+	local reduce=2 a prev="" mkfs=""
+	# cryptsetup refuses a data sector size larger than the file system's sectors.
+	for a in "${cargs[@]}"; do
+		[ "$prev" = "--sector-size" ] && mkfs="-S $a"
+		prev=$a
+	done
+	E2E_MKFS_ARGS="${E2E_MKFS_ARGS:-} $mkfs" e2e_mkfat "$out.fat" $((size - reduce)) "${files[@]}" ||
+		return 1
 	rm -f "$out"
 	truncate -s "${size}M" "$out"
 	dd if="$out.fat" of="$out" conv=notrunc status=none || return 1
 	rm -f "$out.fat"
 	local kdf=(--pbkdf pbkdf2 --pbkdf-force-iterations 1000)
-	local a
 	for a in "${cargs[@]}"; do
 		[ "$a" = "--pbkdf" ] && kdf=()
 	done

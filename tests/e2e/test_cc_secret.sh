@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# End-to-end (issue 4): the confidential-computing secret provider in real OVMF.
+# A test-only EFI application (tests/e2e/apps/cc_install.c) installs the configuration
+# table adf956ad-... -> {Base, Size} over a reserved page holding a secret GUID table,
+# as OVMF's AmdSev build does; then LuksDxe is loaded.  The table holds a per-volume
+# entry (the LUKS UUID as an EFI GUID) with the right passphrase and a wrong
+# disk-passphrase entry, so only the per-UUID lookup opens the volume.  The volume uses
+# Argon2id and 4096-byte sectors; no opt/luksdxe/secret fw_cfg file exists.
+set -u
+. "$(dirname "$0")/lib.sh"
+e2e_init cc_secret
+W=$E2E_WORK
+drv="$E2E_TOP/build/LuksDxe.efi"
+cc="$E2E_TOP/build/e2e-apps/cc_install.efi"
+[ -f "$drv" ] && [ -f "$cc" ] || e2e_bail "build LuksDxe.efi and the e2e apps first (make test-bins)"
+
+token="luksdxe-cc-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+printf '%s\r\n' "$token" >"$W/token.txt"
+printf 'cc secret %s' "$RANDOM$RANDOM" >"$W/pass"
+printf 'not this one' >"$W/wrong"
+uuid=$(cat /proc/sys/kernel/random/uuid)
+e2e_luks_fat "$W/vol.img" 16 "$W/pass" --uuid "$uuid" --sector-size 4096 \
+	--pbkdf argon2id --pbkdf-memory 1024 --pbkdf-force-iterations 4 --pbkdf-parallel 1 -- \
+	"$W/token.txt=/token.txt" || e2e_bail "cannot make the LUKS volume"
+e2e_gpt_disk "$W/disk.img" "$W/vol.img" || e2e_bail "cannot make the GPT disk"
+e2e_secret_table "$W/cc-table.bin" "disk=$W/wrong" "$uuid=$W/pass"
+mapfile -t disk < <(e2e_disk "$W/disk.img")
+
+script='FS0:\cc_install.efi
+load FS0:\LuksDxe.efi
+connect -r
+map -r
+type FS1:\token.txt'
+run="$W/boot"
+e2e_shell_boot "$run" 90 "$script" "$drv=/LuksDxe.efi" "$cc=/cc_install.efi" -- "${disk[@]}" \
+	-fw_cfg "name=opt/luksdxe/test-cc-table,file=$W/cc-table.bin"
+e2e_ok $? "QEMU ran the shell script and powered off by itself"
+e2e_expect "$run.log" "^cc_install: secret area of [0-9]+ bytes installed: ok" \
+	"the test application installed the confidential-computing secret area"
+e2e_expect "$run.log" "^LuksDxe: $uuid: deriving key \(secret from confidential-computing secret area\): " \
+	"the driver took the per-volume entry from the secret area"
+e2e_expect "$run.log" "^LuksDxe: $uuid: unlocked with keyslot 0$" "the driver unlocked the Argon2id volume"
+e2e_expect "$run.log" "^$token\$" "the shell typed the per-run random file from inside the volume"
+e2e_reject "$run.log" "$(cat "$W/pass")" "the passphrase never appears on the console"
+e2e_done
