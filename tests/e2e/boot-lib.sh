@@ -19,6 +19,8 @@
 #  - Once the shell has run, BootOrder lists it; a disk with a bootindex makes OVMF put
 #    that disk's boot options (and the options of children such as LuksDxe's unlocked
 #    volume, whose device path extends the disk's) first.
+#  - When QEMU passes a boot order (any bootindex), OVMF connects only the devices in it:
+#    every encrypted disk that must be unlocked in firmware needs a bootindex.
 #  - The unlocked volume has no boot option of its own until the boot manager enumerates
 #    it; OVMF's BDS refreshes boot options after connecting all devices.
 
@@ -100,7 +102,9 @@ bl_qemu() {
 	kill "$feeder" 2>/dev/null
 	wait "$feeder" 2>/dev/null
 	rm -f "$fifo"
-	_bl_clean <"$raw" >"$run.log"
+	# The clean log always ends with a newline, so that tails of it printed as TAP
+	# comments never swallow the next TAP line.
+	{ _bl_clean <"$raw"; echo; } >"$run.log"
 	_bl_clean <"$run.stamped" >"$run.ts"
 	[ $rc -eq 124 ] && echo "# $run: QEMU timed out after ${secs}s"
 	[ -s "$run.stderr" ] && sed 's/^/# qemu: /' "$run.stderr" | head -5
