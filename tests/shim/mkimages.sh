@@ -7,17 +7,20 @@
 #
 #   vol1.img  LUKS2, pbkdf2-sha256, aes-xts-plain64 512-bit key, 512-byte sectors
 #   vol2.img  LUKS2, argon2id, aes-xts-plain64 256-bit key, 4096-byte sectors
+#   vol3.img  LUKS1 (cryptsetup convert of a LUKS2 volume: LUKS1 reencryption needs
+#             dm-crypt, conversion does not), aes-cbc-essiv:sha256, sha1, reduce 4 MiB
 # For each: NAME.plain (original bytes), NAME.key (volume key), NAME.pass (passphrase).
 # notluks.img is random bytes.  Usage: mkimages.sh DIR
 set -eu
 dir=$1
 mkdir -p "$dir"
-stamp="$dir/.done-v1"
+stamp="$dir/.done-v2"
 [ -f "$stamp" ] && exit 0
 
 mk() { # name uuid pass reduce extra-args...
 	local n=$1 uuid=$2 pass=$3 reduce=$4
 	shift 4
+	rm -f "$dir/$n.key"
 	head -c 6M /dev/urandom >"$dir/$n.plain"
 	cp "$dir/$n.plain" "$dir/$n.img"
 	printf '%s' "$pass" >"$dir/$n.pass"
@@ -30,5 +33,8 @@ mk vol1 3f0b8c62-52a4-4b8e-9a41-6c1d2e3f4a5b "pass-one" 2M \
 	--pbkdf pbkdf2 --hash sha256 --pbkdf-force-iterations 1000 --key-size 512
 mk vol2 a1b2c3d4-e5f6-4789-8abc-def012345678 "pass-two" 2M \
 	--pbkdf argon2id --pbkdf-memory 32 --pbkdf-force-iterations 4 --key-size 256 --sector-size 4096
+mk vol3 0d5c8b1e-7f6a-4e3b-9c2d-1a2b3c4d5e6f "pass-three" 4M \
+	--pbkdf pbkdf2 --hash sha1 --pbkdf-force-iterations 1000 --cipher aes-cbc-essiv:sha256 --key-size 256
+cryptsetup convert --type luks1 --batch-mode "$dir/vol3.img" >/dev/null
 head -c 1M /dev/urandom >"$dir/notluks.img"
 touch "$stamp"

@@ -394,6 +394,40 @@ static SIMPLE_TEXT_OUTPUT_INTERFACE con_out = { .OutputString = s_output };
 const char *shim_console(void) { return con; }
 void shim_console_clear(void) { con_n = 0; con[0] = 0; }
 
+/* Console input: keys queued by the test; WaitForEvent fails once they run out, so a
+ * driver waiting for more input returns instead of hanging the test. */
+static CHAR16 keys[256];
+static size_t nkeys, keypos;
+
+static EFI_STATUS EFIAPI s_read_key(SIMPLE_INPUT_INTERFACE *This, EFI_INPUT_KEY *Key)
+{
+	(void)This;
+	if (keypos >= nkeys)
+		return EFI_NOT_READY;
+	Key->ScanCode = 0;
+	Key->UnicodeChar = keys[keypos++];
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI s_wait_for_event(UINTN n, EFI_EVENT *ev, UINTN *idx)
+{
+	(void)n;
+	(void)ev;
+	if (keypos >= nkeys)
+		return EFI_UNSUPPORTED;
+	*idx = 0;
+	return EFI_SUCCESS;
+}
+
+static SIMPLE_INPUT_INTERFACE con_in = { .ReadKeyStroke = s_read_key };
+
+void shim_keys(const CHAR16 *k)
+{
+	nkeys = keypos = 0;
+	while (*k && nkeys < 256)
+		keys[nkeys++] = *k++;
+}
+
 /* ---- configuration table ---------------------------------------------------------- */
 static EFI_CONFIGURATION_TABLE cfg[8];
 
@@ -446,10 +480,13 @@ void shim_reset(void)
 	shim_bs.OpenProtocol = s_open;
 	shim_bs.CloseProtocol = s_close;
 	shim_bs.DisconnectController = s_disconnect;
+	shim_bs.WaitForEvent = s_wait_for_event;
+	nkeys = keypos = 0;
 
 	memset(&shim_st, 0, sizeof(shim_st));
 	memset(cfg, 0, sizeof(cfg));
 	shim_st.ConOut = &con_out;
+	shim_st.ConIn = &con_in;
 	shim_st.BootServices = &shim_bs;
 	shim_st.ConfigurationTable = cfg;
 	shim_st.NumberOfTableEntries = 0;

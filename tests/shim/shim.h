@@ -54,6 +54,8 @@ void shim_set_config_table(EFI_GUID *guid, void *table); /* table NULL removes *
 /* Console: everything the driver printed since shim_reset, CRs dropped. */
 const char *shim_console(void);
 void shim_console_clear(void);
+/* Console input: queues keystrokes (UCS-2) for ReadKeyStroke. */
+void shim_keys(const CHAR16 *k);
 
 /* fw_cfg emulation (fwcfg_emu.c). */
 void shim_fwcfg_reset(int present);

@@ -20,8 +20,7 @@
 #define IMG "build/shim-images"
 #define VOL1_UUID "3f0b8c62-52a4-4b8e-9a41-6c1d2e3f4a5b"
 #define VOL2_UUID "a1b2c3d4-e5f6-4789-8abc-def012345678"
-#define DATA_OFFSET (1u << 20) /* cryptsetup put the segment at reduce/2 = 1 MiB */
-#define VALID_PLAIN (4u << 20) /* file size 6 MiB - reduce 2 MiB */
+#define VOL3_UUID "0d5c8b1e-7f6a-4e3b-9c2d-1a2b3c4d5e6f"
 
 static EFI_GUID g_bio = EFI_BLOCK_IO_PROTOCOL_GUID;
 static EFI_GUID g_dio = EFI_DISK_IO_PROTOCOL_GUID;
@@ -29,15 +28,23 @@ static EFI_GUID g_dp = EFI_DEVICE_PATH_PROTOCOL_GUID;
 static EFI_GUID g_name2 = EFI_COMPONENT_NAME2_PROTOCOL_GUID;
 static EFI_GUID g_binding = EFI_DRIVER_BINDING_PROTOCOL_GUID;
 
+/* cryptsetup reencrypt --reduce-device-size R put the data segment at R/2; the first
+ * (6 MiB - R) bytes of plaintext are the original file's (see mkimages.sh). */
 typedef struct {
 	const char *name;
 	const char *uuid;
 	uint32_t sector;
+	size_t data_offset, valid_plain;
+	int essiv; /* aes-cbc-essiv:sha256, else aes-xts-plain64 */
 	uint8_t *img, *plain, *key, *pass;
 	size_t img_n, plain_n, key_n, pass_n;
 } volume;
-static volume vols[2] = { { "vol1", VOL1_UUID, 512, 0, 0, 0, 0, 0, 0, 0, 0 },
-			  { "vol2", VOL2_UUID, 4096, 0, 0, 0, 0, 0, 0, 0, 0 } };
+#define NVOLS 3
+static volume vols[NVOLS] = {
+	{ "vol1", VOL1_UUID, 512, 1u << 20, 4u << 20, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	{ "vol2", VOL2_UUID, 4096, 1u << 20, 4u << 20, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	{ "vol3", VOL3_UUID, 512, 2u << 20, 2u << 20, 1, 0, 0, 0, 0, 0, 0, 0, 0 },
+};
 
 static uint8_t *load(const char *name, const char *ext, size_t *n)
 {
@@ -54,7 +61,7 @@ static int group_setup(void **state)
 	(void)state;
 	if (system("bash tests/shim/mkimages.sh " IMG) != 0)
 		return -1;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < NVOLS; i++) {
 		volume *v = &vols[i];
 		v->img = load(v->name, "img", &v->img_n);
 		v->plain = load(v->name, "plain", &v->plain_n);
@@ -69,7 +76,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < NVOLS; i++) {
 		free(vols[i].img);
 		free(vols[i].plain);
 		free(vols[i].key);
@@ -191,13 +198,45 @@ static EFI_HANDLE only_child(shim_disk *d)
 	return kids[0];
 }
 
+/* The reference decryption of one sector with OpenSSL, as dm-crypt defines the IVs:
+ * plain64 = little-endian 512-byte sector number; essiv:sha256 = that block encrypted
+ * with AES under SHA-256(volume key). */
+static void ref_sector(const volume *v, size_t s, uint8_t *out)
+{
+	uint8_t iv[16] = { 0 };
+	uint64_t n512 = (uint64_t)s * (v->sector / 512);
+	for (int i = 0; i < 8; i++)
+		iv[i] = (uint8_t)(n512 >> (8 * i));
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int outl = 0;
+	const EVP_CIPHER *alg;
+	if (v->essiv) {
+		uint8_t salt[32], eiv[16];
+		unsigned sl = 0;
+		assert_int_equal(EVP_Digest(v->key, v->key_n, salt, &sl, EVP_sha256(), NULL), 1);
+		assert_int_equal(EVP_EncryptInit_ex(c, EVP_aes_256_ecb(), NULL, salt, NULL), 1);
+		EVP_CIPHER_CTX_set_padding(c, 0);
+		assert_int_equal(EVP_EncryptUpdate(c, eiv, &outl, iv, 16), 1);
+		memcpy(iv, eiv, 16);
+		alg = v->key_n == 32 ? EVP_aes_256_cbc() : EVP_aes_128_cbc();
+	} else {
+		alg = v->key_n == 64 ? EVP_aes_256_xts() : EVP_aes_128_xts();
+	}
+	assert_int_equal(EVP_DecryptInit_ex(c, alg, NULL, v->key, iv), 1);
+	EVP_CIPHER_CTX_set_padding(c, 0);
+	assert_int_equal(EVP_DecryptUpdate(c, out, &outl, v->img + v->data_offset + s * v->sector,
+					   (int)v->sector), 1);
+	assert_int_equal(outl, (int)v->sector);
+	EVP_CIPHER_CTX_free(c);
+}
+
 /* The child must read back what cryptsetup encrypted: byte-exact against the original
- * file for the defined part, and against OpenSSL XTS with the dumped key everywhere. */
+ * file for the defined part, and against OpenSSL with the dumped key everywhere. */
 static void check_child_reads(EFI_HANDLE child, const volume *v)
 {
 	EFI_BLOCK_IO_PROTOCOL *bio = shim_protocol(child, &g_bio);
 	assert_non_null(bio);
-	size_t data = v->img_n - DATA_OFFSET;
+	size_t data = v->img_n - v->data_offset;
 	assert_true(bio->Media->ReadOnly);
 	assert_true(bio->Media->MediaPresent);
 	assert_int_equal(bio->Media->BlockSize, v->sector);
@@ -214,24 +253,14 @@ static void check_child_reads(EFI_HANDLE child, const volume *v)
 		off += n;
 		step = step == 7 * v->sector ? 64 * v->sector : 7 * v->sector;
 	}
-	assert_memory_equal(buf, v->plain, VALID_PLAIN);
+	assert_memory_equal(buf, v->plain, v->valid_plain);
 
-	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-	const EVP_CIPHER *alg = v->key_n == 64 ? EVP_aes_256_xts() : EVP_aes_128_xts();
 	uint8_t *ref = malloc(v->sector);
 	for (size_t s = 0; s < data / v->sector; s++) {
-		uint8_t iv[16] = { 0 };
-		uint64_t n512 = (uint64_t)s * (v->sector / 512); /* plain64 counts 512-byte units */
-		for (int i = 0; i < 8; i++)
-			iv[i] = (uint8_t)(n512 >> (8 * i));
-		int outl = 0;
-		assert_int_equal(EVP_DecryptInit_ex(c, alg, NULL, v->key, iv), 1);
-		assert_int_equal(EVP_DecryptUpdate(c, ref, &outl, v->img + DATA_OFFSET + s * v->sector,
-						   (int)v->sector), 1);
+		ref_sector(v, s, ref);
 		if (memcmp(ref, buf + s * v->sector, v->sector) != 0)
-			fail_msg("sector %zu differs from OpenSSL", s);
+			fail_msg("%s: sector %zu differs from OpenSSL", v->name, s);
 	}
-	EVP_CIPHER_CTX_free(c);
 	free(ref);
 	free(buf);
 }
@@ -323,6 +352,22 @@ static void test_unlock_fwcfg(void **state)
 	assert_int_equal(shim_open_count(h, &g_dio, EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER), 0);
 	assert_non_null(strstr(shim_console(), "stopped, key wiped"));
 	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_int_equal(shim_live_allocs(), 0);
+	assert_int_equal(shim_freed_with_needle(), 0);
+	assert_int_equal(shim_disk_writes(d), 0);
+}
+
+/* LUKS1 (converted by cryptsetup), aes-cbc-essiv:sha256: the same driver path. */
+static void test_luks1_essiv(void **state)
+{
+	(void)state;
+	needles(&vols[2]);
+	fwcfg_secret((ent[]){ { VOL3_UUID, "pass-three", 0 } }, 1);
+	shim_disk *d = open_disk(0, "vol3.img", 512);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_SUCCESS);
+	assert_non_null(strstr(shim_console(), VOL3_UUID ": unlocked with keyslot 0"));
+	check_child_reads(only_child(d), &vols[2]);
+	disconnect_and_unload(&d, 1);
 	assert_int_equal(shim_live_allocs(), 0);
 	assert_int_equal(shim_freed_with_needle(), 0);
 	assert_int_equal(shim_disk_writes(d), 0);
@@ -444,6 +489,42 @@ static void test_no_secret(void **state)
 	assert_non_null(strstr(shim_console(), "no secret for this volume"));
 	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
 	assert_int_equal(shim_live_allocs(), 0);
+}
+
+/* The console prompt (a build option, off by default): asked only when no provider has
+ * a secret; no echo; backspace edits; typed text goes in as UTF-8. */
+static void test_prompt(void **state)
+{
+	(void)state;
+	needles(&vols[0]);
+	shim_disk *d = open_disk(0, "vol1.img", 512);
+	EFI_HANDLE h = shim_disk_handle(d);
+	shim_keys(u"pass-onX\bee\b\r");
+	assert_int_equal(shim_connect(image, h), EFI_NOT_FOUND); /* off by default */
+	assert_null(strstr(shim_console(), "passphrase for"));
+
+	luksdxe_opt_prompt = 1;
+	shim_unload_driver(image);
+	assert_int_equal(shim_load_driver(&image), EFI_SUCCESS); /* forget the failure */
+	shim_keys(u"pass-onX\bee\b\r");
+	assert_int_equal(shim_connect(image, h), EFI_SUCCESS);
+	const char *con = shim_console();
+	assert_non_null(strstr(con, "LuksDxe: passphrase for " VOL1_UUID ": \n"));
+	assert_non_null(strstr(con, "secret from console"));
+	assert_null(strstr(con, "pass-on"));
+	assert_int_equal(shim_bs.DisconnectController(h, image, NULL), EFI_SUCCESS);
+
+	/* Non-ASCII input is UTF-8 encoded: a wrong secret, but not a crash. */
+	shim_keys(u"p\u00e4\u20acss\r");
+	assert_int_equal(shim_connect(image, h), EFI_ACCESS_DENIED);
+	/* Input ending without Enter and nothing typed: no secret. */
+	shim_unload_driver(image);
+	assert_int_equal(shim_load_driver(&image), EFI_SUCCESS);
+	shim_keys(u"");
+	assert_int_equal(shim_connect(image, h), EFI_NOT_FOUND);
+	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_int_equal(shim_live_allocs(), 0);
+	assert_int_equal(shim_freed_with_needle(), 0);
 }
 
 /* Hostile CC areas are reported and ignored; fw_cfg then supplies the secret. */
@@ -608,11 +689,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_unlock_fwcfg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_luks1_essiv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blockio_params, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_volumes_per_uuid_cc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generic_fallback_and_priority, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_secret, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_secret, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prompt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_cc_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_luks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_boot_services, setup, teardown),
