@@ -12,6 +12,7 @@
 #                                   each line prefixed with seconds since QEMU started)
 #   bl_disk IMG SLOT [BOOTINDEX]    QEMU arguments for a virtio disk at a fixed PCI slot
 #   bl_when RUN ERE                 seconds at which the first line matching ERE appeared
+#   BL_LIVE=1                       bl_qemu also shows the console live on stderr
 #
 # Facts this relies on (Debian 12 OVMF, measured):
 #  - Driver#### paths are full device paths, so the driver disk must sit at the same PCI
@@ -97,7 +98,7 @@ bl_qemu() {
 		-chardev stdio,id=con0,signal=off,logfile="$raw" -serial chardev:con0 \
 		-drive if=pflash,format=raw,unit=0,readonly=on,file="$E2E_OVMF_CODE" \
 		-drive if=pflash,format=raw,unit=1,file="$vars" \
-		"$@" <"$fifo" 2>"$run.stderr" | _bl_stamp "$t0" >"$run.stamped"
+		"$@" <"$fifo" 2>"$run.stderr" | _bl_stamp "$t0" | _bl_tee "$run.stamped"
 	local rc=${PIPESTATUS[0]}
 	kill "$feeder" 2>/dev/null
 	wait "$feeder" 2>/dev/null
@@ -119,6 +120,15 @@ _bl_stamp() {
 		rel=$((now - t0))
 		printf '%d.%03d %s\n' $((rel / 1000000)) $((rel % 1000000 / 1000)) "$line"
 	done
+}
+# With BL_LIVE=1 the console is also shown as it arrives (on stderr), for the demo.
+_bl_tee() {
+	if [ "${BL_LIVE:-0}" = 1 ]; then
+		tee "$1" | sed -u -e 's/\x1b\[[0-9;?=]*[A-Za-z]//g' -e 's/\x1b[()][A-Z0-9]//g' -e 's/\r//g' \
+			-e '/^[0-9.]* *$/d' -e 's/^\([0-9.]*\) /  [+\1 s] /' >&2
+	else
+		cat >"$1"
+	fi
 }
 _bl_clean() { sed -e 's/\x1b\[[0-9;?=]*[A-Za-z]//g' -e 's/\x1b[()][A-Z0-9]//g' -e 's/\r//g'; }
 
