@@ -75,7 +75,7 @@ fetch_src() { # name version
   if [ ! -f "$dir/.ok" ]; then
     rm -rf "$dir"; mkdir -p "$dir"
     echo "install-deps: apt-get source $name=$ver"
-    (cd "$dir" && apt-get source -qq --download-only "$name=$ver" >/dev/null)
+    (cd "$dir" && apt-get source -qq -o APT::Sandbox::User=root --download-only "$name=$ver" >/dev/null)
     touch "$dir/.ok"
   fi
 }
