@@ -5,9 +5,9 @@
 #include <stdint.h>
 #include "console.h"
 
-static EFI_SIMPLE_TEXT_OUT_PROTOCOL *con_out;
+static EFI_SYSTEM_TABLE *con_st;
 
-void ld_con_init(EFI_SIMPLE_TEXT_OUT_PROTOCOL *out) { con_out = out; }
+void ld_con_init(EFI_SYSTEM_TABLE *st) { con_st = st; }
 
 typedef struct {
 	CHAR16 buf[128];
@@ -17,8 +17,8 @@ typedef struct {
 static void con_flush(con_buf *b)
 {
 	b->buf[b->n] = 0;
-	if (con_out && b->n)
-		con_out->OutputString(con_out, b->buf);
+	if (con_st && con_st->ConOut && b->n)
+		con_st->ConOut->OutputString(con_st->ConOut, b->buf);
 	b->n = 0;
 }
 

@@ -6,7 +6,8 @@
 
 #include <efi.h>
 
-void ld_con_init(EFI_SIMPLE_TEXT_OUT_PROTOCOL *out);
+/* ConOut is looked up in st at every write: the console splitter may replace it. */
+void ld_con_init(EFI_SYSTEM_TABLE *st);
 void ld_con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -515,7 +515,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	luksdxe_st = st;
 	luksdxe_bs = st->BootServices;
 	ld_libc_init(st->BootServices);
-	ld_con_init(st->ConOut);
+	ld_con_init(st);
 	devices = NULL;
 	failed_n = 0;
 	boot_services_gone = 0;

@@ -13,6 +13,7 @@
 #   bl_disk IMG SLOT [BOOTINDEX]    QEMU arguments for a virtio disk at a fixed PCI slot
 #   bl_when RUN ERE                 seconds at which the first line matching ERE appeared
 #   BL_LIVE=1                       bl_qemu also shows the console live on stderr
+#   BL_TYPE_WHEN=S BL_TYPE_TEXT=T   bl_qemu types T and Enter once S appears on the console
 #
 # Facts this relies on (Debian 12 OVMF, measured):
 #  - Driver#### paths are full device paths, so the driver disk must sit at the same PCI
@@ -79,15 +80,23 @@ bl_qemu() {
 	: >"$raw"
 	mkfifo "$fifo"
 	# Key feeder (as in lib.sh): a space when the shell counts down, and stdin held open.
+	# With BL_TYPE_WHEN/BL_TYPE_TEXT set it also types TEXT and Enter once WHEN shows up
+	# on the console (a passphrase prompt, for the GRUB benchmark).
 	(
 		exec 3>"$fifo"
-		local i
-		for i in $(seq $((secs * 10))); do
-			if grep -q 'any other key to continue' "$raw" 2>/dev/null; then
+		local i shell_done=0 type_done=1
+		[ -n "${BL_TYPE_WHEN:-}" ] && type_done=0
+		for i in $(seq $((secs * 20))); do
+			if [ $shell_done = 0 ] && grep -q 'any other key to continue' "$raw" 2>/dev/null; then
 				printf ' ' >&3
-				break
+				shell_done=1
 			fi
-			sleep 0.1
+			if [ $type_done = 0 ] && grep -qF -- "$BL_TYPE_WHEN" "$raw" 2>/dev/null; then
+				printf '%s\r' "$BL_TYPE_TEXT" >&3
+				type_done=1
+			fi
+			[ $shell_done = 1 ] && [ $type_done = 1 ] && break
+			sleep 0.05
 		done
 		sleep "$secs"
 	) &

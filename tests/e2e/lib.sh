@@ -12,7 +12,7 @@
 #  - OVMF_CODE_4M.fd has the UEFI shell built in; with no other bootable device the boot
 #    manager starts it, and the shell runs startup.nsh from the first file system (FS0).
 #  - The shell counts down 5 s before startup.nsh unless a key other than ESC arrives:
-#    e2e_qemu types one space on the serial console as soon as the countdown appears.
+#    e2e_qemu types a space on the serial console whenever a countdown appears.
 #  - `reset -s` in the script powers the VM off, so QEMU exits by itself; every run is
 #    also bounded by `timeout`.
 # Console output goes to the serial port; logs are kept raw (RUN.raw) and cleaned of
@@ -107,19 +107,20 @@ e2e_qemu() {
 	rm -f "$raw" "$fifo"
 	: >"$raw"
 	mkfifo "$fifo"
-	# Key feeder: one space as soon as the shell's countdown shows (skips 5 s of waiting).
-	# It holds the fifo open for QEMU's whole life, so stdin never reaches EOF.
+	# Key feeder: one space each time a shell countdown shows (skips 5 s of waiting per
+	# shell start, also after a reset).  It holds the fifo open for QEMU's whole life,
+	# so QEMU's stdin never reaches EOF.
 	(
 		exec 3>"$fifo"
-		local i
+		local i seen=0 now
 		for i in $(seq $((secs * 10))); do
-			if grep -q 'any other key to continue' "$raw" 2>/dev/null; then
+			now=$(grep -o 'any other key to continue' "$raw" 2>/dev/null | wc -l)
+			if [ "$now" -gt "$seen" ]; then
 				printf ' ' >&3
-				break
+				seen=$now
 			fi
 			sleep 0.1
 		done
-		sleep "$secs"
 	) &
 	local feeder=$!
 	timeout --kill-after=5 "$secs" "$E2E_QEMU" -machine q35 -cpu max -accel tcg -m "$E2E_MEM" \

@@ -21,7 +21,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	uint32_t size;
 	(void)image;
 	ld_libc_init(bs);
-	ld_con_init(st->ConOut);
+	ld_con_init(st);
 	if (ld_fwcfg_find_file("opt/luksdxe/test-cc-table", &sel, &size) != LD_OK || !size ||
 	    size > 4096) {
 		ld_con_printf("cc_install: no fw_cfg opt/luksdxe/test-cc-table\n");
