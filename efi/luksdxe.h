@@ -17,7 +17,8 @@
 
 #define LUKSDXE_VERSION "0.1.0"
 
-/* Build options (make EFI_OPTS="-DLUKSDXE_PROMPT=1 ..."); tests flip the run-time copies. */
+/* Build options (make clean && make EFI_OPTS="-DLUKSDXE_PROMPT=1 ..."); the shim tests flip
+ * the run-time copies luksdxe_opt_*. */
 #ifndef LUKSDXE_PROMPT
 #define LUKSDXE_PROMPT 0 /* ask on the console when no provider has a secret */
 #endif

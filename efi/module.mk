@@ -19,7 +19,9 @@ EFI_FW_ONLY_SRCS := efi/fwcfg_io.c
 EFI_DRV_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(EFI_DRV_SRCS) $(EFI_LIBC_SRCS))
 
 # The driver sees the gnu-efi headers; the portable core built by mk/core.mk does not.
-$(EFI_DRV_OBJS): EFI_CFLAGS += $(GNUEFI_INC) -I$(TOP)/efi
+# EFI_OPTS: build options of the driver, e.g. make EFI_OPTS=-DLUKSDXE_PROMPT=1 (after make clean).
+EFI_OPTS ?=
+$(EFI_DRV_OBJS): EFI_CFLAGS += $(GNUEFI_INC) -I$(TOP)/efi $(EFI_OPTS)
 
 EFI_LIBGCC := $(shell $(EFI_CC) -print-libgcc-file-name)
 
