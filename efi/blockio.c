@@ -99,6 +99,56 @@ static EFI_STATUS EFIAPI bio_flush(EFI_BLOCK_IO_PROTOCOL *This)
 	return EFI_SUCCESS;
 }
 
+/* ---- BlockIo2: the same reads, completed synchronously -------------------------- */
+
+static luksdxe_dev *dev_of2(EFI_BLOCK_IO2_PROTOCOL *bio2)
+{
+	luksdxe_dev *d = (luksdxe_dev *)((uint8_t *)bio2 - offsetof(luksdxe_dev, block_io2));
+	return d->signature == LUKSDXE_DEV_SIGNATURE ? d : NULL;
+}
+
+/* A request that was accepted completes now: report through the token, if any. */
+static EFI_STATUS complete(EFI_BLOCK_IO2_TOKEN *token, EFI_STATUS st)
+{
+	if (st == EFI_SUCCESS && token && token->Event) {
+		token->TransactionStatus = EFI_SUCCESS;
+		luksdxe_bs->SignalEvent(token->Event);
+	}
+	return st;
+}
+
+static EFI_STATUS EFIAPI bio2_reset(EFI_BLOCK_IO2_PROTOCOL *This, BOOLEAN ExtendedVerification)
+{
+	(void)This;
+	(void)ExtendedVerification;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI bio2_read(EFI_BLOCK_IO2_PROTOCOL *This, UINT32 MediaId, EFI_LBA Lba,
+				   EFI_BLOCK_IO2_TOKEN *Token, UINTN BufferSize, VOID *Buffer)
+{
+	luksdxe_dev *d = dev_of2(This);
+	if (!d)
+		return EFI_INVALID_PARAMETER;
+	return complete(Token, bio_read(&d->block_io, MediaId, Lba, BufferSize, Buffer));
+}
+
+static EFI_STATUS EFIAPI bio2_write(EFI_BLOCK_IO2_PROTOCOL *This, UINT32 MediaId, EFI_LBA Lba,
+				    EFI_BLOCK_IO2_TOKEN *Token, UINTN BufferSize, VOID *Buffer)
+{
+	luksdxe_dev *d = dev_of2(This);
+	(void)Token;
+	if (!d)
+		return EFI_INVALID_PARAMETER;
+	return bio_write(&d->block_io, MediaId, Lba, BufferSize, Buffer);
+}
+
+static EFI_STATUS EFIAPI bio2_flush(EFI_BLOCK_IO2_PROTOCOL *This, EFI_BLOCK_IO2_TOKEN *Token)
+{
+	(void)This;
+	return complete(Token, EFI_SUCCESS);
+}
+
 void luksdxe_blockio_init(luksdxe_dev *d, const EFI_BLOCK_IO_MEDIA *parent)
 {
 	EFI_BLOCK_IO_MEDIA *m = &d->media;
@@ -124,4 +174,10 @@ void luksdxe_blockio_init(luksdxe_dev *d, const EFI_BLOCK_IO_MEDIA *parent)
 	d->block_io.ReadBlocks = bio_read;
 	d->block_io.WriteBlocks = bio_write;
 	d->block_io.FlushBlocks = bio_flush;
+
+	d->block_io2.Media = m;
+	d->block_io2.Reset = bio2_reset;
+	d->block_io2.ReadBlocksEx = bio2_read;
+	d->block_io2.WriteBlocksEx = bio2_write;
+	d->block_io2.FlushBlocksEx = bio2_flush;
 }

@@ -15,6 +15,7 @@ EFI_GUID luksdxe_vendor_guid = LUKSDXE_VENDOR_GUID;
 
 static EFI_GUID guid_disk_io = EFI_DISK_IO_PROTOCOL_GUID;
 static EFI_GUID guid_block_io = EFI_BLOCK_IO_PROTOCOL_GUID;
+static EFI_GUID guid_block_io2 = EFI_BLOCK_IO2_PROTOCOL_GUID;
 static EFI_GUID guid_device_path = EFI_DEVICE_PATH_PROTOCOL_GUID;
 static EFI_GUID guid_binding = EFI_DRIVER_BINDING_PROTOCOL_GUID;
 static EFI_GUID guid_name2 = EFI_COMPONENT_NAME2_PROTOCOL_GUID;
@@ -167,6 +168,57 @@ static void set_name(luksdxe_dev *d)
 		d->name[n++] = (CHAR16)((c >= 0x20 && c < 0x7f) ? c : '?');
 	}
 	d->name[n] = 0;
+}
+
+/* The child's protocols, in installation order. */
+#define CHILD_PROTOCOLS 3
+static void child_protocols(luksdxe_dev *d, EFI_GUID **g, void **p)
+{
+	g[0] = &guid_device_path;
+	p[0] = d->path;
+	g[1] = &guid_block_io;
+	p[1] = &d->block_io;
+	g[2] = &guid_block_io2;
+	p[2] = &d->block_io2;
+}
+
+/* Installs all of the child's protocols, or none. */
+static EFI_STATUS install_child(luksdxe_dev *d)
+{
+	EFI_GUID *g[CHILD_PROTOCOLS];
+	void *p[CHILD_PROTOCOLS];
+	child_protocols(d, g, p);
+	for (int i = 0; i < CHILD_PROTOCOLS; i++) {
+		EFI_STATUS st = luksdxe_bs->InstallProtocolInterface(&d->child, g[i],
+								     EFI_NATIVE_INTERFACE, p[i]);
+		if (st != EFI_SUCCESS) {
+			while (i-- > 0)
+				luksdxe_bs->UninstallProtocolInterface(d->child, g[i], p[i]);
+			d->child = NULL;
+			return st;
+		}
+	}
+	return EFI_SUCCESS;
+}
+
+/* Uninstalls all of the child's protocols (last first), or - if a consumer refuses to
+ * let go - puts back what was removed and fails. */
+static EFI_STATUS uninstall_child(luksdxe_dev *d)
+{
+	EFI_GUID *g[CHILD_PROTOCOLS];
+	void *p[CHILD_PROTOCOLS];
+	child_protocols(d, g, p);
+	for (int i = CHILD_PROTOCOLS - 1; i >= 0; i--) {
+		EFI_STATUS st = luksdxe_bs->UninstallProtocolInterface(d->child, g[i], p[i]);
+		if (st != EFI_SUCCESS) {
+			for (int j = i + 1; j < CHILD_PROTOCOLS; j++)
+				luksdxe_bs->InstallProtocolInterface(&d->child, g[j],
+								     EFI_NATIVE_INTERFACE, p[j]);
+			return st;
+		}
+	}
+	d->child = NULL;
+	return EFI_SUCCESS;
 }
 
 static void destroy(luksdxe_dev *d)
@@ -343,24 +395,14 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 	st = build_path(d, ppath);
 	if (st != EFI_SUCCESS)
 		goto fail;
-	st = luksdxe_bs->InstallProtocolInterface(&d->child, &guid_device_path,
-						  EFI_NATIVE_INTERFACE, d->path);
+	st = install_child(d);
 	if (st != EFI_SUCCESS)
 		goto fail;
-	st = luksdxe_bs->InstallProtocolInterface(&d->child, &guid_block_io,
-						  EFI_NATIVE_INTERFACE, &d->block_io);
-	if (st != EFI_SUCCESS) {
-		luksdxe_bs->UninstallProtocolInterface(d->child, &guid_device_path, d->path);
-		d->child = NULL;
-		goto fail;
-	}
 	EFI_DISK_IO_PROTOCOL *unused;
 	st = luksdxe_bs->OpenProtocol(ctrl, &guid_disk_io, (void **)&unused, self, d->child,
 				      EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER);
 	if (st != EFI_SUCCESS) {
-		luksdxe_bs->UninstallProtocolInterface(d->child, &guid_block_io, &d->block_io);
-		luksdxe_bs->UninstallProtocolInterface(d->child, &guid_device_path, d->path);
-		d->child = NULL;
+		uninstall_child(d);
 		goto fail;
 	}
 	d->next = devices;
@@ -392,13 +434,9 @@ static EFI_STATUS EFIAPI drv_stop(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE 
 			continue;
 		}
 		luksdxe_bs->CloseProtocol(ctrl, &guid_disk_io, self, d->child);
-		/* Uninstalling BlockIo asks the drivers above us to let go; if one refuses,
-		 * the child stays as it was. */
-		EFI_STATUS st = luksdxe_bs->UninstallProtocolInterface(d->child, &guid_block_io,
-									&d->block_io);
-		if (st == EFI_SUCCESS)
-			st = luksdxe_bs->UninstallProtocolInterface(d->child, &guid_device_path,
-								     d->path);
+		/* Uninstalling BlockIo(2) asks the drivers above us to let go; if one
+		 * refuses, the child stays as it was. */
+		EFI_STATUS st = uninstall_child(d);
 		if (st != EFI_SUCCESS) {
 			EFI_DISK_IO_PROTOCOL *unused;
 			luksdxe_bs->OpenProtocol(ctrl, &guid_disk_io, (void **)&unused, self,

@@ -60,6 +60,7 @@ typedef struct luksdxe_dev {
 	ld_volume *vol; /* NULL once the key is wiped (ExitBootServices) */
 	ld_volume_info info;
 	EFI_BLOCK_IO_PROTOCOL block_io;
+	EFI_BLOCK_IO2_PROTOCOL block_io2;
 	EFI_BLOCK_IO_MEDIA media;
 	EFI_DEVICE_PATH_PROTOCOL *path;
 	UINTN path_size;
@@ -76,7 +77,8 @@ extern EFI_GUID luksdxe_vendor_guid;
  * convention (so it is deliberately not EFIAPI). */
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
 
-/* blockio.c: fills d->block_io and d->media from d->info. */
+/* blockio.c: fills d->block_io, d->block_io2 and d->media from d->info.  BlockIo2
+ * completes every request before returning (then signals the token's event). */
 void luksdxe_blockio_init(luksdxe_dev *d, const EFI_BLOCK_IO_MEDIA *parent);
 
 /* secret.c */

@@ -364,6 +364,17 @@ static EFI_STATUS EFIAPI s_close_event(EFI_EVENT Event)
 	return EFI_SUCCESS;
 }
 
+/* Notification functions run at once (the shim has no TPLs). */
+static EFI_STATUS EFIAPI s_signal_event(EFI_EVENT Event)
+{
+	shim_event *e = Event;
+	if (e < events || e >= events + 8 || !e->live)
+		return EFI_INVALID_PARAMETER;
+	if ((e->type & EVT_NOTIFY_SIGNAL) && e->fn)
+		e->fn(e, e->ctx);
+	return EFI_SUCCESS;
+}
+
 void shim_exit_boot_services(void)
 {
 	for (unsigned i = 0; i < 8; i++)
@@ -474,6 +485,7 @@ void shim_reset(void)
 	shim_bs.FreePages = s_free_pages;
 	shim_bs.CreateEvent = s_create_event;
 	shim_bs.CloseEvent = s_close_event;
+	shim_bs.SignalEvent = s_signal_event;
 	shim_bs.InstallProtocolInterface = s_install;
 	shim_bs.UninstallProtocolInterface = s_uninstall;
 	shim_bs.HandleProtocol = s_handle_protocol;

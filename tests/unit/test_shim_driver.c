@@ -23,6 +23,7 @@
 #define VOL3_UUID "0d5c8b1e-7f6a-4e3b-9c2d-1a2b3c4d5e6f"
 
 static EFI_GUID g_bio = EFI_BLOCK_IO_PROTOCOL_GUID;
+static EFI_GUID g_bio2 = EFI_BLOCK_IO2_PROTOCOL_GUID;
 static EFI_GUID g_dio = EFI_DISK_IO_PROTOCOL_GUID;
 static EFI_GUID g_dp = EFI_DEVICE_PATH_PROTOCOL_GUID;
 static EFI_GUID g_name2 = EFI_COMPONENT_NAME2_PROTOCOL_GUID;
@@ -373,6 +374,14 @@ static void test_luks1_essiv(void **state)
 	assert_int_equal(shim_disk_writes(d), 0);
 }
 
+static int signalled;
+static VOID EFIAPI on_token(EFI_EVENT ev, VOID *ctx)
+{
+	(void)ev;
+	(void)ctx;
+	signalled++;
+}
+
 static void test_blockio_params(void **state)
 {
 	(void)state;
@@ -394,6 +403,30 @@ static void test_blockio_params(void **state)
 	assert_int_equal(bio->ReadBlocks(bio, id, last, 4096, buf), EFI_SUCCESS);
 	assert_int_equal(bio->ReadBlocks(bio, id, 3, 4096, buf), EFI_SUCCESS);
 	assert_memory_equal(buf, vols[1].plain + 3 * 4096, 4096);
+
+	/* BlockIo2: same media, same checks; completes at once and signals the token. */
+	EFI_BLOCK_IO2_PROTOCOL *bio2 = shim_protocol(only_child(d), &g_bio2);
+	assert_non_null(bio2);
+	assert_ptr_equal(bio2->Media, bio->Media);
+	EFI_BLOCK_IO2_TOKEN tok = { NULL, EFI_NOT_READY };
+	signalled = 0;
+	assert_int_equal(shim_bs.CreateEvent(EVT_NOTIFY_SIGNAL, TPL_CALLBACK, on_token, NULL, &tok.Event),
+			 EFI_SUCCESS);
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(bio2->ReadBlocksEx(bio2, id, 5, &tok, 8192, buf), EFI_SUCCESS);
+	assert_int_equal(signalled, 1);
+	assert_int_equal(tok.TransactionStatus, EFI_SUCCESS);
+	assert_memory_equal(buf, vols[1].plain + 5 * 4096, 8192);
+	assert_int_equal(bio2->ReadBlocksEx(bio2, id, 1, NULL, 4096, buf), EFI_SUCCESS); /* blocking */
+	assert_memory_equal(buf, vols[1].plain + 4096, 4096);
+	assert_int_equal(bio2->ReadBlocksEx(bio2, id + 1, 0, &tok, 4096, buf), EFI_MEDIA_CHANGED);
+	assert_int_equal(bio2->ReadBlocksEx(bio2, id, last, &tok, 8192, buf), EFI_INVALID_PARAMETER);
+	assert_int_equal(signalled, 1); /* rejected requests signal nothing */
+	assert_int_equal(bio2->WriteBlocksEx(bio2, id, 0, &tok, 4096, buf), EFI_WRITE_PROTECTED);
+	assert_int_equal(bio2->FlushBlocksEx(bio2, &tok), EFI_SUCCESS);
+	assert_int_equal(signalled, 2);
+	assert_int_equal(bio2->Reset(bio2, FALSE), EFI_SUCCESS);
+	shim_bs.CloseEvent(tok.Event);
 
 	/* Writes are refused on every path and never reach the parent. */
 	assert_int_equal(bio->WriteBlocks(bio, id, 0, 4096, buf), EFI_WRITE_PROTECTED);
@@ -641,6 +674,10 @@ static void test_stop_refused(void **state)
 	assert_int_equal(shim_hold(child, &g_bio, other), EFI_SUCCESS);
 	assert_int_not_equal(shim_bs.DisconnectController(h, image, NULL), EFI_SUCCESS);
 	assert_true(shim_handle_live(child));
+	/* Rolled back: every protocol is still there. */
+	assert_non_null(shim_protocol(child, &g_bio));
+	assert_non_null(shim_protocol(child, &g_bio2));
+	assert_non_null(shim_protocol(child, &g_dp));
 	assert_int_equal(shim_open_count(h, &g_dio, EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER), 1);
 	check_child_reads(child, &vols[0]);
 	/* Unload refuses too, and leaves the driver installed. */
