@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <string.h>
 #include "luksdxe.h"
+#include "luks/luks_meta.h"
 #include "console.h"
 #include "libc/ld_libc.h"
 
@@ -346,6 +347,15 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 	d->info = *ld_volume_get_info(d->vol);
 	d->info.uuid[sizeof(d->info.uuid) - 1] = 0;
 	const char *uuid = d->info.uuid;
+	/* A feature we cannot handle is reported before any secret is touched. */
+	const char *why = ld_volume_unsupported(d->vol);
+	if (why && why[0]) {
+		ld_con_printf("LuksDxe: %s: unsupported: %s; the volume stays locked\n", uuid, why);
+		st = EFI_UNSUPPORTED;
+		remember = 1;
+		goto fail;
+	}
+
 	if (d->info.sector_size < 512 || d->info.sector_size > 4096 ||
 	    d->info.data_size < d->info.sector_size || d->info.data_size % d->info.sector_size) {
 		ld_con_printf("LuksDxe: %s: unsupported data segment geometry\n", uuid);

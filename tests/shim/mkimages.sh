@@ -10,17 +10,18 @@
 #   vol3.img  LUKS1 (cryptsetup convert of a LUKS2 volume: LUKS1 reencryption needs
 #             dm-crypt, conversion does not), aes-cbc-essiv:sha256, sha1, reduce 4 MiB
 # For each: NAME.plain (original bytes), NAME.key (volume key), NAME.pass (passphrase).
-# notluks.img is random bytes.  Usage: mkimages.sh DIR
+# ctr.img and reenc.img are valid but unsupported; notluks.img is random bytes.  Usage: mkimages.sh DIR
 set -eu
 dir=$1
-mkdir -p "$dir"
-stamp="$dir/.done-v2"
+stamp="$dir/.done-v5"
 [ -f "$stamp" ] && exit 0
+# The directory is ours alone: start from nothing (cryptsetup refuses to re-initialize).
+rm -rf "$dir"
+mkdir -p "$dir"
 
 mk() { # name uuid pass reduce extra-args...
 	local n=$1 uuid=$2 pass=$3 reduce=$4
 	shift 4
-	rm -f "$dir/$n.key"
 	head -c 6M /dev/urandom >"$dir/$n.plain"
 	cp "$dir/$n.plain" "$dir/$n.img"
 	printf '%s' "$pass" >"$dir/$n.pass"
@@ -36,5 +37,16 @@ mk vol2 a1b2c3d4-e5f6-4789-8abc-def012345678 "pass-two" 2M \
 mk vol3 0d5c8b1e-7f6a-4e3b-9c2d-1a2b3c4d5e6f "pass-three" 4M \
 	--pbkdf pbkdf2 --hash sha1 --pbkdf-force-iterations 1000 --cipher aes-cbc-essiv:sha256 --key-size 256
 cryptsetup convert --type luks1 --batch-mode "$dir/vol3.img" >/dev/null
+# Valid LUKS2 volumes the driver cannot unlock: a cipher mode it does not implement
+# (aes-ctr-plain64), and a reencryption in progress (requirement online-reencrypt-v2).
+truncate -s 20M "$dir/ctr.img" # sparse; the default LUKS2 data offset is 16 MiB
+printf 'pass-four' >"$dir/other.pass"
+cryptsetup luksFormat --type luks2 --cipher aes-ctr-plain64 --key-size 256 --pbkdf pbkdf2 \
+	--pbkdf-force-iterations 1000 --uuid 5e3f0c1a-9b8d-4c7e-a6f5-0123456789ab --batch-mode \
+	--key-file "$dir/other.pass" "$dir/ctr.img" >/dev/null
+truncate -s 8M "$dir/reenc.img"
+cryptsetup reencrypt --encrypt --init-only --type luks2 --reduce-device-size 2M --pbkdf pbkdf2 \
+	--pbkdf-force-iterations 1000 --uuid 6f4a1d2b-0c9e-4d8f-b7a6-123456789abc --batch-mode \
+	--key-file "$dir/other.pass" "$dir/reenc.img" >/dev/null 2>&1
 head -c 1M /dev/urandom >"$dir/notluks.img"
 touch "$stamp"

@@ -626,6 +626,36 @@ static void test_not_luks(void **state)
 	assert_int_equal(shim_live_allocs(), 0);
 }
 
+/* A valid volume with a feature the driver lacks: one clear line, and the secret is not
+ * even asked for (so no key derivation runs). */
+static void test_unsupported(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *file, *uuid, *why;
+	} cases[] = {
+		{ "ctr.img", "5e3f0c1a-9b8d-4c7e-a6f5-0123456789ab", "aes-ctr-plain64" },
+		{ "reenc.img", "6f4a1d2b-0c9e-4d8f-b7a6-123456789abc", "online-reencrypt" },
+	};
+	fwcfg_secret((ent[]){ { NULL, "pass-four", 0 } }, 1);
+	for (int i = 0; i < 2; i++) {
+		char want[96];
+		shim_disk *d = open_disk(i, cases[i].file, 512);
+		shim_console_clear();
+		assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_UNSUPPORTED);
+		const char *con = shim_console();
+		snprintf(want, sizeof(want), "LuksDxe: %s: unsupported: ", cases[i].uuid);
+		assert_non_null(strstr(con, want));
+		if (!strstr(con, cases[i].why))
+			fail_msg("no '%s' in: %s", cases[i].why, con);
+		assert_non_null(strstr(con, "the volume stays locked"));
+		assert_null(strstr(con, "deriving key"));
+		assert_int_equal(shim_open_count(shim_disk_handle(d), &g_dio, EFI_OPEN_PROTOCOL_BY_DRIVER), 0);
+	}
+	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_int_equal(shim_live_allocs(), 0);
+}
+
 /* At ExitBootServices every key is wiped in place (nothing may be freed then). */
 static void test_exit_boot_services(void **state)
 {
@@ -735,6 +765,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prompt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_cc_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_luks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unsupported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_boot_services, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allocation_failures, setup, teardown),
