@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Damaged, truncated and hostile LUKS headers.  Every binary header field is corrupted in
+# turn (one copy: must still open; both: exit 3); hostile JSON is re-sealed with valid
+# checksums so that only metadata validation can catch it, and cryptsetup itself is the
+# oracle that each such header is invalid.  Unsupported features give exit 5.
+. "$(dirname "$0")/luks_lib.sh"
+
+printf 'hunter2' >pw
+truncate -s 20M base
+# shellcheck disable=SC2086
+cryptsetup luksFormat -q --type luks2 $PB --key-file pw base
+# shellcheck disable=SC2086
+cryptsetup luksAddKey -q $PB --key-file pw base pw
+printf '{"type":"t","keyslots":["0"]}' >tok.json
+cryptsetup token import --json-file tok.json base
+hdr=$(python3 -c 'import struct,sys; print(struct.unpack(">Q", open(sys.argv[1],"rb").read(16)[8:16])[0])' base)
+
+poke() { # poke FILE OFFSET: flip the bits of one byte
+	python3 - "$1" "$2" <<'PY'
+import sys
+with open(sys.argv[1], 'r+b') as f:
+    o = int(sys.argv[2]); f.seek(o); b = f.read(1); f.seek(o); f.write(bytes([b[0] ^ 0xff]))
+PY
+}
+
+# field offset name (LUKS2 binary header)
+fields="0:magic 6:version 15:hdr_size 23:seqid 24:label 72:checksum_alg 104:salt 168:uuid
+208:subsystem 263:hdr_offset 300:padding 448:checksum 4096:json 8000:json_padding"
+for f in $fields; do
+	off=${f%%:*} name=${f#*:}
+	cp base one; poke one "$off"
+	rc 0 "primary $name corrupted: opens from the secondary" "$LT" unlock --key-file pw one
+	check "primary $name corrupted: dump reports the primary BAD" \
+		grep -q "primary BAD" <("$LT" dump one 2>/dev/null)
+	cp base sec; poke sec $((hdr + off))
+	rc 0 "secondary $name corrupted: opens from the primary" "$LT" unlock --key-file pw sec
+	cp base two; poke two "$off"; poke two $((hdr + off))
+	rc 3 "both $name corrupted: rejected" "$LT" unlock --key-file pw two
+	check "both $name corrupted: reason on stderr" grep -q "LUKS2 header" "$T/err"
+	cryptsetup luksDump two >/dev/null 2>&1
+	check "both $name corrupted: cryptsetup also refuses" test $? -ne 0
+done
+
+# primary wiped entirely: the secondary is found by scanning the allowed offsets
+cp base wiped; dd if=/dev/zero of=wiped bs=4096 count=1 conv=notrunc status=none
+rc 0 "primary wiped: secondary found by scan" "$LT" unlock --key-file pw wiped
+# a bigger header (64 KiB): the secondary lives at 64 KiB
+truncate -s 20M big
+# shellcheck disable=SC2086
+cryptsetup luksFormat -q --type luks2 $PB --luks2-metadata-size 64k --key-file pw big
+dd if=/dev/zero of=big bs=4096 count=1 conv=notrunc status=none
+rc 0 "64 KiB header, primary wiped: secondary found at 64 KiB" "$LT" unlock --key-file pw big
+
+# sequence ids: the copy with the higher seqid wins when both are valid
+cp base seq
+$EDIT seq --copy secondary --expr 'j["keyslots"]["1"]["priority"]=0'
+python3 - seq "$hdr" <<'PY'
+import struct, sys
+with open(sys.argv[1], 'r+b') as f:
+    off = int(sys.argv[2]); f.seek(off + 16); s = struct.unpack('>Q', f.read(8))[0]
+    f.seek(off + 16); f.write(struct.pack('>Q', s + 1))
+PY
+$EDIT seq --copy secondary --reseal
+check "higher seqid secondary is used" grep -q "using secondary" <("$LT" dump seq)
+check "... and its metadata (slot 1 ignored)" \
+	grep -q "Priority:   ignore" <("$LT" dump seq)
+
+# truncated images: the verdict of cryptsetup, with exit 3 for every refusal
+for size in 0 511 4095 16384 20000 32768 1048576 16777216; do
+	cp base tr; truncate -s "$size" tr
+	cryptsetup luksDump tr >/dev/null 2>&1 && want=0 || want=3
+	rc "$want" "truncated to $size bytes: same verdict as cryptsetup (exit $want)" "$LT" dump tr
+done
+cp base tr; truncate -s 1048576 tr
+rc 3 "truncated inside the keyslots area: unlock refused" "$LT" unlock --key-file pw tr
+head -c 1M /dev/zero >zeros; rc 3 "zero file: not LUKS" "$LT" unlock --key-file pw zeros
+
+# hostile JSON, re-sealed: cryptsetup must refuse each, and so must we (exit 3)
+hostile() { # hostile DESC (--expr PY | --raw TEXT)
+	local d=$1; shift
+	cp base h
+	if ! $EDIT h "$@" 2>/dev/null; then not_ok "$d: could not build"; return; fi
+	cryptsetup luksDump h >/dev/null 2>&1
+	if [ $? -eq 0 ]; then not_ok "$d: cryptsetup accepts it (bad test)"; return; fi
+	rc 3 "hostile JSON: $d" "$LT" dump h
+}
+deep=$(python3 -c 'print("["*40 + "]"*40)')
+hostile "nesting 40 deep" --expr "j['tokens']['0']['x']=json.loads('$deep')"
+hostile "key_size beyond 64 bits" --expr 'j["keyslots"]["0"]["key_size"]=99999999999999999999'
+hostile "key_size negative" --expr 'j["keyslots"]["0"]["key_size"]=-64'
+hostile "key_size as a float" --expr 'j["keyslots"]["0"]["key_size"]=64.5'
+hostile "area offset beyond 2^64" --expr 'j["keyslots"]["0"]["area"]["offset"]="18446744073709551616"'
+hostile "keyslot areas overlap" --expr 'j["keyslots"]["1"]["area"]["offset"]=j["keyslots"]["0"]["area"]["offset"]'
+hostile "keyslot area beyond the keyslots area" --expr 'j["keyslots"]["0"]["area"]["offset"]="16777216"'
+hostile "keyslot area inside the header" --expr 'j["keyslots"]["0"]["area"]["offset"]="4096"'
+hostile "keyslot area size overflows" --expr 'j["keyslots"]["0"]["area"]["size"]="18446744073709551615"'
+hostile "segment inside the keyslots area" --expr 'j["segments"]["0"]["offset"]="65536"'
+hostile "segment offset not numeric" --expr 'j["segments"]["0"]["offset"]="0x100"'
+hostile "segment size zero" --expr 'j["segments"]["0"]["size"]="0"'
+hostile "segment size not sector aligned" --expr 'j["segments"]["0"]["size"]="1536"'
+hostile "sector_size not a multiple of 512" --expr 'j["segments"]["0"]["sector_size"]=1000'
+hostile "iv_tweak negative" --expr 'j["segments"]["0"]["iv_tweak"]="-1"'
+hostile "no segments" --expr 'j["segments"]={}; j["digests"]["0"]["segments"]=[]'
+hostile "second dynamic segment overlaps" --expr 'j["segments"]["1"]=dict(j["segments"]["0"]); j["digests"]["0"]["segments"].append("1")'
+hostile "json_size differs from the binary header" --expr 'j["config"]["json_size"]="28672"'
+hostile "keyslots_size not 4 KiB aligned" --expr 'j["config"]["keyslots_size"]="16744449"'
+hostile "keyslots_size beyond the data offset" --expr 'j["config"]["keyslots_size"]="33554432"'
+hostile "digest names a missing keyslot" --expr 'j["digests"]["0"]["keyslots"].append("7")'
+hostile "digest names a missing segment" --expr 'j["digests"]["0"]["segments"].append("3")'
+hostile "token names a missing keyslot" --expr 'j["tokens"]["0"]["keyslots"]=["9"]'
+hostile "keyslot without digest" --expr 'j["digests"]["0"]["keyslots"].remove("1")'
+hostile "keyslot id not a number" --expr 'j["keyslots"]["x"]=j["keyslots"].pop("1"); j["digests"]["0"]["keyslots"].remove("1")'
+hostile "keyslot without type" --expr 'del j["keyslots"]["0"]["type"]'
+hostile "af type unknown" --expr 'j["keyslots"]["0"]["af"]["type"]="luks3"'
+hostile "area type unknown" --expr 'j["keyslots"]["0"]["area"]["type"]="sparse"'
+hostile "missing config" --expr 'del j["config"]'
+hostile "missing digests" --expr 'del j["digests"]'
+hostile "keyslots is an array" --expr 'j["keyslots"]=[]'
+hostile "requirements not an object" --expr 'j["config"]["requirements"]=["x"]'
+hostile "config flags not strings" --expr 'j["config"]["flags"]=[1]'
+hostile "truncated JSON" --raw '{"keyslots":{'
+hostile "root is an array" --raw '[]'
+hostile "bytes after the JSON object" --raw '{"keyslots":{},"tokens":{},"segments":{},"digests":{},"config":{}}x'
+
+# valid but unsupported: dump works (exit 0), unlock exits 5
+unsupported() { # DESC PY
+	cp base u
+	$EDIT u --expr "$2"
+	rc 0 "$1: dump still works" "$LT" dump u
+	rc 5 "$1: unlock says unsupported" "$LT" unlock --key-file pw u
+	check "$1: cryptsetup also reads it as a valid header" cryptsetup luksDump u
+}
+unsupported "unknown mandatory requirement" 'j["config"]["requirements"]={"mandatory":["future-feature"]}'
+unsupported "integrity segment" 'j["segments"]["0"]["integrity"]={"type":"hmac(sha256)","journal_encryption":"none","journal_integrity":"none"}'
+unsupported "unknown KDF" 'j["keyslots"]["0"]["kdf"]={"type":"scrypt","salt":"x"}; j["keyslots"]["1"]["kdf"]={"type":"scrypt","salt":"x"}'
+cp base u; $EDIT u --expr 'j["segments"]["0"]["encryption"]="serpent-xts-plain64"'
+rc 5 "cipher unknown to us: unsupported" "$LT" unlock --key-file pw u
+cp base u; $EDIT u --expr 'j["keyslots"]["0"]["area"]["encryption"]="camellia-xts-plain64"; j["keyslots"]["1"]["area"]["encryption"]="camellia-xts-plain64"'
+rc 5 "keyslot cipher unknown to us: unsupported" "$LT" unlock --key-file pw u
+
+# reencryption in progress (cryptsetup's own offline --init-only)
+head -c 1M /dev/urandom >rd
+# shellcheck disable=SC2086
+if cryptsetup reencrypt -q --encrypt --init-only --type luks2 --header rh $PB --key-file pw rd >/dev/null 2>&1; then
+	rc 0 "reencryption in progress: dump works" "$LT" dump --header rh rd
+	rc 5 "reencryption in progress: unlock unsupported" "$LT" unlock --header rh --key-file pw rd
+else
+	not_ok "cryptsetup reencrypt --init-only failed"
+fi
+
+# LUKS1: damaged fields
+truncate -s 4M l1
+# shellcheck disable=SC2086
+cryptsetup luksFormat -q --type luks1 $PB --key-file pw l1
+rc 0 "LUKS1 opens" "$LT" unlock --key-file pw l1
+# (iteration counts are not flipped: a huge count is a valid, very slow header)
+for f in 6:version 72:hash 108:key_bytes 112:mk_digest 248:slot0_offset 252:slot0_stripes; do
+	off=${f%%:*} name=${f#*:}
+	cp l1 l1b; poke l1b "$off"
+	cryptsetup open --test-passphrase --key-file pw l1b >/dev/null 2>&1 && want=0 || want=x
+	"$LT" unlock --key-file pw l1b >/dev/null 2>"$T/err"; got=$?
+	if [ "$want" = 0 ] && [ "$got" = 0 ]; then ok "LUKS1 $name damaged: both open"
+	elif [ "$want" != 0 ] && [ "$got" -ge 3 ] && [ "$got" -le 5 ]; then ok "LUKS1 $name damaged: refused (exit $got) as cryptsetup does"
+	else not_ok "LUKS1 $name damaged: exit $got, cryptsetup ${want}"; fi
+done
+cp l1 l1t; truncate -s 100000 l1t
+rc 3 "LUKS1 truncated inside the key material" "$LT" unlock --key-file pw l1t
+finish
