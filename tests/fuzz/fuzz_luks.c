@@ -1,0 +1,153 @@
+/* libFuzzer target over LUKS1/LUKS2 header and metadata parsing, keyslot unlock and the
+ * decrypted read path (luks/).  Input: one flag byte, then the start of a device image.
+ *   flag bit 0: re-seal both LUKS2 header checksums first, so that mutations reach the
+ *               JSON validation instead of stopping at the checksum;
+ *   flag bit 1: the device is exactly the input; otherwise it is 64 MiB, the input
+ *               followed by zeros (real headers announce megabytes of keyslots).
+ * The image lives in a heap buffer of exactly its size: any read outside it is an ASan
+ * report.  A volume that opens is unlocked with the seeds' passphrase when its KDF costs
+ * are small, then read.  Invariants checked: info fields are within the device. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "luks/luks_meta.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+struct mem {
+	const uint8_t *p;
+	size_t n;
+};
+
+static int mem_read(ld_blockdev *d, uint64_t off, void *buf, size_t len)
+{
+	const struct mem *m = d->ctx;
+	size_t have = 0;
+
+	if (off > d->size || len > d->size - off)
+		abort(); /* the core must bounds-check before reading */
+	if (off < m->n)
+		have = m->n - off < len ? (size_t)(m->n - off) : len;
+	if (have)
+		memcpy(buf, m->p + off, have);
+	memset((uint8_t *)buf + have, 0, len - have);
+	return LD_OK;
+}
+
+static void *f_alloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	if (size > (64u << 20))
+		return NULL; /* keep the fuzzer's memory bounded */
+	return calloc(1, size ? size : 1);
+}
+
+static void f_free(void *ctx, void *p, size_t size)
+{
+	(void)ctx;
+	(void)size;
+	free(p);
+}
+
+static const ld_alloc fa = { f_alloc, f_free, NULL };
+
+static void reseal(uint8_t *img, size_t n, uint64_t off)
+{
+	uint64_t hs;
+	ld_hash_alg h;
+	ld_hash_ctx c;
+	uint8_t sum[LD_HASH_MAX_SIZE];
+	size_t alen = 0;
+
+	if (off > n || n - off < 4096)
+		return;
+	hs = ld_be64(img + off + 8);
+	if (hs < 4096 || hs > n - off)
+		return;
+	while (alen < 31 && img[off + 72 + alen])
+		alen++;
+	if (ld_hash_from_name((const char *)img + off + 72, alen, &h))
+		return;
+	memset(img + off + 448, 0, 64);
+	if (ld_hash_init(&c, h) || ld_hash_update(&c, img + off, (size_t)hs) || ld_hash_final(&c, sum))
+		return;
+	memcpy(img + off + 448, sum, ld_hash_size(h));
+}
+
+static int cheap(const ld_luks_meta *m)
+{
+	int i;
+
+	for (i = 0; i < LD_MAX_KEYSLOTS; i++) {
+		const ld_keyslot *k = &m->keyslots[i];
+		if (!k->present)
+			continue;
+		if (k->iterations > 2000 || k->memory_kib > 1024 || k->cpus > 4)
+			return 0;
+	}
+	for (i = 0; i < LD_MAX_DIGESTS; i++)
+		if (m->digests[i].present && m->digests[i].iterations > 2000)
+			return 0;
+	return 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct mem m;
+	ld_blockdev dev;
+	ld_volume *v = NULL;
+	uint8_t *img;
+	char err[256];
+	uint8_t flag;
+
+	if (size < 1)
+		return 0;
+	flag = data[0];
+	data++;
+	size--;
+	img = malloc(size ? size : 1);
+	if (!img)
+		return 0;
+	memcpy(img, data, size);
+	if (flag & 1) {
+		reseal(img, size, 0);
+		if (size >= 16)
+			reseal(img, size, ld_be64(img + 8));
+	}
+	m.p = img;
+	m.n = size;
+	dev.read = mem_read;
+	dev.size = (flag & 2) ? size : (64u << 20);
+	dev.block_size = 512;
+	dev.ctx = &m;
+
+	(void)ld_volume_probe(&dev);
+	if (ld_volume_open(&v, &dev, &dev, &fa, err, sizeof(err)) == LD_OK) {
+		const ld_volume_info *in = ld_volume_get_info(v);
+		const ld_luks_meta *meta = ld_volume_meta(v);
+		int slot = -1;
+		if (strlen(err) >= sizeof(err))
+			abort();
+		if (in->data_size > dev.size || (in->data_size && in->data_offset > dev.size - in->data_size))
+			abort();
+		if (cheap(meta) && ld_volume_unlock(v, (const uint8_t *)"fuzz", 4, -1, NULL, NULL,
+						    &slot, err, sizeof(err)) == LD_OK) {
+			uint8_t buf[8192], key[256];
+			size_t kl;
+			if (slot < 0 || slot >= LD_MAX_KEYSLOTS)
+				abort();
+			if (ld_volume_key(v, key, sizeof(key), &kl) != LD_OK || !kl || kl > sizeof(key))
+				abort();
+			if (in->sector_size <= sizeof(buf) && in->data_size >= in->sector_size)
+				(void)ld_volume_read_sectors(v, 0, 1, buf);
+			if (in->data_size > 700)
+				(void)ld_volume_read(v, in->data_size - 700, buf, 700);
+			if (ld_volume_read_sectors(v, UINT64_MAX, 2, buf) != LD_ERR_RANGE)
+				abort();
+		}
+		ld_volume_close(v);
+	}
+	free(img);
+	return 0;
+}
