@@ -1,0 +1,293 @@
+/* luks/ through its public API against volumes that libcryptsetup formats at test time
+ * (crypt_format + crypt_keyslot_add_by_volume_key on plain files): the volume key we
+ * unlock must be the one libcryptsetup generated (crypt_volume_key_get), for LUKS2 and
+ * LUKS1, several ciphers, sector sizes and KDFs.  Also: every allocation failure on the
+ * open/unlock path fails cleanly without leaks, the read path agrees with itself on
+ * arbitrary byte ranges, and out-of-range reads are refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libcryptsetup.h>
+
+#include "common/testutil.h"
+#include "luks/luks_meta.h"
+
+#define IMG_SIZE (20u << 20)
+
+static char dir[] = "/tmp/ld-luksvol-XXXXXX";
+
+struct mem {
+	uint8_t *p;
+	size_t n;
+};
+
+static int mem_read(ld_blockdev *d, uint64_t off, void *buf, size_t len)
+{
+	struct mem *m = d->ctx;
+
+	/* the core must have bounds-checked already */
+	assert_true(off <= m->n && len <= m->n - off);
+	memcpy(buf, m->p + off, len);
+	return LD_OK;
+}
+
+static void mem_dev(ld_blockdev *d, struct mem *m)
+{
+	d->read = mem_read;
+	d->size = m->n;
+	d->block_size = 512;
+	d->ctx = m;
+}
+
+struct fmt {
+	const char *type, *cipher, *mode, *kdf, *hash;
+	size_t key_bytes;
+	uint32_t sector;
+};
+
+/* Formats dir/NAME with libcryptsetup; returns the image and the volume key. */
+static uint8_t *make(const char *name, const struct fmt *f, uint8_t *vk, size_t *vklen, size_t *n)
+{
+	char path[256];
+	struct crypt_device *cd;
+	struct crypt_pbkdf_type pb = { 0 };
+	struct crypt_params_luks2 p2 = { 0 };
+	struct crypt_params_luks1 p1 = { 0 };
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(ftruncate(fileno(fp), IMG_SIZE), 0);
+	fclose(fp);
+	assert_int_equal(crypt_init(&cd, path), 0);
+	pb.type = f->kdf;
+	pb.hash = f->hash;
+	pb.flags = CRYPT_PBKDF_NO_BENCHMARK;
+	if (!strcmp(f->kdf, CRYPT_KDF_PBKDF2)) {
+		pb.iterations = 1000;
+	} else {
+		pb.iterations = 4;
+		pb.max_memory_kb = 32;
+		pb.parallel_threads = 1;
+	}
+	assert_int_equal(crypt_set_pbkdf_type(cd, &pb), 0);
+	if (!strcmp(f->type, CRYPT_LUKS2)) {
+		p2.sector_size = f->sector;
+		assert_int_equal(crypt_format(cd, CRYPT_LUKS2, f->cipher, f->mode, NULL, NULL,
+					      f->key_bytes, &p2), 0);
+	} else {
+		p1.hash = f->hash;
+		assert_int_equal(crypt_format(cd, CRYPT_LUKS1, f->cipher, f->mode, NULL, NULL,
+					      f->key_bytes, &p1), 0);
+	}
+	assert_true(crypt_keyslot_add_by_volume_key(cd, CRYPT_ANY_SLOT, NULL, 0, "pass", 4) >= 0);
+	*vklen = 256;
+	assert_true(crypt_volume_key_get(cd, CRYPT_ANY_SLOT, (char *)vk, vklen, "pass", 4) >= 0);
+	crypt_free(cd);
+	return tu_read_file(path, n);
+}
+
+static const struct fmt fmts[] = {
+	{ CRYPT_LUKS2, "aes", "xts-plain64", CRYPT_KDF_PBKDF2, "sha256", 64, 4096 },
+	{ CRYPT_LUKS2, "aes", "xts-plain64", CRYPT_KDF_ARGON2ID, NULL, 32, 512 },
+	{ CRYPT_LUKS2, "aes", "cbc-essiv:sha256", CRYPT_KDF_ARGON2I, NULL, 32, 1024 },
+	{ CRYPT_LUKS2, "aes", "xts-plain64", CRYPT_KDF_PBKDF2, "sha512", 64, 2048 },
+	{ CRYPT_LUKS1, "aes", "xts-plain64", CRYPT_KDF_PBKDF2, "sha1", 64, 512 },
+	{ CRYPT_LUKS1, "aes", "cbc-essiv:sha256", CRYPT_KDF_PBKDF2, "ripemd160", 16, 512 },
+};
+
+static void test_formats(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		uint8_t vk[256], key[256], *img;
+		size_t vklen, keylen, n;
+		char name[32], err[256], spec[64];
+		struct mem m;
+		ld_blockdev d;
+		ld_volume *v;
+		const ld_volume_info *in;
+		int slot = -1;
+
+		snprintf(name, sizeof(name), "fmt%zu", i);
+		img = make(name, &fmts[i], vk, &vklen, &n);
+		assert_non_null(img);
+		m.p = img;
+		m.n = n;
+		mem_dev(&d, &m);
+		assert_int_equal(ld_volume_probe(&d), LD_OK);
+		assert_int_equal(ld_volume_open(&v, &d, &d, &tu_alloc, err, sizeof(err)), LD_OK);
+		in = ld_volume_get_info(v);
+		assert_int_equal(in->version, strcmp(fmts[i].type, CRYPT_LUKS2) ? 1 : 2);
+		snprintf(spec, sizeof(spec), "%s-%s", fmts[i].cipher, fmts[i].mode);
+		assert_string_equal(in->cipher, spec);
+		assert_int_equal(in->key_bytes, fmts[i].key_bytes);
+		assert_int_equal(in->sector_size, fmts[i].sector);
+		assert_int_equal(in->data_size, IMG_SIZE - in->data_offset);
+		assert_int_equal(ld_volume_unlock(v, (const uint8_t *)"pasS", 4, -1, NULL, NULL, &slot,
+						  err, sizeof(err)), LD_ERR_KEY);
+		assert_int_equal(ld_volume_key(v, key, sizeof(key), &keylen), LD_ERR_INVALID);
+		assert_int_equal(ld_volume_unlock(v, (const uint8_t *)"pass", 4, -1, NULL, NULL, &slot,
+						  err, sizeof(err)), LD_OK);
+		assert_int_equal(slot, 0);
+		assert_int_equal(ld_volume_key(v, key, sizeof(key), &keylen), LD_OK);
+		assert_int_equal(keylen, vklen);
+		assert_memory_equal(key, vk, vklen);
+		ld_volume_close(v);
+		assert_int_equal(tu_alloc_live(), 0);
+		free(img);
+	}
+}
+
+/* Every allocation on the open + unlock path may fail: the failure is reported and
+ * nothing leaks. */
+static void test_alloc_failures(void **state)
+{
+	uint8_t vk[256], *img;
+	size_t vklen, n;
+	unsigned k;
+	struct mem m;
+	ld_blockdev d;
+	char err[256];
+
+	(void)state;
+	img = make("allocfail", &fmts[1], vk, &vklen, &n); /* argon2: allocates the most */
+	m.p = img;
+	m.n = n;
+	mem_dev(&d, &m);
+	for (k = 1; k < 200; k++) {
+		ld_volume *v = NULL;
+		int slot, r;
+		tu_alloc_failing(k);
+		r = ld_volume_open(&v, &d, &d, &tu_alloc, err, sizeof(err));
+		if (r == LD_OK) {
+			r = ld_volume_unlock(v, (const uint8_t *)"pass", 4, -1, NULL, NULL, &slot, err,
+					     sizeof(err));
+			ld_volume_close(v);
+		}
+		tu_alloc_failing(0);
+		assert_int_equal(tu_alloc_live(), 0);
+		if (r == LD_OK)
+			break;
+		assert_true(r == LD_ERR_NOMEM || r == LD_ERR_INVALID || r == LD_ERR_KEY);
+	}
+	assert_true(k < 200);
+	free(img);
+}
+
+/* ld_volume_read over random byte ranges equals the same bytes of a sector read. */
+static void test_read_ranges(void **state)
+{
+	uint8_t vk[256], *img, *all, *part;
+	size_t vklen, n, i;
+	struct mem m;
+	ld_blockdev d;
+	ld_volume *v;
+	char err[256];
+	int slot;
+	const ld_volume_info *in;
+	uint64_t nsec;
+
+	(void)state;
+	tu_rand_seed();
+	img = make("ranges", &fmts[0], vk, &vklen, &n);
+	for (i = 16u << 20; i < n; i++) /* some ciphertext to decrypt */
+		img[i] = (uint8_t)tu_rand64();
+	m.p = img;
+	m.n = n;
+	mem_dev(&d, &m);
+	assert_int_equal(ld_volume_open(&v, &d, &d, &tu_alloc, err, sizeof(err)), LD_OK);
+	assert_int_equal(ld_volume_unlock(v, (const uint8_t *)"pass", 4, 0, NULL, NULL, &slot, err,
+					  sizeof(err)), LD_OK);
+	in = ld_volume_get_info(v);
+	nsec = in->data_size / in->sector_size;
+	all = malloc(in->data_size);
+	part = malloc(in->data_size);
+	assert_int_equal(ld_volume_read_sectors(v, 0, nsec, all), LD_OK);
+	for (i = 0; i < 300; i++) {
+		uint64_t off = tu_rand_below((uint32_t)in->data_size);
+		size_t len = tu_rand_below((uint32_t)(in->data_size - off) < 20000
+					   ? (uint32_t)(in->data_size - off) : 20000) + 1;
+		if (off + len > in->data_size)
+			len = (size_t)(in->data_size - off);
+		assert_int_equal(ld_volume_read(v, off, part, len), LD_OK);
+		assert_memory_equal(part, all + off, len);
+	}
+	assert_int_equal(ld_volume_read_sectors(v, nsec, 1, part), LD_ERR_RANGE);
+	assert_int_equal(ld_volume_read_sectors(v, nsec - 1, 2, part), LD_ERR_RANGE);
+	assert_int_equal(ld_volume_read_sectors(v, UINT64_MAX, 1, part), LD_ERR_RANGE);
+	assert_int_equal(ld_volume_read(v, in->data_size, part, 1), LD_ERR_RANGE);
+	assert_int_equal(ld_volume_read(v, 1, part, in->data_size), LD_ERR_RANGE);
+	assert_int_equal(ld_volume_read_sectors(v, 0, 0, part), LD_OK);
+	ld_volume_close(v);
+	assert_int_equal(tu_alloc_live(), 0);
+	free(all);
+	free(part);
+	free(img);
+}
+
+/* A detached header: the data device is separate and may be smaller than the header. */
+static void test_detached(void **state)
+{
+	uint8_t vk[256], *img, data[65536];
+	size_t vklen, n;
+	struct mem mh, md;
+	ld_blockdev dh, dd;
+	ld_volume *v;
+	char err[256];
+	int slot;
+
+	(void)state;
+	img = make("detached", &fmts[0], vk, &vklen, &n);
+	mh.p = img;
+	mh.n = n;
+	mem_dev(&dh, &mh);
+	memset(data, 0x5a, sizeof(data));
+	md.p = data;
+	md.n = sizeof(data);
+	mem_dev(&dd, &md);
+	/* the header says data starts at 16 MiB: a 64 KiB data device is too small */
+	assert_int_equal(ld_volume_open(&v, &dh, &dd, &tu_alloc, err, sizeof(err)), LD_OK);
+	assert_int_equal(ld_volume_unlock(v, (const uint8_t *)"pass", 4, -1, NULL, NULL, &slot, err,
+					  sizeof(err)), LD_ERR_INVALID);
+	ld_volume_close(v);
+	assert_int_equal(tu_alloc_live(), 0);
+	free(img);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	crypt_set_log_callback(NULL, NULL, NULL);
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_alloc_failures),
+		cmocka_unit_test(test_read_ranges),
+		cmocka_unit_test(test_detached),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
