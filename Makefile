@@ -25,6 +25,7 @@ include mk/core.mk
 include efi/module.mk
 include tools/module.mk
 include tests/module.mk
+include tests/e2e/e2e.mk
 
 .PHONY: all deps check bench demo clean distclean install
 all: $(BUILD)/LuksDxe.efi $(BUILD)/lukstool
