@@ -145,6 +145,11 @@ int ld_keyslot_check(const ld_keyslot *ks, char *err, size_t errlen)
 		ld_err3(err, errlen, "keyslot AF hash \"", ks->af_hash, "\" is not supported");
 		return LD_ERR_UNSUPPORTED;
 	}
+	/* cryptsetup's LUKS2 ceiling for Argon2 memory is 4 GiB */
+	if ((ks->kdf == LD_KDF_ARGON2I || ks->kdf == LD_KDF_ARGON2ID) && ks->memory_kib > 4194304u) {
+		ld_err3(err, errlen, "keyslot Argon2 memory above 4 GiB is not supported", NULL, NULL);
+		return LD_ERR_UNSUPPORTED;
+	}
 	if (ks->stripes != LD_LUKS_STRIPES) {
 		ld_err3(err, errlen, "keyslot AF stripes other than 4000 are not supported", NULL, NULL);
 		return LD_ERR_UNSUPPORTED;

@@ -84,6 +84,12 @@ hostile() { # hostile DESC (--expr PY | --raw TEXT)
 	if [ $? -eq 0 ]; then not_ok "$d: cryptsetup accepts it (bad test)"; return; fi
 	rc 3 "hostile JSON: $d" "$LT" dump h
 }
+# json-c (cryptsetup's parser) allows 32 levels of nesting: root, tokens, "0", then arrays
+cp base d32
+$EDIT d32 --expr "j['tokens']['0']['x']=json.loads('['*29 + ']'*29)"
+check "nesting depth 32: cryptsetup accepts it" cryptsetup luksDump d32
+rc 0 "nesting depth 32: accepted as cryptsetup does" "$LT" dump d32
+hostile "nesting depth 33" --expr "j['tokens']['0']['x']=json.loads('['*30 + ']'*30)"
 deep=$(python3 -c 'print("["*40 + "]"*40)')
 hostile "nesting 40 deep" --expr "j['tokens']['0']['x']=json.loads('$deep')"
 hostile "key_size beyond 64 bits" --expr 'j["keyslots"]["0"]["key_size"]=99999999999999999999'
