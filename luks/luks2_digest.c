@@ -37,7 +37,7 @@ int ld_digest_check(const ld_digest *d, char *err, size_t errlen)
 {
 	ld_hash_alg h;
 
-	if (!d->present || strcmp(d->type, "pbkdf2")) {
+	if (!d->present || ld_strcmp(d->type, "pbkdf2")) {
 		ld_err3(err, errlen, "digest type \"", d->type, "\" is not supported");
 		return LD_ERR_UNSUPPORTED;
 	}

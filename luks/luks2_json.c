@@ -692,7 +692,7 @@ static int parse_digests(ld_luks_meta *m, const ld_json *j, int sec, uint32_t ks
 			FAIL("digest keyslots must name existing keyslots", NULL);
 		if (id_array(j, ld_json_member(j, v, "segments"), seg_ids, &d->segments))
 			FAIL("digest segments must name existing segments", NULL);
-		if (!strcmp(d->type, "pbkdf2")) {
+		if (!ld_strcmp(d->type, "pbkdf2")) {
 			r = ld_luks2_digest_parse(d, j, v, err, errlen);
 			if (r)
 				goto out;
@@ -827,7 +827,7 @@ static int cross_checks(ld_luks_meta *m, uint64_t hdr_size, int online_reenc, ch
 			}
 		if (a->is_luks2 && ndig != 1)
 			FAIL("keyslot is not assigned to exactly one digest", NULL);
-		if (!strcmp(a->type, "reencrypt"))
+		if (!ld_strcmp(a->type, "reencrypt"))
 			reenc_slots++;
 	}
 	if (online_reenc && !reenc_slots)
@@ -840,7 +840,7 @@ static int cross_checks(ld_luks_meta *m, uint64_t hdr_size, int online_reenc, ch
 	/* Every crypt segment has a digest. */
 	for (i = 0; i < LD_MAX_SEGMENTS; i++) {
 		int has = 0;
-		if (!m->segments[i].present || strcmp(m->segments[i].type, "crypt"))
+		if (!m->segments[i].present || ld_strcmp(m->segments[i].type, "crypt"))
 			continue;
 		for (q = 0; q < LD_MAX_DIGESTS; q++)
 			if (m->digests[q].present && (m->digests[q].segments & (1u << i)))

@@ -37,13 +37,13 @@ static int parse_kdf(ld_keyslot *ks, const ld_json *j, int kdf, char *err, size_
 
 	if (ld_json_copy(j, ld_json_member(j, kdf, "type"), ks->kdf_type, sizeof(ks->kdf_type)))
 		FAIL("kdf has no type");
-	if (!strcmp(ks->kdf_type, "pbkdf2")) {
+	if (!ld_strcmp(ks->kdf_type, "pbkdf2")) {
 		ks->kdf = LD_KDF_PBKDF2;
 		if (count != 4 ||
 		    ld_json_copy(j, ld_json_member(j, kdf, "hash"), ks->kdf_hash, sizeof(ks->kdf_hash)) ||
 		    get_u32(j, kdf, "iterations", 1, &ks->iterations))
 			FAIL("pbkdf2 needs exactly type, salt, hash, iterations");
-	} else if (!strcmp(ks->kdf_type, "argon2i") || !strcmp(ks->kdf_type, "argon2id")) {
+	} else if (!ld_strcmp(ks->kdf_type, "argon2i") || !ld_strcmp(ks->kdf_type, "argon2id")) {
 		ks->kdf = ks->kdf_type[6] == 'i' && ks->kdf_type[7] == 'd' ? LD_KDF_ARGON2ID : LD_KDF_ARGON2I;
 		if (count != 5 || get_u32(j, kdf, "time", 1, &ks->iterations) ||
 		    get_u32(j, kdf, "memory", 1, &ks->memory_kib) ||
@@ -88,7 +88,7 @@ int ld_luks2_keyslot_parse(ld_keyslot *ks, const ld_json *j, int t, char *err, s
 	    ld_json_u64str(j, ld_json_member(j, area, "size"), &ks->area_size))
 		FAIL("area offset/size are not numeric strings");
 	ks->present = 1;
-	if (strcmp(ks->type, "luks2"))
+	if (ld_strcmp(ks->type, "luks2"))
 		return LD_OK; /* e.g. "reencrypt": kept, shown, never used to unlock */
 
 	ks->is_luks2 = 1;
@@ -99,12 +99,12 @@ int ld_luks2_keyslot_parse(ld_keyslot *ks, const ld_json *j, int t, char *err, s
 	if (parse_kdf(ks, j, kdf, err, errlen))
 		return LD_ERR_INVALID;
 	if (ld_json_copy(j, ld_json_member(j, af, "type"), ks->af_type, sizeof(ks->af_type)) ||
-	    strcmp(ks->af_type, "luks1"))
+	    ld_strcmp(ks->af_type, "luks1"))
 		FAIL("af type is not luks1");
 	if (ld_json_copy(j, ld_json_member(j, af, "hash"), ks->af_hash, sizeof(ks->af_hash)) ||
 	    get_u32(j, af, "stripes", 0, &ks->stripes))
 		FAIL("af needs hash and stripes");
-	if (strcmp(ks->area_type, "raw"))
+	if (ld_strcmp(ks->area_type, "raw"))
 		FAIL("area type is not raw");
 	if (ld_json_copy(j, ld_json_member(j, area, "encryption"), ks->area_cipher,
 			 sizeof(ks->area_cipher)) ||

@@ -48,7 +48,7 @@ int ld_luks2_segment_parse(ld_segment *s, const ld_json *j, int t, char *err, si
 		}
 	}
 	s->present = 1;
-	if (strcmp(s->type, "crypt"))
+	if (ld_strcmp(s->type, "crypt"))
 		return LD_OK; /* e.g. "linear" during reencryption: shown, not used */
 
 	if (ld_json_u64str(j, ld_json_member(j, t, "iv_tweak"), &s->iv_tweak))

@@ -14,6 +14,16 @@
 #define LD_LUKS1_HDR_LEN 592
 #define LD_LUKS_STRIPES 4000    /* the only AF stripe count cryptsetup reads */
 
+/* strcmp for the core, which may use only the mem* functions and strlen. */
+static inline int ld_strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
 /* ---- messages (no printf in the core) -------------------------------------------- */
 /* err := a b c (each may be NULL); always NUL-terminated, truncated to errlen. */
 void ld_err3(char *err, size_t errlen, const char *a, const char *b, const char *c);

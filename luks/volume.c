@@ -113,7 +113,7 @@ static void assess(ld_volume *v)
 	else if (nreg != 1)
 		ld_err3(v->unsupported, sizeof(v->unsupported),
 			"more than one data segment (reencryption in progress)", NULL, NULL);
-	else if (strcmp(s->type, "crypt"))
+	else if (ld_strcmp(s->type, "crypt"))
 		ld_err3(v->unsupported, sizeof(v->unsupported), "segment type \"", s->type,
 			"\" is not supported");
 	else if (s->integrity)
@@ -129,7 +129,7 @@ static void assess(ld_volume *v)
 		 ld_cipher_check(s->cipher, v->info.key_bytes, cerr, sizeof(cerr)))
 		ld_err3(v->unsupported, sizeof(v->unsupported), "data cipher: ", cerr, NULL);
 
-	if (!s->present || strcmp(s->type, "crypt") || !is_pow2_sector(s->sector_size))
+	if (!s->present || ld_strcmp(s->type, "crypt") || !is_pow2_sector(s->sector_size))
 		return;
 	/* LUKS1 (and a LUKS2 keyslot area) must also fit on the header device. */
 	for (i = 0; i < LD_MAX_KEYSLOTS; i++) {
