@@ -32,11 +32,12 @@ if [ ! -s "$out/vmlinuz" ]; then
 	deb=$(ls "$out"/"$pkg"_*.deb 2>/dev/null | head -n1 || true)
 	if [ -z "$deb" ]; then
 		say "downloading $pkg with apt-get download (not installed)"
-		# apt drops privileges to _apt; a private temporary directory it can write to avoids
-		# the "download is performed unsandboxed" warning when run as root.
-		( cd "$out" && apt-get download -q "$pkg" 2>&1 | grep -v '^W: Download is performed unsandboxed' ) ||
-			die "apt-get download $pkg failed"
-		deb=$(ls "$out"/"$pkg"_*.deb | head -n1)
+		# (As root, apt warns that the download is not sandboxed because _apt cannot write
+		# here; the log is shown only on failure.)
+		( cd "$out" && apt-get download -q "$pkg" ) >"$out/apt-download.log" 2>&1 ||
+			{ cat "$out/apt-download.log" >&2; die "apt-get download $pkg failed"; }
+		deb=$(ls "$out"/"$pkg"_*.deb 2>/dev/null | head -n1 || true)
+		[ -n "$deb" ] || die "apt-get download left no $pkg package in $out"
 	fi
 	say "extracting the kernel from $(basename "$deb")"
 	rm -rf "$out/deb"
