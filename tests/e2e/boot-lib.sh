@@ -27,6 +27,7 @@
 #    it; OVMF's BDS refreshes boot options after connecting all devices.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+shopt -s extglob # for the escape-sequence patterns in _bl_clean_var
 
 BL_DRIVER_SLOT=${BL_DRIVER_SLOT:-0x5}
 BL_DISK_SLOT=${BL_DISK_SLOT:-0x6}   # first encrypted disk; a second one uses 0x7
@@ -107,7 +108,7 @@ bl_qemu() {
 		-chardev stdio,id=con0,signal=off,logfile="$raw" -serial chardev:con0 \
 		-drive if=pflash,format=raw,unit=0,readonly=on,file="$E2E_OVMF_CODE" \
 		-drive if=pflash,format=raw,unit=1,file="$vars" \
-		"$@" <"$fifo" 2>"$run.stderr" | _bl_stamp "$t0" | _bl_tee "$run.stamped"
+		"$@" <"$fifo" 2>"$run.stderr" | _bl_stamp "$t0" >"$run.stamped"
 	local rc=${PIPESTATUS[0]}
 	kill "$feeder" 2>/dev/null
 	wait "$feeder" 2>/dev/null
@@ -121,23 +122,48 @@ bl_qemu() {
 	return $rc
 }
 
-# Prefixes each line with the seconds (3 decimals) since t0 (microseconds); no forks.
+# Prefixes each line with the seconds (3 decimals) since t0 (microseconds), without forks.
+# With BL_LIVE=1 it also shows the console on stderr as it arrives, cleaned, partial lines
+# included (so that progress printed without a newline, like LuksDxe's key derivation
+# percentages, is seen while it happens).
 _bl_stamp() {
-	local t0=$1 line now rel
-	while IFS= read -r line || [ -n "$line" ]; do
+	local t0=$1 line now rel pending= shown=0 live=${BL_LIVE:-0} rc
+	while :; do
+		IFS= read -r -t 0.25 line
+		rc=$?
 		now=${EPOCHREALTIME/./}
 		rel=$((now - t0))
-		printf '%d.%03d %s\n' $((rel / 1000000)) $((rel % 1000000 / 1000)) "$line"
+		if [ $rc -gt 128 ]; then # timeout: line holds a partial line (possibly empty)
+			if [ -n "$line" ]; then
+				pending+=$line
+				if [ "$live" = 1 ]; then
+					[ $shown = 0 ] && printf '  [+%d.%03d s] ' $((rel / 1000000)) $((rel % 1000000 / 1000)) >&2
+					_bl_clean_var "$line"
+					printf '%s' "$_BL_C" >&2
+					shown=1
+				fi
+			fi
+			continue
+		fi
+		[ $rc -ne 0 ] && [ -z "$line" ] && [ -z "$pending" ] && break
+		printf '%d.%03d %s\n' $((rel / 1000000)) $((rel % 1000000 / 1000)) "$pending$line"
+		if [ "$live" = 1 ]; then
+			_bl_clean_var "$line"
+			if [ $shown = 1 ]; then
+				printf '%s\n' "$_BL_C" >&2
+			elif [ -n "${_BL_C//[[:space:]]/}" ]; then
+				printf '  [+%d.%03d s] %s\n' $((rel / 1000000)) $((rel % 1000000 / 1000)) "$_BL_C" >&2
+			fi
+		fi
+		pending= shown=0
+		[ $rc -ne 0 ] && break
 	done
 }
-# With BL_LIVE=1 the console is also shown as it arrives (on stderr), for the demo.
-_bl_tee() {
-	if [ "${BL_LIVE:-0}" = 1 ]; then
-		tee "$1" | sed -u -e 's/\x1b\[[0-9;?=]*[A-Za-z]//g' -e 's/\x1b[()][A-Z0-9]//g' -e 's/\r//g' \
-			-e '/^[0-9.]* *$/d' -e 's/^\([0-9.]*\) /  [+\1 s] /' >&2
-	else
-		cat >"$1"
-	fi
+# Sets _BL_C to the string without CRs and terminal escape sequences (no fork).
+_bl_clean_var() {
+	_BL_C=${1//$'\r'/}
+	_BL_C=${_BL_C//$'\e'\[*([0-9;?=])[A-Za-z]/}
+	_BL_C=${_BL_C//$'\e'[()][A-Z0-9]/}
 }
 _bl_clean() { sed -e 's/\x1b\[[0-9;?=]*[A-Za-z]//g' -e 's/\x1b[()][A-Z0-9]//g' -e 's/\r//g'; }
 
