@@ -9,7 +9,7 @@
 #   fsck.vfat, mtools the plaintext is a clean FAT file system whose files equal DIR's,
 #                     byte for byte, names included
 # Cases: 4096-byte sectors with argon2id (the defaults), 512-byte sectors with pbkdf2 and
-# a given size and UUID; overwrite protection.  Tiny KDF costs keep it fast.
+# a given size and UUID; overwrite protection and refusals.  Tiny KDF costs keep it fast.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 LUKSTOOL=${LUKSTOOL:-$top/build/lukstool}
@@ -153,6 +153,17 @@ ok $? "the existing file is unchanged and the message names --force"
 	--pbkdf pbkdf2 --pbkdf-force-iterations 1000 >/dev/null 2>&1 &&
 	[ "$(sha256sum <"$work/b.img")" != "$sum" ]
 ok $? "--force overwrites it"
+"$LUKSTOOL" mkdisk --key-file "$work/key" --from "$src" -o "$work/c.img" --cipher serpent-xts-plain64 \
+	>/dev/null 2>"$work/serpent.err"
+[ $? -eq 5 ] && grep -q serpent "$work/serpent.err" && [ ! -e "$work/c.img" ]
+ok $? "an unsupported cipher is refused (status 5, message names it, no output)"
+"$LUKSTOOL" mkdisk --key-file "$work/key" --from "$src" -o "$work/c.img" --sector-size 1000 >/dev/null 2>&1
+[ $? -eq 1 ] && [ ! -e "$work/c.img" ]
+ok $? "a bad sector size is a usage error"
+: >"$work/emptykey"
+"$LUKSTOOL" mkdisk --key-file "$work/emptykey" --from "$src" -o "$work/c.img" >/dev/null 2>&1
+[ $? -ne 0 ] && [ ! -e "$work/c.img" ]
+ok $? "an empty key file is refused"
 ! ls -a "$work" | grep -q '^\.lukstool-mkdisk'
 ok $? "no scratch files are left behind"
 
