@@ -92,6 +92,8 @@ l2-benbi luks2 $PB --cipher aes-cbc-benbi --key-size 128
 l2-xts-essiv luks2 $PB --cipher aes-xts-essiv:sha256 --key-size 512
 l2-label luks2 $PB --label my-label --subsystem my-subsys
 l2-hdr4m luks2 $PB --luks2-metadata-size 4m --luks2-keyslots-size 8m
+l2-keyslot-cipher luks2 $PB --keyslot-cipher aes-cbc-essiv:sha256 --keyslot-key-size 256
+l2-s4096-xts256 luks2 $PB --sector-size 4096 --key-size 256 --hash sha512
 l1-sha1 luks1 $PB --hash sha1
 l1-sha256 luks1 $PB --hash sha256
 l1-sha512 luks1 $PB --hash sha512
