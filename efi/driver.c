@@ -82,6 +82,9 @@ static void core_free(void *ctx, void *p, size_t size)
 
 const ld_alloc luksdxe_alloc = { core_alloc, core_free, NULL };
 
+/* Passphrase attempts at the console prompt (build option LUKSDXE_PROMPT). */
+#define PROMPT_ATTEMPTS 3
+
 /* ---- helpers --------------------------------------------------------------------- */
 
 static luksdxe_dev *find_child(EFI_HANDLE h)
@@ -367,26 +370,34 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 	uint8_t guid[16];
 	luksdxe_secret secret;
 	ld_guid_from_uuid(guid, d->info.uuid_bin);
-	r = luksdxe_secret_get(guid, uuid, &secret);
-	if (r != LD_OK) {
-		if (r == LD_ERR_NOTFOUND) {
-			ld_con_printf("LuksDxe: %s: no secret for this volume; it stays locked\n", uuid);
-			remember = 1;
-		} else {
-			ld_con_printf("LuksDxe: %s: out of memory\n", uuid);
-		}
-		st = r == LD_ERR_NOTFOUND ? EFI_NOT_FOUND : EFI_OUT_OF_RESOURCES;
-		goto fail;
-	}
-
-	progress_state prog = { 0, 0 };
 	int slot = -1;
-	ld_con_printf("LuksDxe: %s: deriving key (secret from %s%s): ", uuid,
-		      luksdxe_source_name(secret.source), secret.generic ? ", disk passphrase" : "");
-	r = ld_volume_unlock(d->vol, secret.data, secret.len, -1, on_progress, &prog, &slot, err,
-			     sizeof(err));
-	ld_con_printf("\n");
-	luksdxe_secret_release(&secret, r == LD_OK);
+	for (int attempt = 1;; attempt++) {
+		r = luksdxe_secret_get(guid, uuid, &secret);
+		if (r != LD_OK) {
+			if (r == LD_ERR_NOTFOUND) {
+				ld_con_printf("LuksDxe: %s: no secret for this volume; it stays locked\n", uuid);
+				remember = 1;
+			} else {
+				ld_con_printf("LuksDxe: %s: out of memory\n", uuid);
+			}
+			st = r == LD_ERR_NOTFOUND ? EFI_NOT_FOUND : EFI_OUT_OF_RESOURCES;
+			goto fail;
+		}
+		progress_state prog = { 0, 0 };
+		luksdxe_source src = secret.source;
+		ld_con_printf("LuksDxe: %s: deriving key (secret from %s%s): ", uuid,
+			      luksdxe_source_name(src), secret.generic ? ", disk passphrase" : "");
+		r = ld_volume_unlock(d->vol, secret.data, secret.len, -1, on_progress, &prog, &slot,
+				     err, sizeof(err));
+		ld_con_printf("\n");
+		luksdxe_secret_release(&secret, r == LD_OK);
+		/* Someone at the console may mistype; injected secrets are tried once. */
+		if (r == LD_ERR_KEY && src == LUKSDXE_SRC_PROMPT && attempt < PROMPT_ATTEMPTS) {
+			ld_con_printf("LuksDxe: %s: wrong passphrase, try again\n", uuid);
+			continue;
+		}
+		break;
+	}
 	if (r != LD_OK) {
 		if (r == LD_ERR_KEY)
 			ld_con_printf("LuksDxe: %s: wrong secret: no keyslot accepts it; the volume stays locked\n", uuid);

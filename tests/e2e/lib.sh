@@ -27,10 +27,15 @@ E2E_MEM=${E2E_MEM:-512}
 _e2e_n=0
 _e2e_failed=0
 
-# e2e_init NAME: fresh work directory $E2E_WORK = build/e2e/NAME; checks the tools.
+# e2e_init NAME: fresh work directory $E2E_WORK = build/e2e/NAME (held under a lock for
+# the life of the test, on fd 9); checks the tools.
 e2e_init() {
 	E2E_NAME=$1
 	E2E_WORK="$E2E_TOP/build/e2e/$1"
+	mkdir -p "$E2E_TOP/build/e2e"
+	# Two test runs in one checkout must not share a work directory: the second waits.
+	exec 9>"$E2E_TOP/build/e2e/.$1.lock"
+	flock 9
 	rm -rf "$E2E_WORK"
 	mkdir -p "$E2E_WORK"
 	local t

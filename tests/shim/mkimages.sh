@@ -15,6 +15,11 @@ set -eu
 dir=$1
 stamp="$dir/.done-v5"
 [ -f "$stamp" ] && exit 0
+# Concurrent test runs in one checkout: one makes the images, the others wait for it.
+mkdir -p "$(dirname "$dir")"
+exec 9>"$dir.lock"
+flock 9
+[ -f "$stamp" ] && exit 0
 # The directory is ours alone: start from nothing (cryptsetup refuses to re-initialize).
 rm -rf "$dir"
 mkdir -p "$dir"

@@ -547,9 +547,16 @@ static void test_prompt(void **state)
 	assert_null(strstr(con, "pass-on"));
 	assert_int_equal(shim_bs.DisconnectController(h, image, NULL), EFI_SUCCESS);
 
-	/* Non-ASCII input is UTF-8 encoded: a wrong secret, but not a crash. */
-	shim_keys(u"p\u00e4\u20acss\r");
+	/* Three attempts; non-ASCII input is UTF-8 encoded (wrong, but no crash). */
+	shim_console_clear();
+	shim_keys(u"p\u00e4\u20acss\rwrong\rpass-one\r");
+	assert_int_equal(shim_connect(image, h), EFI_SUCCESS);
+	assert_non_null(strstr(shim_console(), "wrong passphrase, try again"));
+	assert_int_equal(shim_bs.DisconnectController(h, image, NULL), EFI_SUCCESS);
+	shim_console_clear();
+	shim_keys(u"a\rb\rc\rpass-one\r");
 	assert_int_equal(shim_connect(image, h), EFI_ACCESS_DENIED);
+	assert_non_null(strstr(shim_console(), "wrong secret: no keyslot accepts it"));
 	/* Input ending without Enter and nothing typed: no secret. */
 	shim_unload_driver(image);
 	assert_int_equal(shim_load_driver(&image), EFI_SUCCESS);
