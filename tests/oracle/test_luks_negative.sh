@@ -160,9 +160,18 @@ truncate -s 4M l1
 cryptsetup luksFormat -q --type luks1 $PB --key-file pw l1
 rc 0 "LUKS1 opens" "$LT" unlock --key-file pw l1
 # (iteration counts are not flipped: a huge count is a valid, very slow header)
-for f in 6:version 72:hash 108:key_bytes 112:mk_digest 248:slot0_offset 252:slot0_stripes; do
+for f in 0:magic 6:version 8:cipher_name 40:cipher_mode 72:hash 104:payload_offset 108:key_bytes \
+	112:mk_digest 132:mk_salt 168:uuid 208:slot0_active 216:slot0_salt 248:slot0_offset 252:slot0_stripes; do
 	off=${f%%:*} name=${f#*:}
 	cp l1 l1b; poke l1b "$off"
+	if [ "$name" = payload_offset ]; then
+		# the key still opens (cryptsetup --test-passphrase does not look at the data), but
+		# the payload now starts beyond the device: no data to publish
+		rc 0 "LUKS1 payload offset beyond the device: dump works" "$LT" dump l1b
+		rc 3 "LUKS1 payload offset beyond the device: unlock refused" "$LT" unlock --key-file pw l1b
+		check "... with the reason" grep -q "smaller than the data segment" "$T/err"
+		continue
+	fi
 	cryptsetup open --test-passphrase --key-file pw l1b >/dev/null 2>&1 && want=0 || want=x
 	"$LT" unlock --key-file pw l1b >/dev/null 2>"$T/err"; got=$?
 	if [ "$want" = 0 ] && [ "$got" = 0 ]; then ok "LUKS1 $name damaged: both open"
