@@ -792,10 +792,18 @@ static int cross_checks(ld_luks_meta *m, uint64_t hdr_size, int online_reenc, ch
 		FAIL("config.json_size does not match the binary header size", NULL);
 	if (m->keyslots_size % 4096 || m->keyslots_size > LD_LUKS2_KEYSLOTS_MAX_SIZE)
 		FAIL("config.keyslots_size is invalid", NULL);
-	for (i = 0; i < LD_MAX_SEGMENTS; i++)
-		if (m->segments[i].present && m->segments[i].offset &&
-		    (!min_off || m->segments[i].offset < min_off))
-			min_off = m->segments[i].offset;
+	/* The lowest offset of the regular segments; 0 if any starts at 0 (detached header). */
+	for (i = 0; i < LD_MAX_SEGMENTS; i++) {
+		const ld_segment *s = &m->segments[i];
+		if (!s->present || s->backup)
+			continue;
+		if (!s->offset) {
+			min_off = 0;
+			break;
+		}
+		if (!min_off || s->offset < min_off)
+			min_off = s->offset;
+	}
 	/* Keyslots area lies between both header copies and the data (unless detached). */
 	if (min_off && (min_off < m->keyslots_size || min_off - m->keyslots_size < 2 * meta))
 		FAIL("keyslots area overlaps the data segment", NULL);
