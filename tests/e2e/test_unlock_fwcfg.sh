@@ -28,7 +28,8 @@ script='load FS0:\LuksDxe.efi
 connect -r
 map -r
 type FS1:\token.txt
-FS1:\EFI\tools\hello.efi'
+FS1:\EFI\tools\hello.efi
+devices'
 
 # Boot 1: the right secret.
 e2e_secret_table "$W/secret.bin" "disk=$W/pass"
@@ -45,6 +46,7 @@ e2e_expect "$run.log" "/HD\(1,GPT,.*\)/VenMedia\(CDD7A9B4-36D8-45EB-90F4-66FBD8C
 e2e_expect "$run.log" "^$token\$" "the shell typed the per-run random file from inside the volume"
 e2e_expect "$run.log" "^luksdxe-e2e-hello: running from the unlocked volume" \
 	"an EFI application stored inside the encrypted volume ran"
+e2e_expect "$run.log" " LUKS volume $uuid\$" "the shell's device list names the controller (ComponentName2)"
 e2e_reject "$run.log" "$(cat "$W/pass")" "the passphrase never appears on the console"
 
 # Boot 2: a wrong secret.
