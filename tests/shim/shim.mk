@@ -17,3 +17,13 @@ $(foreach t,$(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_shim_*.c
   $(eval TEST_EXTRA_$(t) := $(SHIM_OBJS)))
 
 -include $(SHIM_OBJS:.o=.d)
+
+# efi/libc/libc.c compiled for the host as the firmware sees it (freestanding, its own
+# headers), with every symbol renamed ldl_* so that it can sit next to the system libc.
+SHIM_LIBC_OBJ := $(BUILD)/test/shim-libc/libc.o
+$(SHIM_LIBC_OBJ): efi/libc/libc.c $(wildcard efi/libc/*.h) tests/shim/libc_rename.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(filter-out -D_DEFAULT_SOURCE,$(TEST_CFLAGS)) -ffreestanding -nostdinc \
+		-isystem $(EFI_GCC_INC) -I$(TOP)/efi/libc $(SHIM_INC) \
+		-include $(TOP)/tests/shim/libc_rename.h -c $< -o $@
+TEST_EXTRA_shim_libc := $(SHIM_OBJS) $(SHIM_LIBC_OBJ)
