@@ -1,12 +1,27 @@
 # tests/e2e/lib.sh: a small harness that boots real OVMF under QEMU (TCG) and runs UEFI
-# shell scripts.  Source it from a test script:
+# shell scripts.  Source it from a test script (tests/e2e/test_*.sh print TAP):
 #
 #   . "$(dirname "$0")/lib.sh"
-#   e2e_init smoke                        # work dir build/e2e/smoke, TAP counters
-#   e2e_mkfat "$E2E_WORK/boot.img" 8 "$E2E_TOP/build/LuksDxe.efi=/LuksDxe.efi"
-#   e2e_shell_boot "$E2E_WORK/run1" 60 'load FS0:\LuksDxe.efi' -- [extra qemu args]
-#   e2e_expect "$E2E_WORK/run1.log" 'LuksDxe [0-9.]+: loaded' "driver prints its version"
-#   e2e_done
+#   e2e_init smoke                     # work dir $E2E_WORK = build/e2e/smoke, TAP counters
+#   e2e_shell_boot "$E2E_WORK/run" 60 'load FS0:\LuksDxe.efi' \
+#           "$E2E_TOP/build/LuksDxe.efi=/LuksDxe.efi" -- [extra QEMU args]
+#   e2e_ok $? "QEMU powered off by itself"
+#   e2e_expect "$E2E_WORK/run.log" '^LuksDxe [0-9.]+: loaded' "driver prints its version"
+#   e2e_done                           # prints the plan; exit status 0 if all passed
+#
+# Functions (details above each):
+#   e2e_init NAME                      work directory, tool checks, per-name lock
+#   e2e_ok STATUS DESC | e2e_expect LOG ERE DESC | e2e_reject LOG ERE DESC | e2e_bail MSG
+#   e2e_qemu RUN SECS [QEMU ARGS]      one bounded OVMF boot, serial log in RUN.log
+#   e2e_shell_boot RUN SECS SCRIPT [SRC=/DEST...] [-- QEMU ARGS]
+#                                      the same with a FAT disk (FS0) holding startup.nsh
+#   e2e_disk IMG                       QEMU args attaching IMG as a virtio disk
+#   e2e_mkfat IMG MIB [SRC=/DEST...]   FAT image without root
+#   e2e_luks_fat OUT MIB PASSFILE [CRYPTSETUP ARGS] -- [SRC=/DEST...]
+#                                      LUKS2 volume whose plaintext is a FAT file system,
+#                                      encrypted by cryptsetup itself
+#   e2e_gpt_disk OUT PART_IMG          GPT disk with one partition holding PART_IMG
+#   e2e_secret_table OUT [UUID|disk=PASSFILE...]   secret GUID table (Python-built)
 #
 # Facts the harness relies on (Debian 12 OVMF):
 #  - OVMF_CODE_4M.fd has the UEFI shell built in; with no other bootable device the boot
@@ -14,9 +29,11 @@
 #  - The shell counts down 5 s before startup.nsh unless a key other than ESC arrives:
 #    e2e_qemu types a space on the serial console whenever a countdown appears.
 #  - `reset -s` in the script powers the VM off, so QEMU exits by itself; every run is
-#    also bounded by `timeout`.
-# Console output goes to the serial port; logs are kept raw (RUN.raw) and cleaned of
-# terminal escapes and CRs (RUN.log) for grepping.
+#    also bounded by `timeout`.  A plain `reset` reboots in the same QEMU process with the
+#    same variable store (tests/e2e/test_driver_order.sh uses that).
+#  - The firmware console goes to the serial port; logs are kept raw (RUN.raw) and cleaned
+#    of terminal escapes and CRs (RUN.log) for grepping.  Messages printed by a driver
+#    before the consoles are connected (e.g. when loaded from Driver####) are not shown.
 
 E2E_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 E2E_OVMF_CODE=${E2E_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
