@@ -261,12 +261,26 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 
 /* ---- driver binding ------------------------------------------------------------ */
 
+/* A remaining device path (ConnectController towards a specific child) may only start
+ * with our own node, or be the end node. */
+static int remaining_ok(const EFI_DEVICE_PATH_PROTOCOL *rem)
+{
+	if (!rem || IsDevicePathEnd(rem))
+		return 1;
+	return DevicePathType(rem) == MEDIA_DEVICE_PATH &&
+	       DevicePathSubType(rem) == MEDIA_VENDOR_DP &&
+	       DevicePathNodeLength(rem) == sizeof(LUKSDXE_VENDOR_NODE) &&
+	       memcmp(&((const LUKSDXE_VENDOR_NODE *)rem)->guid, &luksdxe_vendor_guid,
+		      sizeof(EFI_GUID)) == 0;
+}
+
 static EFI_STATUS EFIAPI drv_supported(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE ctrl,
 				       EFI_DEVICE_PATH_PROTOCOL *remaining)
 {
 	EFI_DISK_IO_PROTOCOL *dio;
 	EFI_BLOCK_IO_PROTOCOL *bio;
-	(void)remaining;
+	if (!remaining_ok(remaining))
+		return EFI_UNSUPPORTED;
 	/* Never bind to our own children (their plaintext could be LUKS again, but
 	 * unlocking a volume inside itself makes no sense: nested volumes sit in
 	 * partitions, which are other handles). */

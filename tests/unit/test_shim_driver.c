@@ -293,7 +293,31 @@ static void test_unlock_fwcfg(void **state)
 	assert_true(shim_disk_read_bytes(d) <= 4096);
 	assert_int_equal(shim_open_count(h, &g_dio, EFI_OPEN_PROTOCOL_BY_DRIVER), 0);
 
-	assert_int_equal(b->Start(b, h, NULL), EFI_SUCCESS);
+	/* A remaining device path may only name our node (or end: start, but no child). */
+	struct {
+		LUKSDXE_VENDOR_NODE v;
+		EFI_DEVICE_PATH_PROTOCOL end;
+	} __attribute__((packed)) rem;
+	memset(&rem, 0, sizeof(rem));
+	rem.v.header.Type = MEDIA_DEVICE_PATH;
+	rem.v.header.SubType = MEDIA_VENDOR_DP;
+	rem.v.header.Length[0] = sizeof(rem.v);
+	rem.v.guid = luksdxe_vendor_guid;
+	rem.end.Type = END_DEVICE_PATH_TYPE;
+	rem.end.SubType = END_ENTIRE_DEVICE_PATH_SUBTYPE;
+	rem.end.Length[0] = sizeof(rem.end);
+	assert_int_equal(b->Supported(b, h, &rem.v.header), EFI_SUCCESS);
+	assert_int_equal(b->Supported(b, h, &rem.end), EFI_SUCCESS);
+	assert_int_equal(b->Start(b, h, &rem.end), EFI_SUCCESS);
+	assert_int_equal(shim_open_count(h, &g_dio, EFI_OPEN_PROTOCOL_BY_DRIVER), 0);
+	rem.v.guid.Data1 ^= 1;
+	assert_int_equal(b->Supported(b, h, &rem.v.header), EFI_UNSUPPORTED);
+	rem.v.guid.Data1 ^= 1;
+	rem.v.header.SubType = MEDIA_HARDDRIVE_DP;
+	assert_int_equal(b->Supported(b, h, &rem.v.header), EFI_UNSUPPORTED);
+	rem.v.header.SubType = MEDIA_VENDOR_DP;
+
+	assert_int_equal(b->Start(b, h, &rem.v.header), EFI_SUCCESS);
 	assert_int_equal(shim_open_count(h, &g_dio, EFI_OPEN_PROTOCOL_BY_DRIVER), 1);
 	assert_int_equal(shim_open_count(h, &g_dio, EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER), 1);
 	EFI_HANDLE child = only_child(d);
