@@ -3,6 +3,9 @@
  *  2. QEMU fw_cfg file opt/luksdxe/secret, in the same GUID-table format;
  *  3. the console prompt, only if built with LUKSDXE_PROMPT=1 (in a confidential VM the
  *     console belongs to the host).
+ * When the firmware publishes a secret area, the VM is a confidential one and the area
+ * is the only provider asked: fw_cfg and the console belong to the host, which could
+ * otherwise swap in a volume of its own together with that volume's passphrase.
  * Tables are untrusted: a malformed one is reported and ignored.  The secret is copied
  * into driver memory; the copy (and any fw_cfg buffer) is wiped when released. */
 #include <string.h>
@@ -59,13 +62,16 @@ static int from_table(uint8_t *area, size_t size, const uint8_t guid[16], const 
 	return LD_OK;
 }
 
-static int from_cc_area(const uint8_t guid[16], luksdxe_secret *s)
+/* *present is set if the firmware publishes a secret area at all. */
+static int from_cc_area(const uint8_t guid[16], luksdxe_secret *s, int *present)
 {
 	EFI_SYSTEM_TABLE *st = luksdxe_st;
+	*present = 0;
 	for (UINTN i = 0; i < st->NumberOfTableEntries; i++) {
 		EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];
 		if (memcmp(&t->VendorGuid, ld_secret_area_cfg_guid, 16) != 0)
 			continue;
+		*present = 1;
 		/* { UINT64 Base; UINT64 Size; } as OVMF's SecretDxe publishes it. */
 		const uint8_t *loc = t->VendorTable;
 		if (!loc)
@@ -138,9 +144,9 @@ static int from_prompt(const char *uuid_text, luksdxe_secret *s)
 	if (!buf)
 		return LD_ERR_NOMEM;
 	size_t n = 0;
+	EFI_INPUT_KEY key = { 0, 0 };
 	ld_con_printf("LuksDxe: passphrase for %s: ", uuid_text);
 	for (;;) {
-		EFI_INPUT_KEY key;
 		UINTN idx;
 		if (in->ReadKeyStroke(in, &key) != EFI_SUCCESS) {
 			if (luksdxe_bs->WaitForEvent(1, &in->WaitForKey, &idx) != EFI_SUCCESS)
@@ -160,6 +166,7 @@ static int from_prompt(const char *uuid_text, luksdxe_secret *s)
 		if (key.UnicodeChar >= 0x20)
 			n = put_utf8(buf, n, PROMPT_MAX, key.UnicodeChar);
 	}
+	ld_wipe(&key, sizeof(key));
 	ld_con_printf("\n");
 	int r = n ? take_copy(s, buf, n) : LD_ERR_NOTFOUND;
 	if (r == LD_OK)
@@ -170,10 +177,16 @@ static int from_prompt(const char *uuid_text, luksdxe_secret *s)
 
 int luksdxe_secret_get(const uint8_t volume_guid[16], const char *uuid_text, luksdxe_secret *s)
 {
+	int cc_present;
 	memset(s, 0, sizeof(*s));
-	int r = from_cc_area(volume_guid, s);
-	if (r == LD_ERR_NOTFOUND)
-		r = from_fwcfg(volume_guid, s);
+	int r = from_cc_area(volume_guid, s, &cc_present);
+	if (cc_present) {
+		if (r == LD_ERR_NOTFOUND)
+			ld_con_printf("LuksDxe: %s: no entry in the confidential-computing secret area "
+				      "(fw_cfg and console are not asked in a confidential VM)\n", uuid_text);
+		return r;
+	}
+	r = from_fwcfg(volume_guid, s);
 	if (r == LD_ERR_NOTFOUND && luksdxe_opt_prompt)
 		r = from_prompt(uuid_text, s);
 	return r;

@@ -591,16 +591,28 @@ static void test_prompt(void **state)
 	assert_int_equal(shim_freed_with_needle(), 0);
 }
 
-/* Hostile CC areas are reported and ignored; fw_cfg then supplies the secret. */
+/* Reloads the driver, so that it forgets controllers whose unlock failed. */
+static void reload(void)
+{
+	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_int_equal(shim_load_driver(&image), EFI_SUCCESS);
+	shim_console_clear();
+}
+
+/* Hostile CC areas are reported and ignored; being present, the area is still the only
+ * provider: fw_cfg (host-controlled) is not asked, even though it has the secret. */
 static void test_malformed_cc_tables(void **state)
 {
 	(void)state;
 	fwcfg_secret((ent[]){ { NULL, "pass-one", 0 } }, 1);
 	shim_disk *d = open_disk(0, "vol1.img", 512);
 	EFI_HANDLE h = shim_disk_handle(d);
+	static const char *why[] = { "does not start with the secret table GUID",
+				     "length outside the area", "entry length out of bounds",
+				     "entry length out of bounds", "smaller than the table header" };
 	for (int k = 0; k < 5; k++) {
 		size_t len;
-		uint8_t *t = table((ent[]){ { VOL1_UUID, "evil", 0 } }, 1, &len);
+		uint8_t *t = table((ent[]){ { VOL1_UUID, "pass-one", 0 } }, 1, &len);
 		size_t area = 4096;
 		switch (k) {
 		case 0: t[0] ^= 0xff; break;                          /* header GUID */
@@ -610,31 +622,55 @@ static void test_malformed_cc_tables(void **state)
 		case 4: area = 10; break;                             /* area smaller than header */
 		}
 		cc_secret_raw(t, area);
-		shim_console_clear();
-		assert_int_equal(shim_connect(image, h), EFI_SUCCESS);
-		assert_non_null(strstr(shim_console(), "confidential-computing secret table: "));
-		assert_non_null(strstr(shim_console(), "; ignored"));
-		assert_non_null(strstr(shim_console(), "secret from fw_cfg"));
-		assert_int_equal(shim_bs.DisconnectController(h, image, NULL), EFI_SUCCESS);
+		reload();
+		assert_int_equal(shim_connect(image, h), EFI_NOT_FOUND);
+		const char *con = shim_console();
+		assert_non_null(strstr(con, "confidential-computing secret table: "));
+		if (!strstr(con, why[k]))
+			fail_msg("case %d: no '%s' in: %s", k, why[k], con);
+		assert_non_null(strstr(con, "; ignored"));
+		assert_non_null(strstr(con, "fw_cfg and console are not asked"));
+		assert_non_null(strstr(con, "no secret for this volume; it stays locked"));
+		assert_null(strstr(con, "deriving key"));
 	}
 	/* An absurd location is refused without touching it. */
 	static EFI_GUID g = { 0xadf956ad, 0xe98c, 0x484c, { 0xae, 0x11, 0xb5, 0x1c, 0x7d, 0x33, 0x64, 0x47 } };
 	cc_loc.base = UINT64_MAX - 10;
 	cc_loc.size = 4096;
 	shim_set_config_table(&g, &cc_loc);
-	shim_console_clear();
-	assert_int_equal(shim_connect(image, h), EFI_SUCCESS);
+	reload();
+	assert_int_equal(shim_connect(image, h), EFI_NOT_FOUND);
 	assert_non_null(strstr(shim_console(), "bad location; ignored"));
-	assert_int_equal(shim_bs.DisconnectController(h, image, NULL), EFI_SUCCESS);
-	/* A malformed fw_cfg table too: then nothing is left. */
+	/* Without a secret area, fw_cfg is asked; a malformed fw_cfg table is reported. */
+	shim_set_config_table(&g, NULL);
 	uint8_t junk[64];
 	memset(junk, 0x41, sizeof(junk));
 	shim_fwcfg_reset(1);
 	shim_fwcfg_add_file("opt/luksdxe/secret", junk, sizeof(junk));
-	shim_console_clear();
+	reload();
 	assert_int_equal(shim_connect(image, h), EFI_NOT_FOUND);
-	assert_non_null(strstr(shim_console(), "fw_cfg opt/luksdxe/secret: "));
+	assert_non_null(strstr(shim_console(), "fw_cfg opt/luksdxe/secret: secret area does not start"));
 	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_int_equal(shim_live_allocs(), 0);
+}
+
+/* A secret area without an entry for this volume (nor a disk passphrase): the volume
+ * stays locked although fw_cfg offers the right passphrase. */
+static void test_cc_area_is_exclusive(void **state)
+{
+	(void)state;
+	cc_secret((ent[]){ { VOL2_UUID, "pass-two", 0 } }, 1);
+	fwcfg_secret((ent[]){ { NULL, "pass-one", 0 } }, 1);
+	shim_disk *d = open_disk(0, "vol1.img", 512);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_NOT_FOUND);
+	assert_non_null(strstr(shim_console(), VOL1_UUID ": no entry in the confidential-computing secret area"));
+	assert_null(strstr(shim_console(), "deriving key"));
+	/* Without the area the same fw_cfg secret opens it. */
+	static EFI_GUID g = { 0xadf956ad, 0xe98c, 0x484c, { 0xae, 0x11, 0xb5, 0x1c, 0x7d, 0x33, 0x64, 0x47 } };
+	shim_set_config_table(&g, NULL);
+	reload();
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_SUCCESS);
+	disconnect_and_unload(&d, 1);
 	assert_int_equal(shim_live_allocs(), 0);
 }
 
@@ -795,6 +831,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_secret, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prompt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_cc_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cc_area_is_exclusive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_luks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsupported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_boot_services, setup, teardown),
