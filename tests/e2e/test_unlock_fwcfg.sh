@@ -3,15 +3,17 @@
 # a LUKS2 volume that cryptsetup made and encrypted; inside, a FAT file system with a
 # file whose content is random per run and an EFI application.  The secret comes through
 # fw_cfg (opt/luksdxe/secret, disk-passphrase entry).  The UEFI shell loads LuksDxe, and
-# its own output must show the file's content and the application running.  A second
-# boot with a wrong secret must leave the volume locked with a clear message, no hang.
+# its own output must show the file's content and the application running; then a test
+# application unloads the driver, which must take the volume away again.  A second boot
+# with a wrong secret must leave the volume locked with a clear message, no hang.
 set -u
 . "$(dirname "$0")/lib.sh"
 e2e_init unlock_fwcfg
 W=$E2E_WORK
 drv="$E2E_TOP/build/LuksDxe.efi"
 hello="$E2E_TOP/build/e2e-apps/hello.efi"
-[ -f "$drv" ] && [ -f "$hello" ] || e2e_bail "build LuksDxe.efi and the e2e apps first (make test-bins)"
+unload="$E2E_TOP/build/e2e-apps/unload_luksdxe.efi"
+[ -f "$drv" ] && [ -f "$hello" ] && [ -f "$unload" ] || e2e_bail "build LuksDxe.efi and the e2e apps first (make test-bins)"
 
 token="luksdxe-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 printf '%s\r\n' "$token" >"$W/token.txt"
@@ -29,13 +31,17 @@ connect -r
 map -r
 type FS1:\token.txt
 FS1:\EFI\tools\hello.efi
-devices'
+devices
+FS0:
+FS0:\unload_luksdxe.efi
+map -r
+type FS1:\token.txt'
 
 # Boot 1: the right secret.
 e2e_secret_table "$W/secret.bin" "disk=$W/pass"
 run="$W/good"
-e2e_shell_boot "$run" 90 "$script" "$drv=/LuksDxe.efi" -- "${disk[@]}" \
-	-fw_cfg "name=opt/luksdxe/secret,file=$W/secret.bin"
+e2e_shell_boot "$run" 90 "$script" "$drv=/LuksDxe.efi" "$unload=/unload_luksdxe.efi" -- \
+	"${disk[@]}" -fw_cfg "name=opt/luksdxe/secret,file=$W/secret.bin"
 e2e_ok $? "boot with the right secret ran to power-off"
 e2e_expect "$run.log" "^LuksDxe: $uuid: deriving key \(secret from fw_cfg opt/luksdxe/secret, disk passphrase\)" \
 	"the driver took the secret from fw_cfg"
@@ -47,6 +53,12 @@ e2e_expect "$run.log" "^$token\$" "the shell typed the per-run random file from 
 e2e_expect "$run.log" "^luksdxe-e2e-hello: running from the unlocked volume" \
 	"an EFI application stored inside the encrypted volume ran"
 e2e_expect "$run.log" " LUKS volume $uuid\$" "the shell's device list names the controller (ComponentName2)"
+e2e_expect "$run.log" "^LuksDxe: $uuid: stopped, key wiped$" "unloading stopped the volume"
+e2e_expect "$run.log" "^unload_luksdxe: UnloadImage: unloaded$" "the driver unloaded"
+sed -n '/unload_luksdxe: UnloadImage/,$p' "$run.log" >"$run.after-unload.log"
+e2e_expect "$run.after-unload.log" "Cannot open file - 'FS1:.token.txt'" \
+	"after unloading, the file is gone"
+e2e_reject "$run.after-unload.log" "VenMedia\(CDD7A9B4" "after unloading, no unlocked volume is mapped"
 e2e_reject "$run.log" "$(cat "$W/pass")" "the passphrase never appears on the console"
 
 # Boot 2: a wrong secret.

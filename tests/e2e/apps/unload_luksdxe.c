@@ -1,0 +1,49 @@
+/* Test-only EFI application: finds the loaded LuksDxe by its ComponentName2 driver name
+ * and unloads it with UnloadImage, as `unload` in the shell would (the shell needs the
+ * handle number, which changes between boots).  The firmware then runs the driver's
+ * Unload, which must stop every volume under the partition and FAT drivers above it. */
+#include <efi.h>
+#include "console.h"
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
+
+static EFI_GUID guid_binding = EFI_DRIVER_BINDING_PROTOCOL_GUID;
+static EFI_GUID guid_name2 = EFI_COMPONENT_NAME2_PROTOCOL_GUID;
+
+static int starts_with(const CHAR16 *s, const char *prefix)
+{
+	for (; *prefix; prefix++, s++)
+		if (*s != (CHAR16)*prefix)
+			return 0;
+	return 1;
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	EFI_BOOT_SERVICES *bs = st->BootServices;
+	EFI_HANDLE *h = NULL;
+	UINTN n = 0;
+	(void)image;
+	ld_con_init(st);
+	if (bs->LocateHandleBuffer(ByProtocol, &guid_binding, NULL, &n, &h) != EFI_SUCCESS)
+		return EFI_NOT_FOUND;
+	EFI_STATUS result = EFI_NOT_FOUND;
+	for (UINTN i = 0; i < n; i++) {
+		EFI_COMPONENT_NAME2_PROTOCOL *cn;
+		EFI_DRIVER_BINDING_PROTOCOL *b;
+		CHAR16 *name;
+		if (bs->HandleProtocol(h[i], &guid_name2, (void **)&cn) != EFI_SUCCESS ||
+		    cn->GetDriverName(cn, (CHAR8 *)"en", &name) != EFI_SUCCESS ||
+		    !starts_with(name, "LuksDxe ") ||
+		    bs->HandleProtocol(h[i], &guid_binding, (void **)&b) != EFI_SUCCESS)
+			continue;
+		result = bs->UnloadImage(b->ImageHandle);
+		ld_con_printf("unload_luksdxe: UnloadImage: %s\n",
+			      result == EFI_SUCCESS ? "unloaded" : "failed");
+		break;
+	}
+	if (result == EFI_NOT_FOUND)
+		ld_con_printf("unload_luksdxe: LuksDxe not found\n");
+	bs->FreePool(h);
+	return result;
+}
