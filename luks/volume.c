@@ -1,5 +1,6 @@
 /* ld_volume: the luks.h API over the LUKS1/LUKS2 parsers, keyslots and digests. */
 #include "luks/luks_internal.h"
+#include "luks/uuid.h"
 
 struct ld_volume {
 	const ld_alloc *alloc;
@@ -36,42 +37,6 @@ int ld_volume_probe(ld_blockdev *dev)
 	return LD_OK;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static void parse_uuid(const char *s, uint8_t out[16])
-{
-	uint8_t tmp[16];
-	int i, n = 0;
-
-	memset(out, 0, 16);
-	if (strlen(s) != 36)
-		return;
-	for (i = 0; i < 36; i++) {
-		int hi, lo;
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return;
-			continue;
-		}
-		hi = hexval(s[i]);
-		lo = hexval(s[i + 1]);
-		if (hi < 0 || lo < 0)
-			return;
-		tmp[n++] = (uint8_t)(hi << 4 | lo);
-		i++;
-	}
-	memcpy(out, tmp, 16);
-}
-
 /* Decides what unlock can do with this metadata and fills info. */
 static void assess(ld_volume *v)
 {
@@ -99,7 +64,9 @@ static void assess(ld_volume *v)
 
 	v->info.version = m->version;
 	ld_strlcpy(v->info.uuid, m->uuid, sizeof(v->info.uuid));
-	parse_uuid(m->uuid, v->info.uuid_bin);
+	/* all zero when the header's UUID is not canonical text (dump still shows it) */
+	if (ld_uuid_parse(m->uuid, strlen(m->uuid), v->info.uuid_bin))
+		memset(v->info.uuid_bin, 0, sizeof(v->info.uuid_bin));
 	ld_strlcpy(v->info.label, m->label, sizeof(v->info.label));
 	ld_strlcpy(v->info.subsystem, m->subsystem, sizeof(v->info.subsystem));
 	ld_strlcpy(v->info.cipher, s->cipher, sizeof(v->info.cipher));

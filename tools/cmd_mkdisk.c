@@ -27,6 +27,7 @@
 #include "crypto/crypto.h"
 #include "tools/lukstool.h"
 #include "tools/mk_gpt.h"
+#include "tools/hostdev.h"
 #include "tools/mk_util.h"
 
 extern char **environ;
@@ -357,13 +358,13 @@ static int parse(int argc, char **argv, struct opts *o)
 		case O_LABEL: o->label = optarg; break;
 		case O_PBKDF: o->pbkdf = optarg; break;
 		case O_HASH: o->hash = optarg; break;
-		case O_ITER: bad = mk_parse_u32(optarg, &o->iter_time) || o->iter_time == 0; break;
-		case O_MEM: bad = mk_parse_u32(optarg, &o->memory_kib) || o->memory_kib == 0; break;
-		case O_PAR: bad = mk_parse_u32(optarg, &o->parallel) || o->parallel == 0; break;
-		case O_FORCEIT: bad = mk_parse_u32(optarg, &o->force_iter) || o->force_iter == 0; break;
+		case O_ITER: bad = lt_parse_u32(optarg, UINT32_MAX, &o->iter_time) || o->iter_time == 0; break;
+		case O_MEM: bad = lt_parse_u32(optarg, UINT32_MAX, &o->memory_kib) || o->memory_kib == 0; break;
+		case O_PAR: bad = lt_parse_u32(optarg, UINT32_MAX, &o->parallel) || o->parallel == 0; break;
+		case O_FORCEIT: bad = lt_parse_u32(optarg, UINT32_MAX, &o->force_iter) || o->force_iter == 0; break;
 		case O_CIPHER: o->cipher = optarg; break;
-		case O_KEYSIZE: bad = mk_parse_u32(optarg, &o->key_bits); break;
-		case O_SECTOR: bad = mk_parse_u32(optarg, &o->sector); break;
+		case O_KEYSIZE: bad = lt_parse_u32(optarg, UINT32_MAX, &o->key_bits); break;
+		case O_SECTOR: bad = lt_parse_u32(optarg, UINT32_MAX, &o->sector); break;
 		case O_UUID: o->uuid = optarg; break;
 		case O_FORCE: o->force = 1; break;
 		case 'h': case O_HELP: usage(stdout); return 1;

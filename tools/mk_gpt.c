@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "fs/part.h"
 #include "mk_util.h"
 
 static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
@@ -29,7 +30,7 @@ static void make_header(uint8_t blk[MK_GPT_LBA], uint64_t my_lba, uint64_t alt_l
 	put32(blk + 80, MK_GPT_ENTRIES);
 	put32(blk + 84, MK_GPT_ENTRY_SIZE);
 	put32(blk + 88, array_crc);
-	put32(blk + 16, mk_crc32(blk, 92));
+	put32(blk + 16, ld_crc32(0, blk, 92));
 }
 
 int mk_gpt_write(int fd, uint64_t disk_bytes, const uint8_t disk_guid[16],
@@ -80,7 +81,7 @@ int mk_gpt_write(int fd, uint64_t disk_bytes, const uint8_t disk_guid[16],
 	put64(array + 48, 0); /* attributes */
 	for (i = 0; i < namelen; i++)
 		put16(array + 56 + 2 * i, (uint16_t)(unsigned char)part->name[i]);
-	uint32_t array_crc = mk_crc32(array, sizeof(array));
+	uint32_t array_crc = ld_crc32(0, array, sizeof(array));
 
 	if (mk_pwrite_all(fd, mbr, sizeof(mbr), 0) != 0)
 		return -1;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "crypto/ld_common.h"
+#include "luks/uuid.h"
 
 int mk_random(void *buf, size_t n)
 {
@@ -29,37 +30,13 @@ int mk_random(void *buf, size_t n)
 	return 0;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int mk_guid_parse(const char *s, uint8_t out[16])
 {
 	uint8_t text[16]; /* bytes in the order the text shows them */
-	size_t i, n = 0;
+	size_t i;
 
-	if (s == NULL || strlen(s) != 36)
+	if (s == NULL || ld_uuid_parse(s, strlen(s), text) != LD_OK)
 		return -1;
-	for (i = 0; i < 36;) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return -1;
-			i++;
-			continue;
-		}
-		int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
-		if (hi < 0 || lo < 0)
-			return -1;
-		text[n++] = (uint8_t)(hi << 4 | lo);
-		i += 2;
-	}
 	/* EFI_GUID: UINT32 Data1, UINT16 Data2, UINT16 Data3 little-endian, then 8 bytes. */
 	static const uint8_t order[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
 	for (i = 0; i < 16; i++)
@@ -112,21 +89,6 @@ int mk_parse_size(const char *s, uint64_t *out)
 	if (shift != 0 && v > (UINT64_MAX >> shift))
 		return -1;
 	*out = (uint64_t)v << shift;
-	return 0;
-}
-
-int mk_parse_u32(const char *s, uint32_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v > UINT32_MAX)
-		return -1;
-	*out = (uint32_t)v;
 	return 0;
 }
 
@@ -242,20 +204,4 @@ int mk_pread_all(int fd, void *buf, size_t len, uint64_t off)
 		off += (uint64_t)r;
 	}
 	return 0;
-}
-
-uint32_t mk_crc32(const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	uint32_t crc = 0xffffffffu;
-	size_t i;
-	int k;
-
-	/* Bitwise: GPT headers and entry arrays are a few KiB, speed does not matter. */
-	for (i = 0; i < len; i++) {
-		crc ^= p[i];
-		for (k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-	}
-	return crc ^ 0xffffffffu;
 }

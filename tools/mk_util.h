@@ -1,5 +1,6 @@
 /* Host-only helpers shared by the volume-making sub-commands (mkdisk, mksecret):
- * randomness from the OS, GUID text <-> EFI byte order, sizes, files, CRC32. */
+ * randomness from the OS, GUID text <-> EFI byte order, sizes, files.  (GPT CRC-32 is
+ * the core's ld_crc32, UUID text the core's ld_uuid_parse.) */
 #ifndef MK_UTIL_H
 #define MK_UTIL_H
 
@@ -20,8 +21,6 @@ int mk_guid_random(uint8_t out[16]);
 
 /* "123", "64K", "16M", "2G" (binary units; also KiB/MiB/GiB).  0 on success, -1 otherwise. */
 int mk_parse_size(const char *s, uint64_t *out);
-/* Unsigned decimal that fits in 32 bits.  0 on success, -1 otherwise. */
-int mk_parse_u32(const char *s, uint32_t *out);
 
 /* Reads a whole regular file (at most max bytes) into a fresh buffer.  The caller releases
  * it with mk_free_wipe(), which wipes it first (files read here may hold passphrases).
@@ -33,8 +32,5 @@ void mk_free_wipe(void *p, size_t len);
 int mk_pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
 /* Reads exactly len bytes at offset; 0 on success, -1 (errno set, EIO on a short file). */
 int mk_pread_all(int fd, void *buf, size_t len, uint64_t off);
-
-/* CRC-32 as GPT uses it (IEEE 802.3, reflected, init and final xor 0xffffffff). */
-uint32_t mk_crc32(const void *data, size_t len);
 
 #endif
