@@ -17,7 +17,8 @@ static const struct {
 	  "decrypt [--header HDR] [--partition N] [--key-slot N] --key-file FILE DEVICE OUTPUT" },
 	{ "mkdisk", cmd_mkdisk, "mkdisk  (see lukstool mkdisk --help)" },
 	{ "mksecret", cmd_mksecret, "mksecret (see lukstool mksecret --help)" },
-	{ "bench", cmd_bench, "bench" },
+	{ "bench", cmd_bench,
+	  "bench   [--cipher SPEC] [--key-size BITS] [--pbkdf NAME] ... (see lukstool bench --help)" },
 };
 
 static void usage(FILE *f)
