@@ -26,6 +26,7 @@ struct shim_disk {
 	int fd;
 	uint64_t size;
 	uint64_t reads, read_bytes, writes;
+	long fail_after; /* reads that succeed before every read fails; -1: never */
 };
 
 static EFI_GUID g_bio = EFI_BLOCK_IO_PROTOCOL_GUID;
@@ -43,6 +44,10 @@ static EFI_STATUS pread_all(shim_disk *d, uint64_t off, UINTN len, void *buf)
 {
 	if (off > d->size || len > d->size - off)
 		return EFI_INVALID_PARAMETER;
+	if (d->fail_after == 0)
+		return EFI_DEVICE_ERROR;
+	if (d->fail_after > 0)
+		d->fail_after--;
 	d->reads++;
 	d->read_bytes += len;
 	uint8_t *p = buf;
@@ -123,6 +128,7 @@ shim_disk *shim_disk_open(const char *path, uint32_t block_size)
 		return NULL;
 	}
 	d->size = (uint64_t)sb.st_size / block_size * block_size;
+	d->fail_after = -1;
 	d->media.MediaId = 0x1234;
 	d->media.MediaPresent = TRUE;
 	d->media.BlockSize = block_size;
@@ -167,6 +173,8 @@ void shim_disk_close(shim_disk *d)
 }
 
 EFI_HANDLE shim_disk_handle(const shim_disk *d) { return d->handle; }
+void shim_disk_fail_reads_after(shim_disk *d, long n) { d->fail_after = n; }
+void shim_disk_change_media(shim_disk *d) { d->media.MediaId++; }
 uint64_t shim_disk_reads(const shim_disk *d) { return d->reads; }
 uint64_t shim_disk_read_bytes(const shim_disk *d) { return d->read_bytes; }
 uint64_t shim_disk_writes(const shim_disk *d) { return d->writes; }

@@ -69,5 +69,7 @@ EFI_HANDLE shim_disk_handle(const shim_disk *d);
 uint64_t shim_disk_reads(const shim_disk *d);       /* DiskIo/BlockIo read calls */
 uint64_t shim_disk_read_bytes(const shim_disk *d);
 uint64_t shim_disk_writes(const shim_disk *d);      /* write attempts of any kind */
+void shim_disk_fail_reads_after(shim_disk *d, long n); /* then every read fails; -1 never */
+void shim_disk_change_media(shim_disk *d);           /* a new MediaId, as after a swap */
 
 #endif

@@ -693,6 +693,49 @@ static void test_not_luks(void **state)
 	assert_int_equal(shim_live_allocs(), 0);
 }
 
+/* A failing or swapped parent: Start fails cleanly at every point a read can fail, and
+ * an unlocked child reports device errors (with a zeroed buffer, never ciphertext). */
+static void test_parent_failures(void **state)
+{
+	(void)state;
+	fwcfg_secret((ent[]){ { NULL, "pass-one", 0 } }, 1);
+	shim_disk *d = open_disk(0, "vol1.img", 512);
+	EFI_HANDLE h = shim_disk_handle(d);
+	EFI_DRIVER_BINDING_PROTOCOL *b = shim_binding(image);
+	int started = 0;
+	for (long n = 0; n < 64 && !started; n++) {
+		reload();
+		b = shim_binding(image);
+		shim_disk_fail_reads_after(d, n);
+		EFI_STATUS st = b->Start(b, h, NULL);
+		shim_disk_fail_reads_after(d, -1);
+		if (st == EFI_SUCCESS) {
+			started = 1;
+			break;
+		}
+		assert_int_equal(shim_open_count(h, &g_dio, EFI_OPEN_PROTOCOL_BY_DRIVER), 0);
+		EFI_HANDLE kids[2];
+		assert_int_equal(shim_children(h, &g_dio, kids, 2), 0);
+	}
+	assert_true(started);
+	EFI_BLOCK_IO_PROTOCOL *bio = shim_protocol(only_child(d), &g_bio);
+	uint8_t buf[4096];
+	shim_disk_fail_reads_after(d, 0);
+	memset(buf, 0x5a, sizeof(buf));
+	assert_int_equal(bio->ReadBlocks(bio, bio->Media->MediaId, 8, sizeof(buf), buf), EFI_DEVICE_ERROR);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		assert_int_equal(buf[i], 0);
+	shim_disk_fail_reads_after(d, -1);
+	assert_int_equal(bio->ReadBlocks(bio, bio->Media->MediaId, 8, sizeof(buf), buf), EFI_SUCCESS);
+	assert_memory_equal(buf, vols[0].plain + 8 * 512, sizeof(buf));
+	/* The medium under us changed: the child no longer reads it. */
+	shim_disk_change_media(d);
+	assert_int_equal(bio->ReadBlocks(bio, bio->Media->MediaId, 8, sizeof(buf), buf), EFI_DEVICE_ERROR);
+	disconnect_and_unload(&d, 1);
+	assert_int_equal(shim_live_allocs(), 0);
+	assert_int_equal(shim_disk_writes(d), 0);
+}
+
 /* A valid volume with a feature the driver lacks: one clear line, and the secret is not
  * even asked for (so no key derivation runs). */
 static void test_unsupported(void **state)
@@ -833,6 +876,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_cc_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cc_area_is_exclusive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_luks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parent_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsupported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_boot_services, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_refused, setup, teardown),
