@@ -32,6 +32,25 @@ static int argon2_no_alloc(uint8_t **memory, size_t bytes)
 	return ARGON2_MEMORY_ALLOCATION_ERROR;
 }
 
+/* The reference keeps block-sized temporaries on the stack and does not wipe them:
+ * fill_block()'s R = ref ^ prev and its permutation (their XOR is the block it just
+ * wrote) and blake2b_compress()'s message words.  After the last block, that residue is
+ * enough to recompute the tag, i.e. the derived key, and a firmware stack outlives the
+ * driver's work (the OS gets boot-services memory as it finds it).  So once a derivation
+ * ends, the stack it used below our frame is overwritten.  The deepest chain is
+ * fill_segment (3 blocks) -> fill_block (2 blocks), or finalize (2 blocks) ->
+ * blake2b_long -> blake2b_compress: under 8 KiB; 16 KiB leaves room for sanitizer
+ * redzones and larger frames.  noinline keeps the buffer in a frame of its own, below
+ * ours, where those calls ran. */
+#define ARGON2_STACK_BURN (16u * 1024)
+
+static __attribute__((noinline)) void argon2_burn_stack(void)
+{
+	uint8_t scratch[ARGON2_STACK_BURN];
+
+	ld_wipe(scratch, sizeof(scratch));
+}
+
 int ld_argon2_keyed(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib, uint32_t lanes,
 		    const uint8_t *pw, size_t pwlen, const uint8_t *salt, size_t saltlen,
 		    const uint8_t *secret, size_t secretlen, const uint8_t *ad, size_t adlen,
@@ -139,6 +158,7 @@ int ld_argon2_keyed(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib, u
 	alloc->free(alloc->ctx, inst.memory, bytes);
 	ld_wipe(&inst, sizeof(inst));
 	ld_wipe(&ctx, sizeof(ctx));
+	argon2_burn_stack();
 	return LD_OK;
 }
 

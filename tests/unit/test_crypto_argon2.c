@@ -185,6 +185,85 @@ static void test_bad_params(void **state)
 	assert_int_equal(tu_alloc_unwiped(), 0); /* secrets wiped before free */
 }
 
+/* Stack residue.  The reference's fill_block() keeps two 1 KiB blocks on the stack
+ * (R = ref ^ prev and its permutation, whose XOR is the block just written) and
+ * blake2b_compress() the last 128 bytes it hashed; after the final block that is enough
+ * to recompute the tag, i.e. the keyslot's area key.  Firmware stacks are not wiped at
+ * handoff, so ld_argon2 must leave none of it behind.  The test paints the stack below
+ * this frame, derives a key, and then looks for the 1 KiB window with the most
+ * random-looking words (top 16 bits set, not the paint): the pointers and counters that
+ * ordinary frames leave score nothing, a leftover block scores about 128. */
+#define STACK_SCAN (48u * 1024)
+
+static __attribute__((noinline)) void stack_paint(uint8_t v)
+{
+	volatile uint8_t buf[STACK_SCAN];
+	size_t i;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = v;
+}
+
+/* Reading what earlier calls left in this frame is the point, hence no initialiser. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+static __attribute__((noinline)) size_t stack_densest_window(uint8_t v)
+{
+	volatile uint64_t buf[STACK_SCAN / 8];
+	uint64_t paint = 0x0101010101010101ull * v;
+	size_t i, run = 0, best = 0;
+	uint8_t other[STACK_SCAN / 8];
+
+	for (i = 0; i < STACK_SCAN / 8; i++) {
+		uint64_t w = buf[i];
+		/* Random data has a non-zero top 16 bits; user-space pointers, return
+		 * addresses, sizes and counters that frames leave behind do not. */
+		other[i] = (w >> 48) != 0 && w != paint;
+	}
+	/* most "other" words in any window of 128 consecutive words */
+	for (i = 0; i < STACK_SCAN / 8; i++) {
+		run += other[i];
+		if (i >= 128)
+			run -= other[i - 128];
+		if (run > best)
+			best = run;
+	}
+	return best;
+}
+#pragma GCC diagnostic pop
+
+static __attribute__((noinline)) int derive_once(ld_argon2_type type, uint32_t lanes)
+{
+	static const uint8_t salt[32] = "0123456789abcdef0123456789abcdef";
+	uint8_t out[32];
+	int r = ld_argon2(type, 2, 64, lanes, (const uint8_t *)"secret", 6, salt, sizeof(salt), out,
+			  sizeof(out), &tu_alloc, NULL, NULL);
+
+	memset(out, 0, sizeof(out)); /* the output is the caller's to wipe */
+	return r;
+}
+
+static void test_stack_wiped(void **state)
+{
+	static const struct { ld_argon2_type type; uint32_t lanes; } cases[] = {
+		{ LD_ARGON2ID, 1 }, { LD_ARGON2I, 1 }, { LD_ARGON2ID, 4 },
+	};
+	size_t i, before, after;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		stack_paint(0xa5);
+		before = stack_densest_window(0xa5);
+		stack_paint(0xa5);
+		assert_int_equal(derive_once(cases[i].type, cases[i].lanes), LD_OK);
+		after = stack_densest_window(0xa5);
+		if (after > before + 8)
+			fail_msg("case %zu: a 1 KiB stack window holds %zu (was %zu) of 128 words "
+				 "that look random after ld_argon2", i, after, before);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_random_vs_libargon2),
 		cmocka_unit_test(test_allocator),
 		cmocka_unit_test(test_bad_params),
+		cmocka_unit_test(test_stack_wiped),
 	};
 	return cmocka_run_group_tests_name("crypto_argon2", tests, NULL, NULL);
 }
