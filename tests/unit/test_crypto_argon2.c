@@ -213,7 +213,7 @@ static __attribute__((noinline)) size_t stack_densest_window(uint8_t v)
 	volatile uint64_t buf[STACK_SCAN / 8];
 	uint64_t paint = 0x0101010101010101ull * v;
 	size_t i, run = 0, best = 0;
-	uint8_t other[STACK_SCAN / 8];
+	static uint8_t other[STACK_SCAN / 8]; /* not in this frame: buf must be the only local */
 
 	for (i = 0; i < STACK_SCAN / 8; i++) {
 		uint64_t w = buf[i];

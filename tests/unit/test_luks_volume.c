@@ -185,6 +185,115 @@ static void test_alloc_failures(void **state)
 	free(img);
 }
 
+/* No key material stays on the stack: after open + unlock + a read + close, the stack
+ * below the caller holds no 8-byte piece of the volume key (which libcryptsetup gave us)
+ * nor of a PBKDF2 keyslot's area key (recomputed here from the keyslot's salt).  The
+ * stack is painted first, so what is found was written by this unlock. */
+#define STACK_SCAN (64u * 1024)
+
+static __attribute__((noinline)) void stack_paint(void)
+{
+	volatile uint8_t buf[STACK_SCAN];
+	size_t i;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = 0xa5;
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+/* Offset in the scanned region of the first 8-byte piece of secret found, or -1. */
+static __attribute__((noinline)) long stack_find(const uint8_t *secret, size_t len)
+{
+	volatile uint8_t buf[STACK_SCAN];
+	static uint8_t copy[STACK_SCAN]; /* not in this frame: buf must be the only local */
+	size_t i, k;
+
+	for (i = 0; i < sizeof(buf); i++)
+		copy[i] = buf[i];
+	for (k = 0; k + 8 <= len; k += 8)
+		for (i = 0; i + 8 <= sizeof(copy); i++)
+			if (!memcmp(copy + i, secret + k, 8))
+				return (long)i;
+	return -1;
+}
+#pragma GCC diagnostic pop
+
+/* The area key of the keyslot "pass" opens, if it is a PBKDF2 one (else *len = 0). */
+static void area_key_of(ld_blockdev *d, uint8_t *ak, size_t *len)
+{
+	const ld_luks_meta *meta;
+	ld_hash_alg h;
+	ld_volume *v;
+	char err[256];
+	int i;
+
+	*len = 0;
+	assert_int_equal(ld_volume_open(&v, d, d, &tu_alloc, err, sizeof(err)), LD_OK);
+	meta = ld_volume_meta(v);
+	for (i = 0; i < LD_MAX_KEYSLOTS; i++) {
+		const ld_keyslot *ks = &meta->keyslots[i];
+		if (!ks->present || ks->kdf != LD_KDF_PBKDF2)
+			continue;
+		assert_int_equal(ld_hash_from_name(ks->kdf_hash, strlen(ks->kdf_hash), &h), LD_OK);
+		*len = ks->area_key_size;
+		assert_int_equal(ld_pbkdf2(h, (const uint8_t *)"pass", 4, ks->salt, ks->salt_len,
+					   ks->iterations, ak, *len, NULL, NULL), LD_OK);
+		break;
+	}
+	ld_volume_close(v);
+}
+
+static __attribute__((noinline)) void unlock_read_close(ld_blockdev *d)
+{
+	uint8_t sector[128];
+	ld_volume *v;
+	char err[256];
+	int slot;
+
+	assert_int_equal(ld_volume_open(&v, d, d, &tu_alloc, err, sizeof(err)), LD_OK);
+	assert_int_equal(ld_volume_unlock(v, (const uint8_t *)"pass", 4, -1, NULL, NULL, &slot, err,
+					  sizeof(err)), LD_OK);
+	assert_int_equal(ld_volume_read(v, 1000, sector, 100), LD_OK);
+	ld_volume_close(v);
+	memset(sector, 0, sizeof(sector));
+}
+
+static void test_stack_residue(void **state)
+{
+	static const size_t which[] = { 0, 2, 4 }; /* pbkdf2 xts-512, argon2i essiv, LUKS1 */
+	size_t w;
+
+	(void)state;
+	for (w = 0; w < sizeof(which) / sizeof(which[0]); w++) {
+		uint8_t vk[256], ak[256], *img;
+		size_t vklen, aklen, n;
+		char name[32];
+		long at;
+		struct mem m;
+		ld_blockdev d;
+
+		snprintf(name, sizeof(name), "stack%zu", w);
+		img = make(name, &fmts[which[w]], vk, &vklen, &n);
+		m.p = img;
+		m.n = n;
+		mem_dev(&d, &m);
+		area_key_of(&d, ak, &aklen); /* before painting: it uses the stack too */
+		stack_paint();
+		unlock_read_close(&d);
+		at = stack_find(vk, vklen);
+		if (at >= 0)
+			fail_msg("format %zu: volume key bytes left on the stack (scan offset %ld)",
+				 which[w], at);
+		at = stack_find(ak, aklen);
+		if (at >= 0)
+			fail_msg("format %zu: keyslot area key bytes left on the stack (scan offset %ld)",
+				 which[w], at);
+		free(img);
+	}
+}
+
 /* ld_volume_read over random byte ranges equals the same bytes of a sector read. */
 static void test_read_ranges(void **state)
 {
@@ -286,6 +395,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_alloc_failures),
+		cmocka_unit_test(test_stack_residue),
 		cmocka_unit_test(test_read_ranges),
 		cmocka_unit_test(test_detached),
 	};
