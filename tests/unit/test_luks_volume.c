@@ -185,10 +185,11 @@ static void test_alloc_failures(void **state)
 	free(img);
 }
 
-/* No key material stays on the stack: after open + unlock + a read + close, the stack
- * below the caller holds no 8-byte piece of the volume key (which libcryptsetup gave us)
- * nor of a PBKDF2 keyslot's area key (recomputed here from the keyslot's salt).  The
- * stack is painted first, so what is found was written by this unlock. */
+/* No key material stays behind: after open + unlock + a read + close, neither the stack
+ * below the caller nor any block the core released holds an 8-byte piece of the volume
+ * key (which libcryptsetup gave us) or of a PBKDF2 keyslot's area key (recomputed here
+ * from the keyslot's salt).  The stack is painted first, so what is found there was
+ * written by this unlock. */
 #define STACK_SCAN (64u * 1024)
 
 static __attribute__((noinline)) void stack_paint(void)
@@ -245,6 +246,37 @@ static void area_key_of(ld_blockdev *d, uint8_t *ak, size_t *len)
 	ld_volume_close(v);
 }
 
+/* The heap side: an allocator over tu_alloc that, when a block is released, looks in it
+ * for the same secrets before tu_alloc wipes it. */
+static const uint8_t *heap_secret[2];
+static size_t heap_secret_len[2];
+static int heap_leaks;
+
+static void *scan_alloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	return tu_alloc.alloc(tu_alloc.ctx, size);
+}
+
+static void scan_free(void *ctx, void *p, size_t size)
+{
+	const uint8_t *b = p;
+	size_t s, k, i;
+
+	(void)ctx;
+	for (s = 0; s < 2 && b; s++)
+		for (k = 0; k + 8 <= heap_secret_len[s]; k += 8)
+			for (i = 0; i + 8 <= size; i++)
+				if (!memcmp(b + i, heap_secret[s] + k, 8)) {
+					heap_leaks++;
+					k = heap_secret_len[s];
+					break;
+				}
+	tu_alloc.free(tu_alloc.ctx, p, size);
+}
+
+static const ld_alloc scan_heap = { scan_alloc, scan_free, NULL };
+
 static __attribute__((noinline)) void unlock_read_close(ld_blockdev *d)
 {
 	uint8_t sector[128];
@@ -252,7 +284,7 @@ static __attribute__((noinline)) void unlock_read_close(ld_blockdev *d)
 	char err[256];
 	int slot;
 
-	assert_int_equal(ld_volume_open(&v, d, d, &tu_alloc, err, sizeof(err)), LD_OK);
+	assert_int_equal(ld_volume_open(&v, d, d, &scan_heap, err, sizeof(err)), LD_OK);
 	assert_int_equal(ld_volume_unlock(v, (const uint8_t *)"pass", 4, -1, NULL, NULL, &slot, err,
 					  sizeof(err)), LD_OK);
 	assert_int_equal(ld_volume_read(v, 1000, sector, 100), LD_OK);
@@ -260,7 +292,7 @@ static __attribute__((noinline)) void unlock_read_close(ld_blockdev *d)
 	memset(sector, 0, sizeof(sector));
 }
 
-static void test_stack_residue(void **state)
+static void test_key_residue(void **state)
 {
 	static const size_t which[] = { 0, 2, 4 }; /* pbkdf2 xts-512, argon2i essiv, LUKS1 */
 	size_t w;
@@ -280,8 +312,17 @@ static void test_stack_residue(void **state)
 		m.n = n;
 		mem_dev(&d, &m);
 		area_key_of(&d, ak, &aklen); /* before painting: it uses the stack too */
+		heap_secret[0] = vk;
+		heap_secret_len[0] = vklen;
+		heap_secret[1] = ak;
+		heap_secret_len[1] = aklen;
+		heap_leaks = 0;
 		stack_paint();
 		unlock_read_close(&d);
+		if (heap_leaks)
+			fail_msg("format %zu: %d released blocks still held key bytes", which[w],
+				 heap_leaks);
+		assert_int_equal(tu_alloc_live(), 0);
 		at = stack_find(vk, vklen);
 		if (at >= 0)
 			fail_msg("format %zu: volume key bytes left on the stack (scan offset %ld)",
@@ -395,7 +436,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_alloc_failures),
-		cmocka_unit_test(test_stack_residue),
+		cmocka_unit_test(test_key_residue),
 		cmocka_unit_test(test_read_ranges),
 		cmocka_unit_test(test_detached),
 	};
