@@ -76,7 +76,7 @@ mapfile -t disk < <(e2e_disk "$W/disk.img")
 	--volume "$uuid2" --passphrase-file "$W/pass2" >/dev/null || e2e_bail "mksecret failed"
 # The table holds exactly the two per-UUID entries (EFI GUID byte order) and no
 # disk-passphrase entry, so neither volume can fall back to a generic secret.
-python3 - "$W/secret.bin" "$uuid1" "$uuid2" <<'PY'
+python3 - "$W/secret.bin" "$uuid1" "$uuid2" <<'PY' 2>"$W/table.err"
 import struct, sys, uuid
 t = open(sys.argv[1], "rb").read()
 assert t[:16] == uuid.UUID("1e74f542-71dd-4d66-963e-ef4287ff173b").bytes_le
@@ -89,7 +89,9 @@ while off + 20 <= total:
     off += n
 assert off == total and got == [uuid.UUID(u) for u in sys.argv[2:]], got
 PY
-e2e_ok $? "mksecret: the table has one entry per volume UUID and no disk-passphrase entry"
+rc=$?
+e2e_ok $rc "mksecret: the table has one entry per volume UUID and no disk-passphrase entry"
+[ $rc -eq 0 ] || tail -3 "$W/table.err" | sed 's/^/# /'
 
 script='load FS0:\LuksDxe.efi
 connect -r
@@ -101,6 +103,9 @@ start=$SECONDS
 e2e_shell_boot "$run" 60 "$script" "$drv=/LuksDxe.efi" -- "${disk[@]}" \
 	-fw_cfg "name=opt/luksdxe/secret,file=$W/secret.bin"
 e2e_ok $? "one boot ran the shell script and powered off by itself ($((SECONDS - start)) s)"
+# The console log ends without a newline ("reset -s" output); e2e_expect prints the log's
+# tail as TAP comments on failure, which would otherwise swallow the next "not ok" line.
+echo >>"$run.log"
 hex() { echo "$1" | tr -d - | tr a-f A-F; }
 for i in 1 2; do
 	eval "u=\$uuid$i t=\$tok$i"
