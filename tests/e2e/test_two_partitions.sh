@@ -108,7 +108,8 @@ e2e_ok $? "one boot ran the shell script and powered off by itself ($((SECONDS -
 echo >>"$run.log"
 hex() { echo "$1" | tr -d - | tr a-f A-F; }
 for i in 1 2; do
-	eval "u=\$uuid$i t=\$tok$i"
+	uv=uuid$i tv=tok$i
+	u=${!uv} t=${!tv}
 	e2e_expect "$run.log" "^LuksDxe: $u: deriving key \(secret from fw_cfg opt/luksdxe/secret\): " \
 		"partition $i: the driver used the per-UUID fw_cfg entry (not a disk passphrase)"
 	e2e_expect "$run.log" "^LuksDxe: $u: unlocked with keyslot 0$" "partition $i: volume $u unlocked"
