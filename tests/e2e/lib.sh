@@ -83,7 +83,7 @@ e2e_expect() {
 	grep -qE -- "$2" "$1"
 	local rc=$?
 	e2e_ok $rc "$3"
-	[ $rc -eq 0 ] || { echo "# expected /$2/ in $1; last lines:"; tail -15 "$1" | sed 's/^/#   /'; }
+	[ $rc -eq 0 ] || { echo "# expected /$2/ in $1; last lines:"; tail -15 "$1" | awk '{ print "#   " $0 }'; }
 	return $rc
 }
 # e2e_reject LOG ERE DESCRIPTION: ok if no line matches ERE.
@@ -157,6 +157,9 @@ e2e_qemu() {
 	rm -f "$fifo"
 	# Strip terminal escapes (CSI sequences, charset selects) and CRs for grepping.
 	sed -e 's/\x1b\[[0-9;?=]*[A-Za-z]//g' -e 's/\x1b[()][A-Z0-9]//g' -e 's/\r//g' "$raw" >"$run.log"
+	# The firmware's last line may lack a newline; end the log with one so that nothing
+	# printed after it (a TAP line) is glued to it.
+	[ -z "$(tail -c 1 "$run.log")" ] || echo >>"$run.log"
 	[ $rc -eq 124 ] && echo "# $run: QEMU timed out after ${secs}s"
 	[ -s "$run.stderr" ] && sed 's/^/# qemu: /' "$run.stderr" | head -5
 	return $rc
