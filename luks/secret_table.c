@@ -4,6 +4,7 @@
  * always comes from the host). */
 #include <string.h>
 #include "luks/secret_table.h"
+#include "luks/uuid.h"
 
 const uint8_t ld_secret_table_guid[16] = { 0x42, 0xf5, 0x74, 0x1e, 0xdd, 0x71, 0x66, 0x4d,
 					   0x96, 0x3e, 0xef, 0x42, 0x87, 0xff, 0x17, 0x3b };
@@ -35,36 +36,11 @@ void ld_guid_from_uuid(uint8_t guid[16], const uint8_t uuid[16])
 	memcpy(guid, tmp, 16);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int ld_guid_parse(const char *text, size_t len, uint8_t guid[16])
 {
 	uint8_t uuid[16];
-	size_t j = 0;
-	if (len != 36)
+	if (ld_uuid_parse(text, len, uuid) != LD_OK)
 		return LD_ERR_INVALID;
-	for (size_t i = 0; i < 36;) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (text[i] != '-')
-				return LD_ERR_INVALID;
-			i++;
-			continue;
-		}
-		int hi = hexval(text[i]), lo = hexval(text[i + 1]);
-		if (hi < 0 || lo < 0)
-			return LD_ERR_INVALID;
-		uuid[j++] = (uint8_t)(hi << 4 | lo);
-		i += 2;
-	}
 	ld_guid_from_uuid(guid, uuid);
 	return LD_OK;
 }
