@@ -9,6 +9,9 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 export CMOCKA_MESSAGE_OUTPUT=TAP
+# Tests use Debian's tools and Debian's python3 (with python3-cryptography, which
+# scripts/install-deps.sh installs), not whatever interpreter a version manager puts first.
+export PATH=/usr/bin:/bin:$PATH
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 log=build/test-logs
