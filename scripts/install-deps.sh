@@ -57,6 +57,7 @@ ensure_deb_src() {
 }
 
 if [ -f "$stamp" ] && [ -d "$tp/mbedtls" ] && [ -d "$tp/cryptsetup" ] && have_pkgs; then
+  touch "$stamp"  # newer than this script, so make does not run it again
   exit 0
 fi
 
