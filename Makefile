@@ -16,6 +16,8 @@ DESTDIR ?=
 DEPS_STAMP := $(TP)/.deps-v1
 
 .SECONDEXPANSION:
+# Keep intermediate objects (test and app objects made by chained rules).
+.SECONDARY:
 
 include mk/config.mk
 include crypto/module.mk

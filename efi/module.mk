@@ -28,13 +28,13 @@ EFI_LIBGCC := $(shell $(EFI_CC) -print-libgcc-file-name)
 # -shared -Bsymbolic: a position-independent image whose only relocations are the
 # R_X86_64_RELATIVE ones that gnu-efi's _relocate applies at load time.
 $(BUILD)/efi/LuksDxe.so: $(EFI_DRV_OBJS) $(BUILD)/efi/libluksdxe.a
-	$(EFI_LD) -nostdlib -znocombreloc -T $(GNUEFI_LIB)/elf_x86_64_efi.lds -shared -Bsymbolic \
+	$(call quiet,LD.efi)$(EFI_LD) -nostdlib -znocombreloc -T $(GNUEFI_LIB)/elf_x86_64_efi.lds -shared -Bsymbolic \
 		--no-undefined -L$(GNUEFI_LIB) $(GNUEFI_LIB)/crt0-efi-x86_64.o $(EFI_DRV_OBJS) \
 		$(BUILD)/efi/libluksdxe.a -lefi -lgnuefi $(EFI_LIBGCC) -o $@
 
 # --target efi-bsdrv-x86_64 sets the PE subsystem to EFI_BOOT_SERVICE_DRIVER.
 $(BUILD)/LuksDxe.efi: $(BUILD)/efi/LuksDxe.so
-	$(EFI_OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
+	$(call quiet,PE32+)$(EFI_OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
 		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc --target efi-bsdrv-x86_64 $< $@
 	@objdump -x $@ | grep -q 'Subsystem.*0000000b' || { echo "$@: not a boot service driver" >&2; rm -f $@; false; }
 
@@ -53,11 +53,11 @@ $(E2E_APP_OBJS): EFI_CFLAGS += $(GNUEFI_INC) -I$(TOP)/efi
 
 $(BUILD)/e2e-apps/%.so: $(BUILD)/efi/tests/e2e/apps/%.o $(E2E_APP_LIBOBJS)
 	@mkdir -p $(@D)
-	$(EFI_LD) -nostdlib -znocombreloc -T $(GNUEFI_LIB)/elf_x86_64_efi.lds -shared -Bsymbolic \
+	$(call quiet,LD.efi)$(EFI_LD) -nostdlib -znocombreloc -T $(GNUEFI_LIB)/elf_x86_64_efi.lds -shared -Bsymbolic \
 		--no-undefined -L$(GNUEFI_LIB) $(GNUEFI_LIB)/crt0-efi-x86_64.o $^ \
 		-lefi -lgnuefi $(EFI_LIBGCC) -o $@
 $(BUILD)/e2e-apps/%.efi: $(BUILD)/e2e-apps/%.so
-	$(EFI_OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
+	$(call quiet,PE32+)$(EFI_OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
 		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 $< $@
 
 test-bins: $(E2E_APPS)

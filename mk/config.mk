@@ -28,3 +28,11 @@ EFI_CFLAGS := -std=c11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector -fno-s
               -fno-asynchronous-unwind-tables -maccumulate-outgoing-args \
               -DGNU_EFI_USE_MS_ABI -DLD_EFI=1 \
               -nostdinc -isystem $(EFI_GCC_INC) -I$(TOP)/efi/libc
+
+# Build output: one short line per step; `make V=1` shows the full commands.
+V ?= 0
+ifeq ($(V),1)
+quiet =
+else
+quiet = @printf '  %-8s %s\n' '$(1)' '$@';
+endif

@@ -15,22 +15,22 @@ TP_WARN := -w
 
 $(BUILD)/host/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(CORE_INC) $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
+	$(call quiet,CC)$(HOST_CC) $(HOST_CFLAGS) $(CORE_INC) $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
 
 $(BUILD)/test/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(TEST_CFLAGS) $(CORE_INC) $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
+	$(call quiet,CC)$(HOST_CC) $(TEST_CFLAGS) $(CORE_INC) $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
 
 $(BUILD)/efi/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(EFI_CC) $(EFI_CFLAGS) $(CORE_INC) $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
+	$(call quiet,CC.efi)$(EFI_CC) $(EFI_CFLAGS) $(CORE_INC) $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
 
 $(BUILD)/host/libluksdxe.a: $(HOST_CORE_OBJS)
-	@rm -f $@; ar rcs $@ $^
+	$(call quiet,AR)rm -f $@; ar rcs $@ $^
 $(BUILD)/test/libluksdxe.a: $(TEST_CORE_OBJS)
-	@rm -f $@; ar rcs $@ $^
+	$(call quiet,AR)rm -f $@; ar rcs $@ $^
 $(BUILD)/efi/libluksdxe.a: $(EFI_CORE_OBJS)
-	@rm -f $@; ar rcs $@ $^
+	$(call quiet,AR)rm -f $@; ar rcs $@ $^
 
 -include $(HOST_CORE_OBJS:.o=.d) $(TEST_CORE_OBJS:.o=.d) $(EFI_CORE_OBJS:.o=.d)
 
@@ -40,7 +40,7 @@ FUZZ_CFLAGS := -std=c11 -O1 -g $(WARN) -D_DEFAULT_SOURCE -fsanitize=fuzzer-no-li
 FUZZ_CORE_OBJS := $(call core_objs,fuzz)
 $(BUILD)/fuzz/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_CFLAGS) $(CORE_INC) $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
+	$(call quiet,CC.fuzz)$(CLANG) $(FUZZ_CFLAGS) $(CORE_INC) $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
 $(BUILD)/fuzz/libluksdxe.a: $(FUZZ_CORE_OBJS)
-	@rm -f $@; ar rcs $@ $^
+	$(call quiet,AR)rm -f $@; ar rcs $@ $^
 -include $(FUZZ_CORE_OBJS:.o=.d)

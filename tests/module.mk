@@ -12,11 +12,11 @@ TEST_LIBS := -lcmocka -lcrypto -largon2 -lcryptsetup
 
 $(BUILD)/tests/test_%: $(BUILD)/test/tests/unit/test_%.o $(TEST_COMMON_OBJS) $$(TEST_EXTRA_$$*) $(BUILD)/test/libluksdxe.a
 	@mkdir -p $(@D)
-	$(HOST_CC) $(TEST_LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/test/libluksdxe.a $(TEST_LIBS)
+	$(call quiet,LD)$(HOST_CC) $(TEST_LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/test/libluksdxe.a $(TEST_LIBS)
 
 $(BUILD)/test/tests/%.o: tests/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(TEST_CFLAGS) $(CORE_INC) -I$(TOP)/tests/unit -MMD -MP -c $< -o $@
+	$(call quiet,CC)$(HOST_CC) $(TEST_CFLAGS) $(CORE_INC) -I$(TOP)/tests/unit -MMD -MP -c $< -o $@
 -include $(patsubst %.c,$(BUILD)/test/%.d,$(UNIT_SRCS) $(TEST_COMMON_SRCS))
 
 # libFuzzer targets: tests/fuzz/fuzz_NAME.c -> build/fuzz-bin/fuzz_NAME
@@ -24,7 +24,7 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz-bin/%,$(FUZZ_SRCS))
 $(BUILD)/fuzz-bin/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_EXTRA_$$*) $(BUILD)/fuzz/libluksdxe.a
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CORE_INC) -o $@ $(filter %.c %.o,$^) $(BUILD)/fuzz/libluksdxe.a
+	$(call quiet,LD.fuzz)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CORE_INC) -o $@ $(filter %.c %.o,$^) $(BUILD)/fuzz/libluksdxe.a
 
 FUZZ_SECONDS ?= 20
 .PHONY: run-tests run-bench fuzz test-bins

@@ -7,5 +7,5 @@ TOOLS_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(TOOLS_SRCS))
 TOOLS_LIBS := -lcryptsetup
 
 $(BUILD)/lukstool: $(TOOLS_OBJS) $(BUILD)/host/libluksdxe.a
-	$(HOST_CC) -o $@ $(TOOLS_OBJS) $(BUILD)/host/libluksdxe.a $(TOOLS_LIBS)
+	$(call quiet,LD)$(HOST_CC) -o $@ $(TOOLS_OBJS) $(BUILD)/host/libluksdxe.a $(TOOLS_LIBS)
 -include $(TOOLS_OBJS:.o=.d)

@@ -3,4 +3,4 @@ BENCH_BINS += $(BUILD)/bench/bench_crypto
 
 $(BUILD)/bench/bench_crypto: tests/bench/bench_crypto.c $(BUILD)/host/libluksdxe.a
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(CORE_INC) -o $@ $< $(BUILD)/host/libluksdxe.a -lcrypto -largon2
+	$(call quiet,LD)$(HOST_CC) $(HOST_CFLAGS) $(CORE_INC) -o $@ $< $(BUILD)/host/libluksdxe.a -lcrypto -largon2

@@ -23,7 +23,7 @@ $(foreach t,$(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_shim_*.c
 SHIM_LIBC_OBJ := $(BUILD)/test/shim-libc/libc.o
 $(SHIM_LIBC_OBJ): efi/libc/libc.c $(wildcard efi/libc/*.h) tests/shim/libc_rename.h
 	@mkdir -p $(@D)
-	$(HOST_CC) $(filter-out -D_DEFAULT_SOURCE,$(TEST_CFLAGS)) -ffreestanding -nostdinc \
+	$(call quiet,CC)$(HOST_CC) $(filter-out -D_DEFAULT_SOURCE,$(TEST_CFLAGS)) -ffreestanding -nostdinc \
 		-isystem $(EFI_GCC_INC) -I$(TOP)/efi/libc $(SHIM_INC) \
 		-include $(TOP)/tests/shim/libc_rename.h -c $< -o $@
 TEST_EXTRA_shim_libc := $(SHIM_OBJS) $(SHIM_LIBC_OBJ)
