@@ -22,7 +22,7 @@ $(BUILD)/test/tests/%.o: tests/%.c | $(DEPS_STAMP)
 # libFuzzer targets: tests/fuzz/fuzz_NAME.c -> build/fuzz-bin/fuzz_NAME
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz-bin/%,$(FUZZ_SRCS))
-$(BUILD)/fuzz-bin/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_EXTRA_$$*) $(BUILD)/fuzz/libluksdxe.a
+$(BUILD)/fuzz-bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $$(FUZZ_EXTRA_$$*) $(BUILD)/fuzz/libluksdxe.a
 	@mkdir -p $(@D)
 	$(call quiet,LD.fuzz)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CORE_INC) -o $@ $(filter %.c %.o,$^) $(BUILD)/fuzz/libluksdxe.a
 

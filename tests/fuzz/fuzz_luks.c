@@ -12,45 +12,9 @@
 #include <string.h>
 
 #include "luks/luks_meta.h"
+#include "tests/fuzz/fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct mem {
-	const uint8_t *p;
-	size_t n;
-};
-
-static int mem_read(ld_blockdev *d, uint64_t off, void *buf, size_t len)
-{
-	const struct mem *m = d->ctx;
-	size_t have = 0;
-
-	if (off > d->size || len > d->size - off)
-		abort(); /* the core must bounds-check before reading */
-	if (off < m->n)
-		have = m->n - off < len ? (size_t)(m->n - off) : len;
-	if (have)
-		memcpy(buf, m->p + off, have);
-	memset((uint8_t *)buf + have, 0, len - have);
-	return LD_OK;
-}
-
-static void *f_alloc(void *ctx, size_t size)
-{
-	(void)ctx;
-	if (size > (64u << 20))
-		return NULL; /* keep the fuzzer's memory bounded */
-	return calloc(1, size ? size : 1);
-}
-
-static void f_free(void *ctx, void *p, size_t size)
-{
-	(void)ctx;
-	(void)size;
-	free(p);
-}
-
-static const ld_alloc fa = { f_alloc, f_free, NULL };
 
 static void reseal(uint8_t *img, size_t n, uint64_t off)
 {
@@ -94,7 +58,7 @@ static int cheap(const ld_luks_meta *m)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mem m;
+	struct fz_mem m;
 	ld_blockdev dev;
 	ld_volume *v = NULL;
 	uint8_t *img;
@@ -117,13 +81,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	m.p = img;
 	m.n = size;
-	dev.read = mem_read;
+	dev.read = fz_mem_read;
 	dev.size = (flag & 2) ? size : (64u << 20);
 	dev.block_size = 512;
 	dev.ctx = &m;
 
 	(void)ld_volume_probe(&dev);
-	if (ld_volume_open(&v, &dev, &dev, &fa, err, sizeof(err)) == LD_OK) {
+	if (ld_volume_open(&v, &dev, &dev, &fz_allocator, err, sizeof(err)) == LD_OK) {
 		const ld_volume_info *in = ld_volume_get_info(v);
 		const ld_luks_meta *meta = ld_volume_meta(v);
 		int slot = -1;

@@ -8,23 +8,9 @@
 #include <string.h>
 
 #include "luks/luks_internal.h"
+#include "tests/fuzz/fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void *f_alloc(void *ctx, size_t size)
-{
-	(void)ctx;
-	return size > (64u << 20) ? NULL : calloc(1, size ? size : 1);
-}
-
-static void f_free(void *ctx, void *p, size_t size)
-{
-	(void)ctx;
-	(void)size;
-	free(p);
-}
-
-static const ld_alloc fa = { f_alloc, f_free, NULL };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -37,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!area || !m)
 		abort();
 	memcpy(area, data, size);
-	if (ld_luks2_meta_parse(m, area, area_len, area_len + 4096, &fa, err, sizeof(err)) == LD_OK) {
+	if (ld_luks2_meta_parse(m, area, area_len, area_len + 4096, &fz_allocator, err, sizeof(err)) == LD_OK) {
 		uint64_t end = 2 * (m->json_size + 4096) + m->keyslots_size;
 		for (i = 0; i < LD_MAX_KEYSLOTS; i++) {
 			const ld_keyslot *k = &m->keyslots[i];

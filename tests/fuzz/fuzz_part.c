@@ -6,35 +6,16 @@
 #include <string.h>
 
 #include "fs/part.h"
+#include "tests/fuzz/fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct mem {
-	const uint8_t *p;
-	size_t n;
-};
-
-static int mem_read(ld_blockdev *d, uint64_t off, void *buf, size_t len)
-{
-	const struct mem *m = d->ctx;
-	size_t have = 0;
-
-	if (off > d->size || len > d->size - off)
-		abort();
-	if (off < m->n)
-		have = m->n - off < len ? (size_t)(m->n - off) : len;
-	if (have)
-		memcpy(buf, m->p + off, have);
-	memset((uint8_t *)buf + have, 0, len - have);
-	return LD_OK;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	ld_part parts[LD_PART_MAX];
 	ld_part_scheme scheme;
 	ld_blockdev dev;
-	struct mem m;
+	struct fz_mem m;
 	size_t n = 0, i;
 	uint8_t *img, b[16];
 
@@ -46,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(img, data + 1, size - 1);
 	m.p = img;
 	m.n = size - 1;
-	dev.read = mem_read;
+	dev.read = fz_mem_read;
 	dev.size = (data[0] & 2) ? size - 1 : (8u << 20);
 	dev.block_size = (data[0] & 1) ? 4096 : 512;
 	dev.ctx = &m;
