@@ -186,3 +186,17 @@ int tu_write_file(const char *path, const void *p, size_t n)
 	ok &= fclose(f) == 0;
 	return ok ? 0 : -1;
 }
+
+int tu_rmtree(const char *dir)
+{
+	char cmd[4200];
+	int n;
+
+	/* Scratch directories come from mkdtemp templates without quotes in them. */
+	if (dir == NULL || dir[0] != '/' || strchr(dir, '\'') != NULL)
+		return -1;
+	n = snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		return -1;
+	return system(cmd) == 0 ? 0 : -1;
+}

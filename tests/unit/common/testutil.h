@@ -11,7 +11,8 @@
  *   tu_rand_*         a small deterministic PRNG (xorshift64*) for randomized tests,
  *                     seeded from $TEST_SEED or the clock; tu_rand_seed() prints the
  *                     seed as a TAP comment so a failure can be replayed.
- *   tu_read_file / tu_write_file  whole-file helpers for oracle tests. */
+ *   tu_read_file / tu_write_file  whole-file helpers for oracle tests.
+ *   tu_rmtree         removes a test's scratch directory. */
 #ifndef TESTUTIL_H
 #define TESTUTIL_H
 
@@ -41,5 +42,7 @@ void tu_rand_bytes(void *p, size_t n);
 /* Whole-file I/O; tu_read_file returns a malloc'ed buffer or NULL. */
 uint8_t *tu_read_file(const char *path, size_t *n);
 int tu_write_file(const char *path, const void *p, size_t n);
+/* Removes a scratch directory (made with mkdtemp) and everything in it; 0 or -1. */
+int tu_rmtree(const char *dir);
 
 #endif
