@@ -23,29 +23,6 @@
 
 static char dir[] = "/tmp/ld-luksvol-XXXXXX";
 
-struct mem {
-	uint8_t *p;
-	size_t n;
-};
-
-static int mem_read(ld_blockdev *d, uint64_t off, void *buf, size_t len)
-{
-	struct mem *m = d->ctx;
-
-	/* the core must have bounds-checked already */
-	assert_true(off <= m->n && len <= m->n - off);
-	memcpy(buf, m->p + off, len);
-	return LD_OK;
-}
-
-static void mem_dev(ld_blockdev *d, struct mem *m)
-{
-	d->read = mem_read;
-	d->size = m->n;
-	d->block_size = 512;
-	d->ctx = m;
-}
-
 struct fmt {
 	const char *type, *cipher, *mode, *kdf, *hash;
 	size_t key_bytes;
@@ -113,7 +90,7 @@ static void test_formats(void **state)
 		uint8_t vk[256], key[256], *img;
 		size_t vklen, keylen, n;
 		char name[32], err[256], spec[64];
-		struct mem m;
+		struct tu_mem m;
 		ld_blockdev d;
 		ld_volume *v;
 		const ld_volume_info *in;
@@ -124,7 +101,7 @@ static void test_formats(void **state)
 		assert_non_null(img);
 		m.p = img;
 		m.n = n;
-		mem_dev(&d, &m);
+		tu_mem_dev(&d, &m);
 		assert_int_equal(ld_volume_probe(&d), LD_OK);
 		assert_int_equal(ld_volume_open(&v, &d, &d, &tu_alloc, err, sizeof(err)), LD_OK);
 		in = ld_volume_get_info(v);
@@ -156,7 +133,7 @@ static void test_alloc_failures(void **state)
 	uint8_t vk[256], *img;
 	size_t vklen, n;
 	unsigned k;
-	struct mem m;
+	struct tu_mem m;
 	ld_blockdev d;
 	char err[256];
 
@@ -164,7 +141,7 @@ static void test_alloc_failures(void **state)
 	img = make("allocfail", &fmts[1], vk, &vklen, &n); /* argon2: allocates the most */
 	m.p = img;
 	m.n = n;
-	mem_dev(&d, &m);
+	tu_mem_dev(&d, &m);
 	for (k = 1; k < 200; k++) {
 		ld_volume *v = NULL;
 		int slot, r;
@@ -303,14 +280,14 @@ static void test_key_residue(void **state)
 		size_t vklen, aklen, n;
 		char name[32];
 		long at;
-		struct mem m;
+		struct tu_mem m;
 		ld_blockdev d;
 
 		snprintf(name, sizeof(name), "stack%zu", w);
 		img = make(name, &fmts[which[w]], vk, &vklen, &n);
 		m.p = img;
 		m.n = n;
-		mem_dev(&d, &m);
+		tu_mem_dev(&d, &m);
 		area_key_of(&d, ak, &aklen); /* before painting: it uses the stack too */
 		heap_secret[0] = vk;
 		heap_secret_len[0] = vklen;
@@ -340,7 +317,7 @@ static void test_read_ranges(void **state)
 {
 	uint8_t vk[256], *img, *all, *part;
 	size_t vklen, n, i;
-	struct mem m;
+	struct tu_mem m;
 	ld_blockdev d;
 	ld_volume *v;
 	char err[256];
@@ -355,7 +332,7 @@ static void test_read_ranges(void **state)
 		img[i] = (uint8_t)tu_rand64();
 	m.p = img;
 	m.n = n;
-	mem_dev(&d, &m);
+	tu_mem_dev(&d, &m);
 	assert_int_equal(ld_volume_open(&v, &d, &d, &tu_alloc, err, sizeof(err)), LD_OK);
 	assert_int_equal(ld_volume_unlock(v, (const uint8_t *)"pass", 4, 0, NULL, NULL, &slot, err,
 					  sizeof(err)), LD_OK);
@@ -391,7 +368,7 @@ static void test_detached(void **state)
 {
 	uint8_t vk[256], *img, data[65536];
 	size_t vklen, n;
-	struct mem mh, md;
+	struct tu_mem mh, md;
 	ld_blockdev dh, dd;
 	ld_volume *v;
 	char err[256];
@@ -401,11 +378,11 @@ static void test_detached(void **state)
 	img = make("detached", &fmts[0], vk, &vklen, &n);
 	mh.p = img;
 	mh.n = n;
-	mem_dev(&dh, &mh);
+	tu_mem_dev(&dh, &mh);
 	memset(data, 0x5a, sizeof(data));
 	md.p = data;
 	md.n = sizeof(data);
-	mem_dev(&dd, &md);
+	tu_mem_dev(&dd, &md);
 	/* the header says data starts at 16 MiB: a 64 KiB data device is too small */
 	assert_int_equal(ld_volume_open(&v, &dh, &dd, &tu_alloc, err, sizeof(err)), LD_OK);
 	assert_int_equal(ld_volume_unlock(v, (const uint8_t *)"pass", 4, -1, NULL, NULL, &slot, err,

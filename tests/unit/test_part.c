@@ -17,20 +17,6 @@
 
 static char dir[] = "/tmp/ld-part-XXXXXX";
 
-struct mem {
-	uint8_t *p;
-	size_t n;
-};
-
-static int mem_read(ld_blockdev *d, uint64_t off, void *buf, size_t len)
-{
-	struct mem *m = d->ctx;
-
-	assert_true(off <= m->n && len <= m->n - off);
-	memcpy(buf, m->p + off, len);
-	return LD_OK;
-}
-
 static void test_crc32(void **state)
 {
 	(void)state;
@@ -69,7 +55,7 @@ static void test_gpt(void **state)
 	char path[128], cmd[600];
 	ld_part parts[LD_PART_MAX];
 	ld_part_scheme scheme;
-	struct mem m;
+	struct tu_mem m;
 	ld_blockdev d;
 	size_t n, i;
 	uint64_t first, last;
@@ -82,10 +68,7 @@ static void test_gpt(void **state)
 	run(cmd);
 	m.p = tu_read_file(path, &m.n);
 	assert_non_null(m.p);
-	d.read = mem_read;
-	d.size = m.n;
-	d.block_size = 512;
-	d.ctx = &m;
+	tu_mem_dev(&d, &m);
 	assert_int_equal(ld_part_scan(&d, parts, LD_PART_MAX, &n, &scheme), LD_OK);
 	assert_int_equal(scheme, LD_PT_GPT);
 	assert_int_equal(n, 3);
@@ -146,8 +129,10 @@ static void test_mbr(void **state)
 	static uint8_t disk[1 << 20];
 	ld_part parts[LD_PART_MAX];
 	ld_part_scheme scheme;
-	struct mem m = { disk, sizeof(disk) };
-	ld_blockdev d = { mem_read, sizeof(disk), 512, &m };
+	struct tu_mem m = { disk, sizeof(disk) };
+	ld_blockdev d;
+
+	tu_mem_dev(&d, &m);
 	size_t n;
 
 	(void)state;

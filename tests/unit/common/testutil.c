@@ -6,6 +6,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <stdarg.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
 /* Each block carries its requested size in front, so free() can check it. */
 struct tu_hdr {
 	size_t size;
@@ -199,4 +203,21 @@ int tu_rmtree(const char *dir)
 	if (n < 0 || (size_t)n >= sizeof(cmd))
 		return -1;
 	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int tu_mem_read(ld_blockdev *d, uint64_t off, void *buf, size_t len)
+{
+	const struct tu_mem *m = d->ctx;
+
+	assert_true(off <= m->n && len <= m->n - off);
+	memcpy(buf, m->p + off, len);
+	return LD_OK;
+}
+
+void tu_mem_dev(ld_blockdev *d, struct tu_mem *m)
+{
+	d->read = tu_mem_read;
+	d->size = m->n;
+	d->block_size = 512;
+	d->ctx = m;
 }

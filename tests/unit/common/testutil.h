@@ -12,6 +12,7 @@
  *                     seeded from $TEST_SEED or the clock; tu_rand_seed() prints the
  *                     seed as a TAP comment so a failure can be replayed.
  *   tu_read_file / tu_write_file  whole-file helpers for oracle tests.
+ *   tu_mem_dev        an ld_blockdev over an image in memory.
  *   tu_rmtree         removes a test's scratch directory. */
 #ifndef TESTUTIL_H
 #define TESTUTIL_H
@@ -20,6 +21,7 @@
 #include <stdint.h>
 
 #include "crypto/ld_common.h"
+#include "luks/blockdev.h"
 
 extern const ld_alloc tu_alloc;
 size_t tu_alloc_live(void);       /* allocations not yet freed */
@@ -42,6 +44,14 @@ void tu_rand_bytes(void *p, size_t n);
 /* Whole-file I/O; tu_read_file returns a malloc'ed buffer or NULL. */
 uint8_t *tu_read_file(const char *path, size_t *n);
 int tu_write_file(const char *path, const void *p, size_t n);
+/* An image in memory as an ld_blockdev with 512-byte blocks.  A read that is not inside
+ * the image fails the test: the core must bounds-check before it reads. */
+struct tu_mem {
+	uint8_t *p;
+	size_t n;
+};
+void tu_mem_dev(ld_blockdev *d, struct tu_mem *m);
+
 /* Removes a scratch directory (made with mkdtemp) and everything in it; 0 or -1. */
 int tu_rmtree(const char *dir);
 
