@@ -7,28 +7,18 @@
 int ld_luks2_digest_parse(ld_digest *d, const ld_json *j, int t, char *err, size_t errlen)
 {
 	int64_t it;
-	size_t len, out;
-	const char *p;
-	int f;
+	size_t out;
 
 	if (ld_json_copy(j, ld_json_member(j, t, "hash"), d->hash, sizeof(d->hash)))
 		FAIL("missing hash");
 	if (ld_json_int(j, ld_json_member(j, t, "iterations"), 1, UINT32_MAX, &it))
 		FAIL("iterations is not a positive 32-bit integer");
 	d->iterations = (uint32_t)it;
-	f = ld_json_member(j, t, "salt");
-	if (ld_json_type(j, f) != LD_J_STR)
-		FAIL("missing salt");
-	p = ld_json_str(j, f, &len);
-	if (ld_base64_decode(p, len, d->salt, sizeof(d->salt), &out) || out != 32)
-		FAIL("salt is not 32 bytes of base64");
+	if (ld_json_b64(j, t, "salt", d->salt, sizeof(d->salt), &out) || out != 32)
+		FAIL("salt is missing or not 32 bytes of base64");
 	d->salt_len = (uint32_t)out;
-	f = ld_json_member(j, t, "digest");
-	if (ld_json_type(j, f) != LD_J_STR)
-		FAIL("missing digest");
-	p = ld_json_str(j, f, &len);
-	if (ld_base64_decode(p, len, d->digest, sizeof(d->digest), &out) || out < 20)
-		FAIL("digest is not base64 of 20 to 64 bytes");
+	if (ld_json_b64(j, t, "digest", d->digest, sizeof(d->digest), &out) || out < 20)
+		FAIL("digest is missing or not base64 of 20 to 64 bytes");
 	d->digest_len = (uint32_t)out;
 	return LD_OK;
 }

@@ -898,3 +898,16 @@ out:
 	ld_json_free(j);
 	return r;
 }
+
+int ld_json_b64(const ld_json *j, int obj, const char *key, uint8_t *out, size_t outmax,
+		size_t *outlen)
+{
+	int t = ld_json_member(j, obj, key);
+	const char *p;
+	size_t len;
+
+	if (ld_json_type(j, t) != LD_J_STR)
+		return LD_ERR_INVALID;
+	p = ld_json_str(j, t, &len);
+	return ld_base64_decode(p, len, out, outmax, outlen);
+}

@@ -17,15 +17,10 @@ static int get_u32(const ld_json *j, int obj, const char *key, uint32_t min, uin
 
 static int get_salt(const ld_json *j, int obj, uint8_t *salt, uint32_t *salt_len)
 {
-	size_t len, out;
-	const char *p;
-	int t = ld_json_member(j, obj, "salt");
+	size_t out;
 
-	if (ld_json_type(j, t) != LD_J_STR)
-		return LD_ERR_INVALID;
-	p = ld_json_str(j, t, &len);
 	/* cryptsetup insists on a 32-byte salt (LUKS_SALTSIZE) when it opens the slot. */
-	if (ld_base64_decode(p, len, salt, 64, &out) || out != 32)
+	if (ld_json_b64(j, obj, "salt", salt, 64, &out) || out != 32)
 		return LD_ERR_INVALID;
 	*salt_len = (uint32_t)out;
 	return LD_OK;

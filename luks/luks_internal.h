@@ -64,6 +64,10 @@ int ld_json_int(const ld_json *j, int t, int64_t min, int64_t max, int64_t *v);
 int ld_json_key_id(const ld_json *j, int t, int limit);
 /* Base64 (RFC 4648, padded) decode into out[outmax]. */
 int ld_base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outmax, size_t *outlen);
+/* Member key of object obj, a base64 string, decoded into out[outmax]; LD_ERR_INVALID if
+ * absent, not a string, or not valid base64 that fits. */
+int ld_json_b64(const ld_json *j, int obj, const char *key, uint8_t *out, size_t outmax,
+		size_t *outlen);
 
 /* ---- LUKS2 metadata (luks2_json.c + per-section files) ---------------------------- */
 /* Validates the JSON metadata as cryptsetup does and fills m's sections and config.
