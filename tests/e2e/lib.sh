@@ -73,6 +73,8 @@ e2e_ok() { # COND_STATUS DESCRIPTION: "ok" when the status is 0
 	fi
 }
 e2e_bail() { echo "Bail out! $*"; exit 1; }
+# e2e_rand_hex: 24 random hex digits, for per-run file contents and passphrases.
+e2e_rand_hex() { head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 e2e_done() {
 	echo "1..$_e2e_n"
 	[ "$_e2e_failed" -eq 0 ]

@@ -15,7 +15,7 @@ drv="$E2E_TOP/build/LuksDxe.efi"
 cc="$E2E_TOP/build/e2e-apps/cc_install.efi"
 [ -f "$drv" ] && [ -f "$cc" ] || e2e_bail "build LuksDxe.efi and the e2e apps first (make test-bins)"
 
-token="luksdxe-cc-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+token="luksdxe-cc-$(e2e_rand_hex)"
 printf '%s\r\n' "$token" >"$W/token.txt"
 printf 'cc secret %s' "$RANDOM$RANDOM" >"$W/pass"
 printf 'not this one' >"$W/wrong"
@@ -24,7 +24,7 @@ e2e_luks_fat "$W/vol.img" 16 "$W/pass" --uuid "$uuid" --sector-size 4096 \
 	--pbkdf argon2id --pbkdf-memory 1024 --pbkdf-force-iterations 4 --pbkdf-parallel 1 -- \
 	"$W/token.txt=/token.txt" || e2e_bail "cannot make the LUKS volume"
 e2e_gpt_disk "$W/disk.img" "$W/vol.img" || e2e_bail "cannot make the GPT disk"
-token_b="luksdxe-ccb-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+token_b="luksdxe-ccb-$(e2e_rand_hex)"
 mkdir -p "$W/b"
 printf '%s\r\n' "$token_b" >"$W/b/token.txt"
 printf 'cc secret B %s' "$RANDOM$RANDOM" >"$W/pass_b"

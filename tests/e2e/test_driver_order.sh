@@ -11,7 +11,7 @@ W=$E2E_WORK
 drv="$E2E_TOP/build/LuksDxe.efi"
 [ -f "$drv" ] || e2e_bail "build/LuksDxe.efi missing (run make)"
 
-token="luksdxe-bds-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+token="luksdxe-bds-$(e2e_rand_hex)"
 printf '%s\r\n' "$token" >"$W/token.txt"
 printf 'driver order %s' "$RANDOM$RANDOM" >"$W/pass"
 uuid=$(cat /proc/sys/kernel/random/uuid)

@@ -130,7 +130,7 @@ python3 "$mkfv" --depex-true "$drv" "$W/depex.fv"
 e2e_ok $? "mkfv.py --depex-true made a volume with a DXE_DEPEX section (TRUE END)"
 
 # ---- the encrypted disk ------------------------------------------------------------
-token="luksdxe-fv-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+token="luksdxe-fv-$(e2e_rand_hex)"
 printf '%s\r\n' "$token" >"$W/token.txt"
 printf 'fv horse %s' "$RANDOM" >"$W/pass"
 uuid=$(cat /proc/sys/kernel/random/uuid)

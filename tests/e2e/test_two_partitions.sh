@@ -19,14 +19,13 @@ LUKSTOOL=${LUKSTOOL:-$E2E_TOP/build/lukstool}
 [ -f "$drv" ] && [ -x "$LUKSTOOL" ] || e2e_bail "build/LuksDxe.efi or build/lukstool missing (run make)"
 command -v sgdisk >/dev/null && command -v cryptsetup >/dev/null || e2e_bail "missing sgdisk or cryptsetup"
 
-rnd() { head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 mkdir -p "$W/p1" "$W/p2"
-tok1="luksdxe-p1-$(rnd)"
-tok2="luksdxe-p2-$(rnd)"
+tok1="luksdxe-p1-$(e2e_rand_hex)"
+tok2="luksdxe-p2-$(e2e_rand_hex)"
 printf '%s\r\n' "$tok1" >"$W/p1/token.txt"
 printf '%s\r\n' "$tok2" >"$W/p2/token.txt"
-printf 'partition one %s' "$(rnd)" >"$W/pass1"
-printf 'partition two %s' "$(rnd)" >"$W/pass2"
+printf 'partition one %s' "$(e2e_rand_hex)" >"$W/pass1"
+printf 'partition two %s' "$(e2e_rand_hex)" >"$W/pass2"
 uuid1=$(cat /proc/sys/kernel/random/uuid)
 uuid2=$(cat /proc/sys/kernel/random/uuid)
 [ "$uuid1" != "$uuid2" ] || e2e_bail "UUIDs collide"

@@ -15,7 +15,7 @@ hello="$E2E_TOP/build/e2e-apps/hello.efi"
 unload="$E2E_TOP/build/e2e-apps/unload_luksdxe.efi"
 [ -f "$drv" ] && [ -f "$hello" ] && [ -f "$unload" ] || e2e_bail "build LuksDxe.efi and the e2e apps first (make test-bins)"
 
-token="luksdxe-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+token="luksdxe-$(e2e_rand_hex)"
 printf '%s\r\n' "$token" >"$W/token.txt"
 printf 'correct horse %s' "$RANDOM" >"$W/pass"
 printf 'wrong horse' >"$W/wrong"
