@@ -26,6 +26,9 @@ $(BUILD)/fuzz-bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $$(FUZZ_EXT
 	@mkdir -p $(@D)
 	$(call quiet,LD.fuzz)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CORE_INC) -o $@ $(filter %.c %.o,$^) $(BUILD)/fuzz/libluksdxe.a
 
+# fuzz_fwcfg runs the driver's fw_cfg directory lookup (port I/O emulated by the target).
+FUZZ_EXTRA_fwcfg := efi/fwcfg.c
+
 FUZZ_SECONDS ?= 20
 .PHONY: run-tests run-bench fuzz test-bins
 test-bins: $(UNIT_BINS) $(FUZZ_BINS)
