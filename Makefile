@@ -13,7 +13,7 @@ TP    := third_party
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-DEPS_STAMP := $(TP)/.deps-v1
+DEPS_STAMP := $(TP)/.deps-v2
 
 .SECONDEXPANSION:
 # Keep intermediate objects (test and app objects made by chained rules).
