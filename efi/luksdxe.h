@@ -65,6 +65,7 @@ typedef struct luksdxe_dev {
 	EFI_DEVICE_PATH_PROTOCOL *path;
 	UINTN path_size;
 	CHAR16 name[64]; /* ComponentName2 controller name */
+	int pinned;      /* its volume key matched a pin in the secret */
 } luksdxe_dev;
 
 /* driver.c */
@@ -101,6 +102,22 @@ int luksdxe_secret_get(const uint8_t volume_guid[16], const char *uuid_text, luk
  * luksdxe_secret_exit_boot_services() (other volumes may still need it). */
 void luksdxe_secret_release(luksdxe_secret *s, int used);
 void luksdxe_secret_exit_boot_services(void);
+/* 1 if the secret pins any volume (see secret_table.h); decided at the first call. */
+int luksdxe_secret_pins_present(void);
+void luksdxe_secret_reset(void); /* forgets that decision (driver load and unload) */
+
+/* driver.c: the device paths (without end node) of the unlocked volumes, whether each is
+ * pinned, and their UUIDs; returns how many (at most max). */
+#include "policy.h"
+size_t luksdxe_volumes(luksdxe_dp *paths, uint8_t *pinned, const char **uuids, size_t max);
+
+/* policy_hook.c: the load policy (policy.h).  install wraps the Security architectural
+ * protocols; uninstall puts them back (EFI_ACCESS_DENIED if it cannot). */
+extern int luksdxe_opt_policy_audit;
+EFI_STATUS luksdxe_policy_install(void);
+EFI_STATUS luksdxe_policy_uninstall(void);
+/* Shows the refusals kept while there was no console, and prints live from then on. */
+void luksdxe_policy_console_ready(void);
 const char *luksdxe_source_name(luksdxe_source src);
 
 #endif
