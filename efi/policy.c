@@ -12,6 +12,7 @@
 #define DP_END_ENTIRE 0xff
 #define DP_MEDIA_HARDDRIVE 0x01
 #define DP_MEDIA_CDROM 0x02
+#define DP_MEDIA_VENDOR 0x03
 #define DP_MEDIA_FILEPATH 0x04
 #define DP_MEDIA_PIWG_FW_FILE 0x06
 #define DP_PIWG_FW_FILE_LEN (DP_HDR + 16u)
@@ -94,6 +95,19 @@ static int plain_file_tail(const uint8_t *tail, size_t len)
 	return files > 0;
 }
 
+/* Rule (c)'s paths: vendor media nodes and file path nodes only, at least one node. */
+static int names_no_device(const uint8_t *path, size_t len)
+{
+	size_t off = 0;
+	while (off < len) {
+		const uint8_t *n = path + off;
+		if (n[0] != DP_TYPE_MEDIA || (n[1] != DP_MEDIA_VENDOR && n[1] != DP_MEDIA_FILEPATH))
+			return 0;
+		off += node_len(n); /* checked by luksdxe_dp_length */
+	}
+	return len > 0;
+}
+
 luksdxe_verdict luksdxe_policy_decide(const luksdxe_policy_ctx *ctx, const uint8_t *path,
 				      size_t maxlen, size_t *volume)
 {
@@ -117,8 +131,11 @@ luksdxe_verdict luksdxe_policy_decide(const luksdxe_policy_ctx *ctx, const uint8
 			best = i;
 			best_len = ctx->volumes[i].len;
 		}
-	if (best == ctx->n_volumes)
+	if (best == ctx->n_volumes) {
+		if (ctx->from_memory && ctx->owner_running && names_no_device(path, len))
+			return LUKSDXE_ALLOW_OWNER_MEMORY;
 		return LUKSDXE_DENY_UNENCRYPTED;
+	}
 	if (volume)
 		*volume = best;
 	if (ctx->pins_present && !ctx->pinned[best])
@@ -133,6 +150,7 @@ const char *luksdxe_verdict_text(luksdxe_verdict v)
 	switch (v) {
 	case LUKSDXE_ALLOW_FV: return "in the platform's firmware volume";
 	case LUKSDXE_ALLOW_VOLUME: return "on an unlocked volume";
+	case LUKSDXE_ALLOW_OWNER_MEMORY: return "handed over from memory by an image from an unlocked volume";
 	case LUKSDXE_DENY_NO_PATH: return "no device path (an image from memory)";
 	case LUKSDXE_DENY_MALFORMED: return "malformed device path";
 	case LUKSDXE_DENY_FOREIGN_FV: return "a firmware volume the platform did not publish";

@@ -6,6 +6,11 @@
  *   (b) a file on a volume that LuksDxe unlocked: the child's full device path (the
  *       parent's, then LuksDxe's vendor node), then only partition/CD-ROM nodes and file
  *       path nodes; when the secret pins any volume, only on pinned ones.
+ *   (c) an image that an image from an unlocked volume, while it runs, hands over from
+ *       its own memory under a device path that names no device: only vendor-defined
+ *       media nodes and file path nodes (a unified kernel image starting the kernel it
+ *       carries: systemd's stub uses VenMedia(55C5D1F8-...)).  The image running is the
+ *       guest owner's; a path that names a device is judged by (a) and (b) as always.
  * Everything else - plaintext disks, partitions, CD-ROMs, USB sticks, network (LoadFile)
  * paths, PCI option ROMs, images from memory without a device path - is refused.
  *
@@ -31,11 +36,14 @@ typedef struct {
 	const uint8_t *pinned;     /* per volume: 1 if its key matched a pin in the secret */
 	size_t n_volumes;
 	int pins_present;          /* the secret pins at least one volume */
+	int owner_running;         /* an image from an unlocked volume is running (rule c) */
+	int from_memory;           /* the image comes from a caller's buffer, not a file */
 } luksdxe_policy_ctx;
 
 typedef enum {
 	LUKSDXE_ALLOW_FV = 1,       /* rule (a) */
 	LUKSDXE_ALLOW_VOLUME,       /* rule (b) */
+	LUKSDXE_ALLOW_OWNER_MEMORY, /* rule (c) */
 	LUKSDXE_DENY_NO_PATH,       /* no device path (an image from memory) */
 	LUKSDXE_DENY_MALFORMED,     /* node lengths do not add up, or more than one instance */
 	LUKSDXE_DENY_FOREIGN_FV,    /* a firmware volume that the platform did not publish */
@@ -44,7 +52,8 @@ typedef enum {
 	LUKSDXE_DENY_UNENCRYPTED,   /* anywhere else */
 } luksdxe_verdict;
 
-#define LUKSDXE_VERDICT_ALLOWED(v) ((v) == LUKSDXE_ALLOW_FV || (v) == LUKSDXE_ALLOW_VOLUME)
+#define LUKSDXE_VERDICT_ALLOWED(v) \
+	((v) == LUKSDXE_ALLOW_FV || (v) == LUKSDXE_ALLOW_VOLUME || (v) == LUKSDXE_ALLOW_OWNER_MEMORY)
 
 /* Judges the device path at path (at most maxlen bytes are read; NULL for none).
  * *volume receives the index of the matching volume for LUKSDXE_ALLOW_VOLUME and

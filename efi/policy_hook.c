@@ -62,7 +62,7 @@ static size_t n_fvs;
 /* Lines logged before the console is connected (option ROMs are loaded during PCI
  * enumeration, before ConOut has a device) are kept and shown once it is. */
 #define BACKLOG_LINES 8
-#define LINE_MAX 200
+#define LINE_MAX 400
 static char backlog[BACKLOG_LINES][LINE_MAX];
 static unsigned backlog_n, backlog_lost;
 static int console_ready;
@@ -114,6 +114,25 @@ static void path_text(const EFI_DEVICE_PATH_PROTOCOL *dp, char line[LINE_MAX], s
 	append_to(line, LINE_MAX, n, "(device path not shown: no DevicePathToText)");
 }
 
+static int console_connected(void);
+
+/* Prints the line, or keeps it until the console is connected. */
+static void note(const char *line)
+{
+	if (!console_ready && console_connected())
+		luksdxe_policy_console_ready();
+	if (console_ready) {
+		ld_con_printf("%s\n", line);
+	} else if (backlog_n < BACKLOG_LINES) {
+		size_t n = 0;
+		backlog[backlog_n][0] = 0;
+		append(backlog[backlog_n], &n, line);
+		backlog_n++;
+	} else {
+		backlog_lost++;
+	}
+}
+
 static void log_decision(const char *what, const EFI_DEVICE_PATH_PROTOCOL *dp, const char *why)
 {
 	char line[LINE_MAX];
@@ -123,19 +142,55 @@ static void log_decision(const char *what, const EFI_DEVICE_PATH_PROTOCOL *dp, c
 	path_text(dp, line, &n);
 	append(line, &n, ": ");
 	append(line, &n, why);
-	if (console_ready) {
-		ld_con_printf("%s\n", line);
-	} else if (backlog_n < BACKLOG_LINES) {
-		memcpy(backlog[backlog_n++], line, sizeof(line));
-	} else {
-		backlog_lost++;
-	}
+	note(line);
+}
+
+/* Is a console connected already?  The boot manager writes ConOut when it connects
+ * the consoles; a driver dispatched from the firmware volume runs long before that (and
+ * before the variable services), one loaded from the shell after. */
+static int console_connected(void)
+{
+	EFI_RUNTIME_SERVICES *rt = luksdxe_st->RuntimeServices;
+	EFI_GUID global = EFI_GLOBAL_VARIABLE;
+	UINTN size = 0;
+	if (!rt || !rt->GetVariable)
+		return 0;
+	EFI_STATUS st = rt->GetVariable(u"ConOut", &global, NULL, &size, NULL);
+	return st == EFI_BUFFER_TOO_SMALL || st == EFI_SUCCESS;
 }
 
 #define MAX_VOLUMES 64
 
-/* 1 if the image at dp may be loaded. */
-static int judge(const EFI_DEVICE_PATH_PROTOCOL *dp)
+/* Images from unlocked volumes that are running now (StartImage calls in progress). */
+static unsigned owner_running;
+
+/* Does any device (file system, LoadFile, firmware volume, disk) answer for a prefix of
+ * the path?  If none does, LoadImage cannot have read the image from a device: it came
+ * from the caller's buffer.  Without LocateDevicePath, assume a device (fail closed). */
+static int names_a_device(const EFI_DEVICE_PATH_PROTOCOL *dp)
+{
+	static EFI_GUID protos[] = { EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID,
+				     EFI_LOAD_FILE_PROTOCOL_GUID,
+				     { 0x4006c0c1, 0xfcb3, 0x403e,
+				       { 0x99, 0x6d, 0x4a, 0x6c, 0x87, 0x24, 0xe0, 0x6d } }, /* LoadFile2 */
+				     { 0x220e73b6, 0x6bdb, 0x4413,
+				       { 0x84, 0x05, 0xb9, 0x74, 0xb1, 0x08, 0x61, 0x9a } }, /* FV2 */
+				     EFI_BLOCK_IO_PROTOCOL_GUID };
+	if (!luksdxe_bs->LocateDevicePath)
+		return 1;
+	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+		EFI_DEVICE_PATH_PROTOCOL *rem = (EFI_DEVICE_PATH_PROTOCOL *)dp;
+		EFI_HANDLE h = NULL;
+		if (luksdxe_bs->LocateDevicePath(&protos[i], &rem, &h) == EFI_SUCCESS)
+			return 1;
+	}
+	return 0;
+}
+
+/* The verdict on dp, with *vol the matching volume (and *uuid its UUID).  The facts
+ * that cost something (pins in the secret, a device lookup) are asked only when the
+ * verdict depends on them. */
+static luksdxe_verdict decide(const EFI_DEVICE_PATH_PROTOCOL *dp, const char **uuid)
 {
 	luksdxe_dp vols[MAX_VOLUMES];
 	uint8_t pinned[MAX_VOLUMES];
@@ -148,18 +203,43 @@ static int judge(const EFI_DEVICE_PATH_PROTOCOL *dp)
 	ctx.volumes = vols;
 	ctx.pinned = pinned;
 	ctx.n_volumes = luksdxe_volumes(vols, pinned, uuids, MAX_VOLUMES);
-	ctx.pins_present = luksdxe_secret_pins_present();
+	ctx.pins_present = 0;
+	ctx.owner_running = owner_running > 0;
+	ctx.from_memory = 0;
 	/* A device path has no length of its own; the walk is bounded by node count. */
 	luksdxe_verdict v = luksdxe_policy_decide(&ctx, (const uint8_t *)dp, (size_t)-1 / 2,
 						  &vol);
+	/* Whether the secret pins volumes matters only for a file on an unpinned volume (and
+	 * is known by then: volumes exist only after Start has read the secret). */
+	if (v == LUKSDXE_ALLOW_VOLUME && !pinned[vol] && luksdxe_secret_pins_present()) {
+		ctx.pins_present = 1;
+		v = luksdxe_policy_decide(&ctx, (const uint8_t *)dp, (size_t)-1 / 2, &vol);
+	}
+	if (v == LUKSDXE_DENY_UNENCRYPTED && ctx.owner_running && !names_a_device(dp)) {
+		ctx.from_memory = 1;
+		v = luksdxe_policy_decide(&ctx, (const uint8_t *)dp, (size_t)-1 / 2, &vol);
+	}
+	*uuid = v == LUKSDXE_ALLOW_VOLUME ? uuids[vol] : NULL;
+	return v;
+}
+
+/* 1 if the image at dp may be loaded. */
+static int judge(const EFI_DEVICE_PATH_PROTOCOL *dp)
+{
+	const char *uuid;
+	luksdxe_verdict v = decide(dp, &uuid);
 	if (v == LUKSDXE_ALLOW_FV)
 		return 1;
+	if (v == LUKSDXE_ALLOW_OWNER_MEMORY) {
+		log_decision("LuksDxe: loading ", dp, luksdxe_verdict_text(v));
+		return 1;
+	}
 	if (v == LUKSDXE_ALLOW_VOLUME) {
 		char why[80];
 		size_t n = 0;
 		why[0] = 0;
 		append(why, &n, "volume ");
-		append(why, &n, uuids[vol]);
+		append(why, &n, uuid);
 		log_decision("LuksDxe: loading ", dp, why);
 		return 1;
 	}
@@ -174,6 +254,11 @@ static int judge(const EFI_DEVICE_PATH_PROTOCOL *dp)
 static EFI_STATUS EFIAPI sec2_hook(const sec2_arch *This, const EFI_DEVICE_PATH_PROTOCOL *path,
 				   VOID *buf, UINTN size, BOOLEAN boot_policy)
 {
+	/* No file (NULL buffer, size 0): ConnectController asking whether drivers may start
+	 * on a device (UEFI 2.10, 7.4 / PI Security2).  That loads no image: option ROMs and
+	 * files the connected drivers expose are judged when LoadImage is called for them. */
+	if (!buf && size == 0)
+		return orig_sec2(This, path, buf, size, boot_policy);
 	if (!judge(path))
 		return EFI_ACCESS_DENIED;
 	return orig_sec2(This, path, buf, size, boot_policy);
@@ -185,6 +270,42 @@ static EFI_STATUS EFIAPI sec_hook(const sec_arch *This, UINT32 auth_status,
 	if (!judge(file))
 		return EFI_ACCESS_DENIED;
 	return orig_sec(This, auth_status, file);
+}
+
+/* StartImage: while an image from an unlocked volume runs (and whatever it starts),
+ * rule (c) lets it hand over images from its own memory. */
+static EFI_IMAGE_START orig_start_image;
+static EFI_GUID guid_li_dp = { 0xbc62157e, 0x3e33, 0x4fec,
+			       { 0x99, 0x20, 0x2d, 0x3b, 0x36, 0xd7, 0x50, 0xdf } };
+
+static int is_owner_image(EFI_HANDLE image)
+{
+	EFI_DEVICE_PATH_PROTOCOL *dp = NULL;
+	const char *uuid;
+	if (luksdxe_bs->HandleProtocol(image, &guid_li_dp, (void **)&dp) != EFI_SUCCESS || !dp)
+		return 0;
+	return decide(dp, &uuid) == LUKSDXE_ALLOW_VOLUME;
+}
+
+static EFI_STATUS EFIAPI start_image_hook(EFI_HANDLE image, UINTN *exit_size, CHAR16 **exit_data)
+{
+	int owner = owner_running > 0 || is_owner_image(image);
+	owner_running += (unsigned)owner;
+	EFI_STATUS st = orig_start_image(image, exit_size, exit_data);
+	owner_running -= (unsigned)owner;
+	return st;
+}
+
+static void set_start_image(EFI_IMAGE_START fn)
+{
+	EFI_BOOT_SERVICES *bs = luksdxe_bs;
+	bs->StartImage = fn;
+	if (bs->CalculateCrc32) {
+		UINT32 crc = 0;
+		bs->Hdr.CRC32 = 0;
+		bs->CalculateCrc32(bs, bs->Hdr.HeaderSize, &crc);
+		bs->Hdr.CRC32 = crc;
+	}
 }
 
 static VOID EFIAPI on_ready_to_boot(EFI_EVENT ev, VOID *ctx)
@@ -236,7 +357,10 @@ EFI_STATUS luksdxe_policy_install(void)
 {
 	sec = NULL;
 	sec2 = NULL;
-	console_ready = 0;
+	console_ready = console_connected();
+#ifdef LUKSDXE_DEBUGCON
+	console_ready = 1; /* development builds echo everything to the debug console */
+#endif
 	backlog_n = backlog_lost = 0;
 	luksdxe_bs->LocateProtocol(&guid_sec, NULL, (void **)&sec);
 	luksdxe_bs->LocateProtocol(&guid_sec2, NULL, (void **)&sec2);
@@ -263,18 +387,27 @@ EFI_STATUS luksdxe_policy_install(void)
 		orig_sec = sec->FileAuthenticationState;
 		sec->FileAuthenticationState = sec_hook;
 	}
-	ld_con_printf("LuksDxe: load policy active (%s): images only from the platform's %u "
-		      "firmware volume(s) and from unlocked volumes\n",
-		      luksdxe_opt_policy_audit ? "audit mode: refusals are only logged" : "enforced",
-		      (unsigned)n_fvs);
+	owner_running = 0;
+	orig_start_image = luksdxe_bs->StartImage;
+	if (orig_start_image)
+		set_start_image(start_image_hook);
+	note(luksdxe_opt_policy_audit
+	     ? "LuksDxe: load policy active (audit mode: refusals are only logged): images "
+	       "from the platform's firmware volumes and from unlocked volumes"
+	     : "LuksDxe: load policy active (enforced): images only from the platform's "
+	       "firmware volumes and from unlocked volumes");
 	return EFI_SUCCESS;
 }
 
 EFI_STATUS luksdxe_policy_uninstall(void)
 {
 	if ((sec2 && sec2->FileAuthentication != sec2_hook) ||
-	    (sec && sec->FileAuthenticationState != sec_hook))
+	    (sec && sec->FileAuthenticationState != sec_hook) ||
+	    (orig_start_image && luksdxe_bs->StartImage != start_image_hook))
 		return EFI_ACCESS_DENIED; /* wrapped again after us: cannot unhook safely */
+	if (orig_start_image)
+		set_start_image(orig_start_image);
+	orig_start_image = NULL;
 	if (sec2)
 		sec2->FileAuthentication = orig_sec2;
 	if (sec)

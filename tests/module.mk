@@ -34,8 +34,10 @@ FUZZ_SECONDS ?= 20
 test-bins: $(UNIT_BINS) $(FUZZ_BINS)
 run-tests: test-bins
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run-all.sh
-fuzz: $(FUZZ_BINS)
+fuzz: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-bins
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} bash tests/run-fuzz.sh
+fuzz-bins: $(FUZZ_BINS)
 run-bench:
 	bash tests/bench/run.sh
 include tests/bench/bench.mk
