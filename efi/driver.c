@@ -650,7 +650,8 @@ static EFI_STATUS EFIAPI drv_unload(EFI_HANDLE image)
 	/* The policy's code goes with the image: put the firmware's handlers back first. */
 	st = luksdxe_policy_uninstall();
 	if (st != EFI_SUCCESS) {
-		ld_con_printf("LuksDxe: the load policy was wrapped again by another driver; not unloading\n");
+		ld_con_printf("LuksDxe: not unloading: an image started under the load policy still "
+			      "runs, or another driver wrapped the policy's hooks\n");
 		return st;
 	}
 	/* Stop every volume first; if one cannot stop, stay loaded. */

@@ -56,9 +56,12 @@ $(BUILD)/e2e-apps/%.so: $(BUILD)/efi/tests/e2e/apps/%.o $(E2E_APP_LIBOBJS)
 	$(call quiet,LD.efi)$(EFI_LD) -nostdlib -znocombreloc -T $(GNUEFI_LIB)/elf_x86_64_efi.lds -shared -Bsymbolic \
 		--no-undefined -L$(GNUEFI_LIB) $(GNUEFI_LIB)/crt0-efi-x86_64.o $^ \
 		-lefi -lgnuefi $(EFI_LIBGCC) -o $@
+# Test images that must stay resident are boot-service drivers; the rest applications.
+E2E_SUBSYS_unload_luksdxe := efi-bsdrv-x86_64
 $(BUILD)/e2e-apps/%.efi: $(BUILD)/e2e-apps/%.so
 	$(call quiet,PE32+)$(EFI_OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
-		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 $< $@
+		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc \
+		--target $(or $(E2E_SUBSYS_$*),efi-app-x86_64) $< $@
 
 test-bins: $(E2E_APPS)
 -include $(E2E_APP_OBJS:.o=.d)

@@ -161,8 +161,10 @@ static int console_connected(void)
 
 #define MAX_VOLUMES 64
 
-/* Images from unlocked volumes that are running now (StartImage calls in progress). */
-static unsigned owner_running;
+/* Images from unlocked volumes that are running now (StartImage calls in progress), and
+ * all StartImage calls in progress through the wrapper (its frame is on their stack, so
+ * the driver must not be unloaded under them). */
+static unsigned owner_running, started_running;
 
 /* Does any device (file system, LoadFile, firmware volume, disk) answer for a prefix of
  * the path?  If none does, LoadImage cannot have read the image from a device: it came
@@ -291,7 +293,9 @@ static EFI_STATUS EFIAPI start_image_hook(EFI_HANDLE image, UINTN *exit_size, CH
 {
 	int owner = owner_running > 0 || is_owner_image(image);
 	owner_running += (unsigned)owner;
+	started_running++;
 	EFI_STATUS st = orig_start_image(image, exit_size, exit_data);
+	started_running--;
 	owner_running -= (unsigned)owner;
 	return st;
 }
@@ -387,7 +391,7 @@ EFI_STATUS luksdxe_policy_install(void)
 		orig_sec = sec->FileAuthenticationState;
 		sec->FileAuthenticationState = sec_hook;
 	}
-	owner_running = 0;
+	owner_running = started_running = 0;
 	orig_start_image = luksdxe_bs->StartImage;
 	if (orig_start_image)
 		set_start_image(start_image_hook);
@@ -401,6 +405,8 @@ EFI_STATUS luksdxe_policy_install(void)
 
 EFI_STATUS luksdxe_policy_uninstall(void)
 {
+	if (started_running)
+		return EFI_ACCESS_DENIED; /* an image started through the wrapper still runs */
 	if ((sec2 && sec2->FileAuthentication != sec2_hook) ||
 	    (sec && sec->FileAuthenticationState != sec_hook) ||
 	    (orig_start_image && luksdxe_bs->StartImage != start_image_hook))
