@@ -532,6 +532,15 @@ void shim_set_config_table(EFI_GUID *guid, void *table)
 	}
 }
 
+/* ---- runtime services: only GetVariable, and no variable exists ------------------- */
+static EFI_STATUS EFIAPI s_get_variable(CHAR16 *Name, EFI_GUID *Vendor, UINT32 *Attr,
+					UINTN *Size, VOID *Data)
+{
+	(void)Name; (void)Vendor; (void)Attr; (void)Size; (void)Data;
+	return EFI_NOT_FOUND;
+}
+static EFI_RUNTIME_SERVICES shim_rt;
+
 /* ---- tables ----------------------------------------------------------------------- */
 EFI_BOOT_SERVICES shim_bs;
 EFI_SYSTEM_TABLE shim_st;
@@ -574,6 +583,9 @@ void shim_reset(void)
 	shim_st.ConOut = &con_out;
 	shim_st.ConIn = &con_in;
 	shim_st.BootServices = &shim_bs;
+	memset(&shim_rt, 0, sizeof(shim_rt));
+	shim_rt.GetVariable = s_get_variable;
+	shim_st.RuntimeServices = &shim_rt;
 	shim_st.ConfigurationTable = cfg;
 	shim_st.NumberOfTableEntries = 0;
 	shim_fwcfg_reset(0);
