@@ -33,6 +33,8 @@ $(BUILD)/test/tests/unit/test_policy.o: TEST_CFLAGS += -DLD_TEST_DATA='"$(TOP)/t
 
 # fuzz_fwcfg runs the driver's fw_cfg directory lookup (port I/O emulated by the target).
 FUZZ_EXTRA_fwcfg := efi/fwcfg.c
+# fuzz_policy runs the load policy's decision over arbitrary device paths.
+FUZZ_EXTRA_policy := efi/policy.c
 
 FUZZ_SECONDS ?= 20
 .PHONY: run-tests run-bench fuzz test-bins
