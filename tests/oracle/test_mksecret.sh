@@ -234,6 +234,17 @@ cryptsetup luksAddKey -q $PB --key-file "$work/ka" "$work/a.img" "$work/kbin" >/
 	[ "$(entry_of "$work/e.bin" "$uA")" = "$(python3 "$work/record.py" vkey "$work/kbin" "$vkA")" ]
 ok $? "--volume-key with a binary key file (second keyslot) gives the same volume key"
 
+# LUKS1: the same records (cryptsetup's LUKS1 volume key, 32 bytes here).
+truncate -s 8M "$work/l1.img"
+cryptsetup luksFormat -q --type luks1 --pbkdf-force-iterations 1000 --key-size 256 --key-file "$work/ka" \
+	"$work/l1.img" >/dev/null 2>&1 || bail "cryptsetup luksFormat --type luks1 failed"
+uL=$(cryptsetup luksUUID "$work/l1.img")
+vkL=$(cs_vk "$work/l1.img" "$work/ka")
+"$LUKSTOOL" mksecret --image "$work/l1.img" --key-file "$work/ka" --volume-key -o "$work/l1.bin" >/dev/null 2>&1 &&
+	[ ${#vkL} -eq 64 ] &&
+	[ "$(entry_of "$work/l1.bin" "$uL")" = "$(python3 "$work/record.py" vkey "$work/ka" "$vkL")" ]
+ok $? "--volume-key on a LUKS1 image: cryptsetup's volume key and its pin"
+
 # Refusals with an image: each fails with a message and leaves no output.
 refuse_img() { # DESCRIPTION PATTERN ARGS...
 	local d=$1 pat=$2; shift 2
