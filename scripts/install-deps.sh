@@ -17,6 +17,7 @@ PKGS=(
   busybox-static systemd-boot-efi grub-efi-amd64-bin cpio xz-utils
   python3 python3-cryptography
   acpica-tools uuid-dev
+  xorriso
 )
 
 SUDO=

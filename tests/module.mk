@@ -26,8 +26,15 @@ $(BUILD)/fuzz-bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $$(FUZZ_EXT
 	@mkdir -p $(@D)
 	$(call quiet,LD.fuzz)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CORE_INC) -o $@ $(filter %.c %.o,$^) $(BUILD)/fuzz/libluksdxe.a
 
+# test_policy judges device paths captured from OVMF (tests/unit/data) with efi/policy.c,
+# which is plain C (no UEFI headers) and so builds as a test object like the core.
+TEST_EXTRA_policy := $(BUILD)/test/efi/policy.o
+$(BUILD)/test/tests/unit/test_policy.o: TEST_CFLAGS += -DLD_TEST_DATA='"$(TOP)/tests/unit/data"'
+
 # fuzz_fwcfg runs the driver's fw_cfg directory lookup (port I/O emulated by the target).
 FUZZ_EXTRA_fwcfg := efi/fwcfg.c
+# fuzz_policy runs the load policy's decision over arbitrary device paths.
+FUZZ_EXTRA_policy := efi/policy.c
 
 FUZZ_SECONDS ?= 20
 .PHONY: run-tests run-bench fuzz test-bins
