@@ -59,24 +59,24 @@ section .text
 	vpxor	%1, %1, %2
 %endmacro
 
-; ---- every 128-bit lane of a vector times x^k (1 <= k <= 8) -------------------------
+; ---- every 128-bit lane of a vector times x^k (1 <= k <= 57) ------------------------
 ; Without (V)PCLMULQDQ, which QEMU's -cpu max lacks: the k bits shifted out of the low
 ; qword carry into the high one; the k bits b shifted out of the top are reduced as
-; b * (x^7 + x^2 + x + 1) = b ^ b<<1 ^ b<<2 ^ b<<7 (at most 15 bits, no overflow).
-; %1 tweaks, %2 %3 scratch, %4 k.  Uses VXOR (vpxor or vpxorq) set by SETW.
-%macro MULXK 4
-	vpsrlq	%2, %1, 64 - %4
-	vpsllq	%1, %1, %4
-	vpslldq	%3, %2, 8
-	VXOR	%1, %1, %3
-	vpsrldq	%2, %2, 8
-	VXOR	%1, %1, %2
-	vpsllq	%3, %2, 1
-	VXOR	%1, %1, %3
-	vpsllq	%3, %2, 2
-	VXOR	%1, %1, %3
-	vpsllq	%3, %2, 7
-	VXOR	%1, %1, %3
+; b * (x^7 + x^2 + x + 1) = b ^ b<<1 ^ b<<2 ^ b<<7 (at most k + 7 bits: no overflow).
+; %1 result, %2 source (may be %1), %3 %4 %5 scratch, %6 k.  VXOR is set by SETW.
+%macro MULXK 6
+	vpsrlq	%3, %2, 64 - %6
+	vpsllq	%1, %2, %6
+	vpslldq	%4, %3, 8
+	vpsrldq	%3, %3, 8
+	VXOR	%1, %1, %4
+	vpsllq	%4, %3, 1
+	VXOR	%4, %4, %3
+	vpsllq	%5, %3, 2
+	vpsllq	%3, %3, 7
+	VXOR	%5, %5, %3
+	VXOR	%4, %4, %5
+	VXOR	%1, %1, %4
 %endmacro
 
 ; ---- one AES pass over one register ---------------------------------------------------
@@ -219,7 +219,9 @@ section .text
 %endmacro
 
 ; V0-V7 eight vectors of blocks, V8 tweaks of the next vector (lane i: T*x^(j+i)),
-; V9 round key, V10 V11 scratch; the eight tweak vectors of a group wait on the stack.
+; V9 round key, V10-V12 scratch, V13 the tweaks of vector i of a group, computed from V8
+; directly (T*x^(j+BPV*i)) so that the eight multiplications do not wait on each other;
+; the eight tweak vectors of a group wait on the stack for the final xor.
 ; %1 y|z, %2 K_ENC or K_DEC, %3 vaesenc or vaesdec, %4 vaesenclast or vaesdeclast.
 %macro XTS_VAES 4
 	SETW	%1
@@ -251,14 +253,18 @@ section .text
 	cmp	r8, 8*BPV
 	jb	%%vector
 	VBCAST	V9, [r11]
-%assign i 0
-%rep 8
-	VMOVU	[rsp + VB*i], V8
-	VXOR	V%[i], V8, [rdx + VB*i]
+	VMOVU	[rsp], V8
+	VXOR	V0, V8, [rdx]
+	VXOR	V0, V0, V9
+%assign i 1
+%rep 7
+	MULXK	V13, V8, V10, V11, V12, BPV*i
+	VMOVU	[rsp + VB*i], V13
+	VXOR	V%[i], V13, [rdx + VB*i]
 	VXOR	V%[i], V%[i], V9
-	MULXK	V8, V10, V11, BPV
 %assign i i+1
 %endrep
+	MULXK	V8, V8, V10, V11, V12, BPV*8	; the next group
 	lea	rax, [r11 + 16]
 	lea	r10d, [r9 - 1]
 %%round:
@@ -290,7 +296,7 @@ section .text
 	AES_PASS V0, V9, VBCAST, VXOR, r11, %3, %4
 	VXOR	V0, V0, V8
 	VMOVU	[rcx], V0
-	MULXK	V8, V10, V11, BPV
+	MULXK	V8, V8, V10, V11, V12, BPV
 	add	rdx, VB
 	add	rcx, VB
 	sub	r8, BPV
