@@ -45,6 +45,12 @@ ld_aes_impl ld_aes_impl_current(void);
 int ld_aes_impl_force(ld_aes_impl i);
 void ld_aes_impl_auto(void); /* back to the fastest usable path */
 
+/* A guard around every use of a path that uses YMM/ZMM registers (vaes256, vaes512),
+ * for the firmware: its interrupt entry saves only the legacy SSE state, so nothing may
+ * re-enter such a path from an event callback while it runs (efi/cpu.c raises the TPL).
+ * enter's result is passed to leave.  NULL, NULL (the default) for none. */
+void ld_aes_impl_set_guard(uintptr_t (*enter)(void), void (*leave)(uintptr_t));
+
 /* ---- for crypto/cipher.c ---------------------------------------------------------- */
 /* Round keys as the assembly reads them (offsets fixed in crypto/aes_xts_x86.asm). */
 struct ld_xts_sched {
@@ -62,5 +68,8 @@ int ld_xts_sched_set(struct ld_xts_sched *s, const uint32_t *rk_enc, const uint3
  * in == out or disjoint.  iv is the unencrypted tweak (E_K2 is applied here). */
 void ld_xts_fast(ld_aes_impl i, const struct ld_xts_sched *s, int encrypt, const uint8_t iv[16],
 		 const uint8_t *in, uint8_t *out, size_t nblocks);
+/* Bracket a run of ld_xts_fast calls with path i: the guard above, if i needs it. */
+uintptr_t ld_xts_fast_begin(ld_aes_impl i);
+void ld_xts_fast_end(ld_aes_impl i, uintptr_t token);
 
 #endif

@@ -134,8 +134,12 @@ static int xts_fast_once(const mbedtls_aes_xts_context *x, ld_aes_impl impl,
 	r = xts_setkey(&other, key, keylen, !encrypt);
 	if (r == 0)
 		r = encrypt ? xts_sched(&s, x, &other) : xts_sched(&s, &other, x);
-	if (r == 0)
+	if (r == 0) {
+		uintptr_t g = ld_xts_fast_begin(impl);
+
 		ld_xts_fast(impl, &s, encrypt, tweak, in, out, len / 16);
+		ld_xts_fast_end(impl, g);
+	}
 	mbedtls_aes_xts_free(&other);
 	ld_wipe(&s, sizeof(s));
 	return r;
@@ -513,11 +517,17 @@ static int crypt_sectors(ld_cipher *c, int encrypt, uint8_t *buf, size_t len,
 	uint8_t iv[16];
 	uint64_t n = iv_sector;
 	int r = 0;
+	ld_aes_impl fast = LD_AES_PORTABLE;
+	uintptr_t guard = 0;
 
 	/* dm-crypt sector sizes: a power of two from 512 to 4096 bytes. */
 	if (c == NULL || (buf == NULL && len != 0) || sector_size < 512 || sector_size > 4096 ||
 	    (sector_size & (sector_size - 1)) != 0 || len % sector_size != 0 || iv_step == 0)
 		return LD_ERR_INVALID;
+	if (c->mode == MODE_XTS && len != 0) {
+		fast = c->k.xts.impl;
+		guard = ld_xts_fast_begin(fast);
+	}
 	for (size_t off = 0; r == 0 && off < len; off += sector_size, n += iv_step) {
 		uint8_t *s = buf + off;
 
@@ -535,8 +545,8 @@ static int crypt_sectors(ld_cipher *c, int encrypt, uint8_t *buf, size_t len,
 						  sector_size, iv, s, s);
 			break;
 		case MODE_XTS:
-			if (c->k.xts.impl != LD_AES_PORTABLE)
-				ld_xts_fast(c->k.xts.impl, &c->k.xts.sched, encrypt, iv, s, s,
+			if (fast != LD_AES_PORTABLE)
+				ld_xts_fast(fast, &c->k.xts.sched, encrypt, iv, s, s,
 					    sector_size / 16);
 			else
 				r = mbedtls_aes_crypt_xts(encrypt ? &c->k.xts.enc : &c->k.xts.dec,
@@ -544,6 +554,8 @@ static int crypt_sectors(ld_cipher *c, int encrypt, uint8_t *buf, size_t len,
 			break;
 		}
 	}
+	if (fast != LD_AES_PORTABLE)
+		ld_xts_fast_end(fast, guard);
 	ld_wipe(iv, sizeof(iv));
 	return r == 0 ? LD_OK : LD_ERR_INVALID;
 }

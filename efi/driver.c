@@ -589,6 +589,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	luksdxe_bs = st->BootServices;
 	ld_libc_init(st->BootServices);
 	ld_con_init(st);
+	luksdxe_cpu_init(); /* AVX state for the VAES paths; prints the AES-XTS path */
 	devices = NULL;
 	failed_n = 0;
 	boot_services_gone = 0;
