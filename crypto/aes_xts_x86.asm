@@ -114,13 +114,16 @@ section .text
 %endmacro
 
 ; ---- AES-NI path -------------------------------------------------------------------
-; xmm0-7 eight blocks, xmm8 running tweak, xmm9 scratch, xmm10 xts_mask, xmm11 round
-; key; the eight tweaks of a group wait on the stack for the final xor.
+; xmm0-7 eight blocks, xmm8 the next tweak to compute, xmm9 scratch, xmm10 xts_mask,
+; xmm11 round key.  Two stack areas of eight tweaks: rsi points at the current group's,
+; rdi at the next group's, which rounds 1-8 compute (one T*x each, hidden behind the AES
+; latency) and which then change places.  Fewer than 8 blocks at the end take their
+; tweaks from the current area in order.
 ; %1 K_ENC or K_DEC, %2 aesenc or aesdec, %3 aesenclast or aesdeclast.
 %macro XTS_AESNI 3
 	push	rbp
 	mov	rbp, rsp
-	sub	rsp, 128
+	sub	rsp, 256
 	and	rsp, -16
 	mov	r9d, [rdi + K_NR]
 	movdqa	xmm10, [xts_mask]
@@ -128,21 +131,39 @@ section .text
 	lea	r11, [rdi + K_TWK]
 	AES_PASS_SSE xmm8, r11, aesenc, aesenclast	; T = E_K2(iv)
 	lea	r11, [rdi + %1]
+	mov	rsi, rsp			; current tweaks
+	lea	rdi, [rsp + 128]		; next tweaks
+%assign i 0
+%rep 8
+	movdqa	[rsi + 16*i], xmm8
+	MULX_SSE xmm8, xmm9, xmm10
+%assign i i+1
+%endrep
 %%group:
 	cmp	r8, 8
 	jb	%%tail
 	movdqu	xmm11, [r11]
 %assign i 0
 %rep 8
-	movdqa	[rsp + 16*i], xmm8
 	movdqu	xmm%[i], [rdx + 16*i]
-	pxor	xmm%[i], xmm8
+	pxor	xmm%[i], [rsi + 16*i]
 	pxor	xmm%[i], xmm11
-	MULX_SSE xmm8, xmm9, xmm10
 %assign i i+1
 %endrep
-	lea	rax, [r11 + 16]
-	lea	r10d, [r9 - 1]
+%assign r 1
+%rep 8				; every key size has at least 9 middle rounds
+	movdqu	xmm11, [r11 + 16*r]
+%assign i 0
+%rep 8
+	%2	xmm%[i], xmm11
+%assign i i+1
+%endrep
+	movdqa	[rdi + 16*(r-1)], xmm8
+	MULX_SSE xmm8, xmm9, xmm10
+%assign r r+1
+%endrep
+	lea	rax, [r11 + 16*9]
+	lea	r10d, [r9 - 9]		; 1, 3 or 5 more middle rounds
 %%round:
 	movdqu	xmm11, [rax]
 %assign i 0
@@ -157,10 +178,11 @@ section .text
 %assign i 0
 %rep 8
 	%3	xmm%[i], xmm11
-	pxor	xmm%[i], [rsp + 16*i]
+	pxor	xmm%[i], [rsi + 16*i]
 	movdqu	[rcx + 16*i], xmm%[i]
 %assign i i+1
 %endrep
+	xchg	rsi, rdi
 	add	rdx, 128
 	add	rcx, 128
 	sub	r8, 8
@@ -169,11 +191,11 @@ section .text
 	test	r8, r8
 	jz	%%done
 	movdqu	xmm0, [rdx]
-	pxor	xmm0, xmm8
+	pxor	xmm0, [rsi]
 	AES_PASS_SSE xmm0, r11, %2, %3
-	pxor	xmm0, xmm8
+	pxor	xmm0, [rsi]
 	movdqu	[rcx], xmm0
-	MULX_SSE xmm8, xmm9, xmm10
+	add	rsi, 16
 	add	rdx, 16
 	add	rcx, 16
 	dec	r8
@@ -185,7 +207,7 @@ section .text
 %assign i i+1
 %endrep
 %assign i 0
-%rep 8
+%rep 16
 	movdqa	[rsp + 16*i], xmm0
 %assign i i+1
 %endrep
