@@ -240,16 +240,19 @@ section .text
 %endif
 %endmacro
 
-; V0-V7 eight vectors of blocks, V8 tweaks of the next vector (lane i: T*x^(j+i)),
-; V9 round key, V10-V12 scratch, V13 the tweaks of vector i of a group, computed from V8
-; directly (T*x^(j+BPV*i)) so that the eight multiplications do not wait on each other;
-; the eight tweak vectors of a group wait on the stack for the final xor.
+; V0-V7 eight vectors of blocks, V8 the tweaks of the first vector of the next group
+; (lane i: T*x^(j+i)), V9 round key, V10-V12 scratch, V13 one computed tweak vector.
+; Two stack areas of eight tweak vectors: rsi points at the current group's, rdi at the
+; next group's, which rounds 1-8 compute from V8 (T*x^(j+BPV*i), independent of each
+; other) and store, hidden behind the AES latency; then they change places.  The area
+; holds the tweaks in block order, so the last vectors and blocks of a run (fewer than a
+; group) take theirs from it one after the other.
 ; %1 y|z, %2 K_ENC or K_DEC, %3 vaesenc or vaesdec, %4 vaesenclast or vaesdeclast.
 %macro XTS_VAES 4
 	SETW	%1
 	push	rbp
 	mov	rbp, rsp
-	sub	rsp, 8*VB
+	sub	rsp, 16*VB
 	and	rsp, -64
 	mov	r9d, [rdi + K_NR]
 	vmovdqa	xmm10, [xts_mask]
@@ -271,24 +274,45 @@ section .text
 	vinserti32x4 zmm8, zmm8, xmm2, 3
 %endif
 	lea	r11, [rdi + %2]
+	mov	rsi, rsp			; current tweaks
+	lea	rdi, [rsp + 8*VB]		; next tweaks
+	VMOVU	[rsi], V8
+%assign i 1
+%rep 7
+	MULXK	V13, V8, V10, V11, V12, BPV*i
+	VMOVU	[rsi + VB*i], V13
+%assign i i+1
+%endrep
+	MULXK	V8, V8, V10, V11, V12, BPV*8
 %%group:
 	cmp	r8, 8*BPV
 	jb	%%vector
 	VBCAST	V9, [r11]
-	VMOVU	[rsp], V8
-	VXOR	V0, V8, [rdx]
-	VXOR	V0, V0, V9
-%assign i 1
-%rep 7
-	MULXK	V13, V8, V10, V11, V12, BPV*i
-	VMOVU	[rsp + VB*i], V13
-	VXOR	V%[i], V13, [rdx + VB*i]
-	VXOR	V%[i], V%[i], V9
+%assign i 0
+%rep 8
+	VXOR	V%[i], V9, [rdx + VB*i]
+	VXOR	V%[i], V%[i], [rsi + VB*i]
 %assign i i+1
 %endrep
-	MULXK	V8, V8, V10, V11, V12, BPV*8	; the next group
-	lea	rax, [r11 + 16]
-	lea	r10d, [r9 - 1]
+%assign r 1
+%rep 8				; every key size has at least 9 middle rounds
+	VBCAST	V9, [r11 + 16*r]
+%assign i 0
+%rep 8
+	%3	V%[i], V%[i], V9
+%assign i i+1
+%endrep
+%if r == 1
+	VMOVU	[rdi], V8
+%else
+	MULXK	V13, V8, V10, V11, V12, BPV*(r-1)
+	VMOVU	[rdi + VB*(r-1)], V13
+%endif
+%assign r r+1
+%endrep
+	MULXK	V8, V8, V10, V11, V12, BPV*8	; the group after
+	lea	rax, [r11 + 16*9]
+	lea	r10d, [r9 - 9]		; 1, 3 or 5 more middle rounds
 %%round:
 	VBCAST	V9, [rax]
 %assign i 0
@@ -303,36 +327,37 @@ section .text
 %assign i 0
 %rep 8
 	%4	V%[i], V%[i], V9
-	VXOR	V%[i], V%[i], [rsp + VB*i]
+	VXOR	V%[i], V%[i], [rsi + VB*i]
 	VMOVU	[rcx + VB*i], V%[i]
 %assign i i+1
 %endrep
+	xchg	rsi, rdi
 	add	rdx, 8*VB
 	add	rcx, 8*VB
 	sub	r8, 8*BPV
 	jmp	%%group
 %%vector:			; fewer than 8 vectors left: whole vectors one at a time
 	cmp	r8, BPV
-	jb	%%blocks
-	VXOR	V0, V8, [rdx]
+	jb	%%block
+	VMOVU	V13, [rsi]
+	VXOR	V0, V13, [rdx]
 	AES_PASS V0, V9, VBCAST, VXOR, r11, %3, %4
-	VXOR	V0, V0, V8
+	VXOR	V0, V0, V13
 	VMOVU	[rcx], V0
-	MULXK	V8, V8, V10, V11, V12, BPV
+	add	rsi, VB
 	add	rdx, VB
 	add	rcx, VB
 	sub	r8, BPV
 	jmp	%%vector
-%%blocks:			; fewer than BPV blocks: lane 0 of V8 is the next tweak
-	vmovdqa	xmm10, [xts_mask]
-%%block:
+%%block:			; fewer than BPV blocks left
 	test	r8, r8
 	jz	%%done
-	vpxor	xmm0, xmm8, [rdx]
+	vmovdqu	xmm13, [rsi]
+	vpxor	xmm0, xmm13, [rdx]
 	AES_PASS xmm0, xmm9, vmovdqu, vpxor, r11, %3, %4
-	vpxor	xmm0, xmm0, xmm8
+	vpxor	xmm0, xmm0, xmm13
 	vmovdqu	[rcx], xmm0
-	MULX_AVX xmm8, xmm9, xmm10
+	add	rsi, 16
 	add	rdx, 16
 	add	rcx, 16
 	dec	r8
@@ -340,7 +365,7 @@ section .text
 %%done:
 	vzeroall
 %assign i 0
-%rep 8
+%rep 16
 	VMOVU	[rsp + VB*i], V0
 %assign i i+1
 %endrep
