@@ -20,9 +20,13 @@
  * TPL_CALLBACK or TPL_NOTIFY can run; disk reads stay outside it, at the caller's TPL.
  *
  * SEV-ES/SNP: CR4 and XSETBV are executed as ordinary instructions; nothing here touches
- * the GHCB.  (OVMF 2022.11's #VC handler, OvmfPkg/Library/CcExitLib, has no XSETBV case,
- * and its CPUID handler passes the current XCR0 to the hypervisor, so CPUID leaf 0xD
- * follows the new XCR0.  Not run under SEV here: this machine has no SEV hardware.)
+ * the GHCB.  KVM does not intercept XSETBV for SEV-ES/SNP guests (sev_es_init_vmcb in
+ * Linux's arch/x86/kvm/svm/sev.c: the hypervisor cannot change the encrypted XCR0), and
+ * CR4 writes are trap intercepts that the hardware completes, so neither raises #VC.
+ * Had a hypervisor intercepted XSETBV, OVMF would have to handle it: OVMF 2022.11's #VC
+ * handler (OvmfPkg/Library/CcExitLib) has no XSETBV case.  Its CPUID handler passes the
+ * current XCR0 to the hypervisor, so CPUID leaf 0xD follows the new XCR0.  Not run under
+ * SEV here: this machine has no SEV hardware.
  *
  * In the host shim (tests/shim) the code runs at CPL 3: there it only reports the path. */
 #include "luksdxe.h"
