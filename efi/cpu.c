@@ -160,3 +160,9 @@ void luksdxe_cpu_init(void)
 	report_failed_checks(path);
 	ld_con_printf("LuksDxe: AES-XTS path %s\n", ld_aes_impl_name(path));
 }
+
+void luksdxe_cpu_exit_boot_services(void)
+{
+	/* RaiseTPL is gone with the boot services; no event can run any more either. */
+	ld_aes_impl_set_guard(NULL, NULL);
+}

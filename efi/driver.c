@@ -556,6 +556,7 @@ static VOID EFIAPI on_exit_boot_services(EFI_EVENT ev, VOID *ctx)
 		}
 	}
 	luksdxe_secret_exit_boot_services();
+	luksdxe_cpu_exit_boot_services();
 	ld_libc_exit_boot_services();
 }
 

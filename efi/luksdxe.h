@@ -81,6 +81,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
 /* cpu.c: once from efi_main, before any ld_cipher exists: CR4/XCR0 for the AES-XTS
  * paths of crypto/aes_impl.h (firmware only; the shim just reports), one console line. */
 void luksdxe_cpu_init(void);
+/* cpu.c: drops the TPL guard (no boot services after ExitBootServices). */
+void luksdxe_cpu_exit_boot_services(void);
 
 /* blockio.c: fills d->block_io, d->block_io2 and d->media from d->info.  BlockIo2
  * completes every request before returning (then signals the token's event). */
