@@ -29,14 +29,18 @@ $(BUILD)/efi/%.o: %.c | $(DEPS_STAMP)
 	$(call quiet,CC.efi)$(EFI_CC) $(EFI_CFLAGS) $(CORE_INC) $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
 
 # nasm: ELF64 objects, position independent by construction (`default rel` in each
-# source, no absolute relocations), so the same code serves the PIE host binaries and
-# the relocated firmware image.  -MD writes the %include dependencies.
+# source), so the same code serves the PIE host binaries and the relocated firmware
+# image; an object with an absolute relocation is refused.  -MD writes the %include
+# dependencies.
 NASM := nasm
 NASMFLAGS := -f elf64 -Wall -g
 define nasm_rule
 $(BUILD)/$(1)/%.o: %.asm | $(DEPS_STAMP)
 	@mkdir -p $$(@D)
 	$$(call quiet,NASM)$(NASM) $(NASMFLAGS) -MD $$(@:.o=.d) -MP -o $$@ $$<
+	@if readelf -rW $$@ | awk '/^Relocation section/ { dbg = ($$$$3 ~ /debug/) } \
+		!dbg && / R_X86_64_(64|32|32S) / { bad = 1; print } END { exit !bad }'; then \
+		echo "$$@: absolute relocation (use default rel)" >&2; rm -f $$@; false; fi
 endef
 $(foreach f,host test efi fuzz,$(eval $(call nasm_rule,$(f))))
 
