@@ -641,6 +641,7 @@ static VOID EFIAPI on_exit_boot_services(EFI_EVENT ev, VOID *ctx)
 		}
 	}
 	luksdxe_secret_exit_boot_services();
+	luksdxe_cpu_exit_boot_services();
 	ld_libc_exit_boot_services();
 }
 
@@ -682,6 +683,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	luksdxe_bs = st->BootServices;
 	ld_libc_init(st->BootServices);
 	ld_con_init(st);
+	luksdxe_cpu_init(); /* AVX state for the VAES paths; prints the AES-XTS path */
 	devices = NULL;
 	failed_n = 0;
 	boot_services_gone = 0;

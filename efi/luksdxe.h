@@ -7,6 +7,7 @@
  *   secret.c   secret providers: CC secret area, QEMU fw_cfg, console prompt
  *   fwcfg.c    fw_cfg file directory over the port primitives of fwcfg_io.c
  *   console.c  printf onto ConOut
+ *   cpu.c      enables the AVX/AVX-512 register state the VAES paths need
  * The host shim (tests/shim) compiles all of these except fwcfg_io.c and efi/libc. */
 #ifndef LUKSDXE_H
 #define LUKSDXE_H
@@ -77,6 +78,12 @@ extern EFI_GUID luksdxe_vendor_guid;
 /* gnu-efi's crt0 relocates the image, then calls this with the System V calling
  * convention (so it is deliberately not EFIAPI). */
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
+
+/* cpu.c: once from efi_main, before any ld_cipher exists: CR4/XCR0 for the AES-XTS
+ * paths of crypto/aes_impl.h (firmware only; the shim just reports), one console line. */
+void luksdxe_cpu_init(void);
+/* cpu.c: drops the TPL guard (no boot services after ExitBootServices). */
+void luksdxe_cpu_exit_boot_services(void);
 
 /* blockio.c: fills d->block_io, d->block_io2 and d->media from d->info.  BlockIo2
  * completes every request before returning (then signals the token's event). */
