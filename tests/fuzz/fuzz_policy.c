@@ -13,7 +13,11 @@
  *   - ALLOW_VOLUME, DENY_NOT_PINNED, DENY_BAD_VOLUME_PATH: *volume names a volume whose
  *     path is a prefix of this one, and no longer volume path is; the pin state agrees;
  *     ALLOW_VOLUME's tail is partition nodes then file nodes, ending in a file node;
- *   - DENY_UNENCRYPTED: no volume is a prefix and the path is no platform FV file;
+ *   - DENY_UNENCRYPTED: no volume is a prefix and the path is no platform FV file, and
+ *     rule (c) does not hold;
+ *   - ALLOW_OWNER_MEMORY (rule c): no volume is a prefix, the image is from memory while an
+ *     owner image runs, and the path is only vendor media (04/03) and file (04/04) nodes
+ *     (each input is judged with all four combinations of those two context flags);
  *   - the verdict does not change when maxlen is cut to the path's exact length. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,6 +51,18 @@ static long walk(const uint8_t *p, size_t max)
 static int prefix(const luksdxe_dp *v, const uint8_t *p, size_t len)
 {
 	return v->len > 0 && v->len <= len && memcmp(v->bytes, p, v->len) == 0;
+}
+
+/* Rule (c)'s shape: at least one node, each a vendor media or file path node. */
+static int no_device(const uint8_t *p, size_t len)
+{
+	size_t off = 0;
+	while (off < len) {
+		if (p[off] != 0x04 || (p[off + 1] != 0x03 && p[off + 1] != 0x04))
+			return 0;
+		off += nlen(p + off);
+	}
+	return len > 0;
 }
 
 /* The tail after a volume: HD/CD-ROM nodes, then one or more file-path nodes. */
@@ -108,7 +124,11 @@ static void check(const luksdxe_policy_ctx *c, const uint8_t *p, size_t max)
 			abort();
 		break;
 	case LUKSDXE_DENY_UNENCRYPTED:
+	case LUKSDXE_ALLOW_OWNER_MEMORY:
 		if (fv_file || best != c->n_volumes)
+			abort();
+		if ((v == LUKSDXE_ALLOW_OWNER_MEMORY) !=
+		    (c->owner_running && c->from_memory && no_device(p, len)))
 			abort();
 		break;
 	case LUKSDXE_DENY_FOREIGN_FV:
@@ -149,14 +169,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (unsigned i = 0; i < MAXCTX; i++)
 		pinned[i] = (data[0] >> (5 + i)) & 1;
-	luksdxe_policy_ctx c = { fvs, n_fvs, vols, pinned, n_vols, (data[0] >> 4) & 1 };
+	luksdxe_policy_ctx c = { fvs, n_fvs, vols, pinned, n_vols, (data[0] >> 4) & 1, 0, 0 };
 
 	size_t n = size - off;
 	uint8_t *p = malloc(n ? n : 1);
 	if (!p)
 		return 0;
 	memcpy(p, data + off, n);
-	check(&c, p, n);
+	for (int k = 0; k < 4; k++) {
+		c.owner_running = k & 1;
+		c.from_memory = k >> 1;
+		check(&c, p, n);
+	}
 	if (luksdxe_policy_decide(&c, NULL, n, NULL) != LUKSDXE_DENY_NO_PATH)
 		abort();
 	free(p);

@@ -105,7 +105,7 @@ static int free_fixture(void **state)
 
 static luksdxe_policy_ctx ctx_of(const uint8_t *pinned, int pins_present)
 {
-	luksdxe_policy_ctx c = { fvs, n_fvs, vols, pinned, n_vols, pins_present };
+	luksdxe_policy_ctx c = { fvs, n_fvs, vols, pinned, n_vols, pins_present, 0, 0 };
 	return c;
 }
 
@@ -580,7 +580,7 @@ static void test_nested_volumes(void **state)
 	memcpy(inner, vols[0].bytes, vols[0].len);
 	memcpy(inner + vols[0].len, hd_ven, sizeof(hd_ven));
 	luksdxe_dp two[2] = { vols[0], { inner, il } };
-	luksdxe_policy_ctx c = { fvs, n_fvs, two, pin, 2, 1 };
+	luksdxe_policy_ctx c = { fvs, n_fvs, two, pin, 2, 1, 0, 0 };
 	size_t fl = file_node(file, "\\in.efi");
 	uint8_t *p = join(inner, il, file, fl, &len);
 	pin[0] = 1;
@@ -603,10 +603,58 @@ static void test_nested_volumes(void **state)
 	free(p);
 	/* An empty volume path in the context matches nothing. */
 	luksdxe_dp empty = { inner, 0 };
-	luksdxe_policy_ctx e = { fvs, n_fvs, &empty, pin, 1, 0 };
+	luksdxe_policy_ctx e = { fvs, n_fvs, &empty, pin, 1, 0, 0, 0 };
 	p = join(inner, il, file, fl, &len);
 	assert_int_equal(decide(&e, p, len, &v), LUKSDXE_DENY_UNENCRYPTED);
 	free(p);
+}
+
+/* Rule (c): an image handed over from memory by a running owner image, under a path that
+ * names no device - systemd-stub's VenMedia(55C5D1F8-04CD-46B5-8A20-E56CBB3052D0), as the
+ * firmware image's console shows it when the UKI starts its kernel. */
+static void test_owner_memory(void **state)
+{
+	(void)state;
+	static const uint8_t stub[] = { 0x04, 0x03, 0x14, 0x00,
+		0xf8, 0xd1, 0xc5, 0x55, 0xcd, 0x04, 0xb5, 0x46, 0x8a, 0x20, 0xe5, 0x6c, 0xbb, 0x30, 0x52, 0xd0,
+		0x7f, 0xff, 0x04, 0x00 };
+	uint8_t pinned[4] = { 0 };
+	luksdxe_policy_ctx c = ctx_of(pinned, 0);
+	size_t v, len, fl;
+	uint8_t file[64];
+	assert_int_equal(decide(&c, stub, sizeof(stub), &v), LUKSDXE_DENY_UNENCRYPTED);
+	c.owner_running = 1;
+	assert_int_equal(decide(&c, stub, sizeof(stub), &v), LUKSDXE_DENY_UNENCRYPTED);
+	c.from_memory = 1;
+	assert_int_equal(decide(&c, stub, sizeof(stub), &v), LUKSDXE_ALLOW_OWNER_MEMORY);
+	c.owner_running = 0;
+	assert_int_equal(decide(&c, stub, sizeof(stub), &v), LUKSDXE_DENY_UNENCRYPTED);
+	c.owner_running = 1;
+	/* Vendor node, then a file node: still no device. */
+	fl = file_node(file, "\\kernel");
+	uint8_t *p = join(stub, sizeof(stub) - 4, file, fl, &len);
+	assert_int_equal(decide(&c, p, len, &v), LUKSDXE_ALLOW_OWNER_MEMORY);
+	free(p);
+	/* A hardware vendor node (VenHw) names a device: refused even from memory. */
+	uint8_t hw[sizeof(stub)];
+	memcpy(hw, stub, sizeof(stub));
+	hw[0] = 0x01;
+	hw[1] = 0x04;
+	assert_int_equal(decide(&c, hw, sizeof(hw), &v), LUKSDXE_DENY_UNENCRYPTED);
+	/* Every captured device path with a file is still judged by rules (a) and (b): a
+	 * plaintext file system stays refused while an owner image runs. */
+	size_t refused = 0;
+	for (size_t i = 0; i < n_paths; i++) {
+		if (strcmp(paths[i].kind, "fs") != 0 || strstr(paths[i].text, VENDOR_TEXT))
+			continue;
+		p = join(paths[i].bytes, paths[i].len - 4, file, fl, &len);
+		assert_int_equal(decide(&c, p, len, &v), LUKSDXE_DENY_UNENCRYPTED);
+		free(p);
+		refused++;
+	}
+	assert_true(refused >= 3);
+	/* No path at all stays refused. */
+	assert_int_equal(luksdxe_policy_decide(&c, NULL, 0, &v), LUKSDXE_DENY_NO_PATH);
 }
 
 static void test_verdict_text(void **state)
@@ -635,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_edge_cases),
 		cmocka_unit_test(test_fv_shapes),
 		cmocka_unit_test(test_nested_volumes),
+		cmocka_unit_test(test_owner_memory),
 		cmocka_unit_test(test_verdict_text),
 	};
 	return cmocka_run_group_tests(tests, load_fixture, free_fixture);
