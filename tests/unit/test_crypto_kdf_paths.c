@@ -1,5 +1,5 @@
 /* Every KDF code path of this CPU, one cmocka test per path: PBKDF2 portable and SHA-NI,
- * Argon2 portable, AVX2, AVX-512 and lanes run on threads.  Each path is forced with
+ * Argon2 portable, AVX2, AVX-512, and lanes run on threads (tools/lt_kdf.c) on each.  Each path is forced with
  * ld_kdf_cpu_allow() and checked against published vectors, against OpenSSL's
  * PKCS5_PBKDF2_HMAC or the host libargon2, and against the portable path.
  *
@@ -13,12 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <argon2.h>
 #include <cmocka.h>
 #include <openssl/evp.h>
 
 #include "common/testutil.h"
 #include "crypto/crypto.h"
 #include "crypto/kdf_cpu.h"
+#include "tools/lt_kdf.h"
 
 static void force(uint32_t mask)
 {
@@ -123,6 +125,168 @@ static void test_pbkdf2_sha(void **state)
 	pbkdf2_path(LD_KDF_CPU_SHA);
 }
 
+/* ---- Argon2 ----------------------------------------------------------------------- */
+
+static void expect_hex(const uint8_t *got, size_t n, const char *want)
+{
+	char h[2 * 128 + 1];
+
+	assert_true(n <= 128);
+	tu_hex(got, n, h);
+	assert_string_equal(h, want);
+}
+
+/* RFC 9106 5.2 (Argon2i) and 5.3 (Argon2id): t=3, m=32 KiB, p=4, P = 32 x 0x01,
+ * S = 16 x 0x02, K = 8 x 0x03, X = 12 x 0x04, 32-byte tag. */
+static void argon2_rfc(const ld_parallel *par)
+{
+	uint8_t pw[32], salt[16], secret[8], ad[12], tag[32];
+
+	memset(pw, 1, sizeof(pw));
+	memset(salt, 2, sizeof(salt));
+	memset(secret, 3, sizeof(secret));
+	memset(ad, 4, sizeof(ad));
+	assert_int_equal(ld_argon2_keyed_par(LD_ARGON2I, 3, 32, 4, pw, 32, salt, 16, secret, 8, ad,
+					     12, tag, 32, &tu_alloc, par, NULL, NULL), LD_OK);
+	expect_hex(tag, 32, "c814d9d1dc7f37aa13f0d77f2494bda1c8de6b016dd388d29952a4c4672b6ce8");
+	assert_int_equal(ld_argon2_keyed_par(LD_ARGON2ID, 3, 32, 4, pw, 32, salt, 16, secret, 8,
+					     ad, 12, tag, 32, &tu_alloc, par, NULL, NULL), LD_OK);
+	expect_hex(tag, 32, "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659");
+	assert_int_equal(tu_alloc_live(), 0);
+	assert_int_equal(tu_alloc_unwiped(), 0);
+}
+
+static int ref_argon2(argon2_type t, uint32_t tc, uint32_t m, uint32_t lanes, uint32_t threads,
+		      uint8_t *pw, size_t pwlen, uint8_t *salt, size_t saltlen, uint8_t *secret,
+		      size_t seclen, uint8_t *ad, size_t adlen, uint8_t *out, size_t outlen)
+{
+	argon2_context c;
+
+	memset(&c, 0, sizeof(c));
+	c.out = out;
+	c.outlen = (uint32_t)outlen;
+	c.pwd = pw;
+	c.pwdlen = (uint32_t)pwlen;
+	c.salt = salt;
+	c.saltlen = (uint32_t)saltlen;
+	c.secret = seclen ? secret : NULL;
+	c.secretlen = (uint32_t)seclen;
+	c.ad = adlen ? ad : NULL;
+	c.adlen = (uint32_t)adlen;
+	c.t_cost = tc;
+	c.m_cost = m;
+	c.lanes = lanes;
+	c.threads = threads;
+	c.version = ARGON2_VERSION_13;
+	c.flags = ARGON2_DEFAULT_FLAGS;
+	return argon2_ctx(&c, t);
+}
+
+/* Random parameters against libargon2 and against the portable path, through par. */
+static void argon2_random(uint32_t mask, const ld_parallel *par, uint32_t threads, int rounds)
+{
+	uint8_t pw[128], salt[64], secret[32], ad[32], a[128], b[128], c[128];
+
+	tu_rand_seed();
+	for (int round = 0; round < rounds; round++) {
+		int id = round % 2;
+		uint32_t lanes = 1 + tu_rand_below(4);
+		uint32_t t = 1 + tu_rand_below(3);
+		/* m not always a multiple of 4p; sometimes several address blocks (argon2i
+		 * uses one per 128 blocks of a segment) */
+		uint32_t m = 8 * lanes + tu_rand_below(round % 4 == 0 ? 2200 : 300);
+		size_t pwlen = tu_rand_below(sizeof(pw) + 1);
+		size_t saltlen = 8 + tu_rand_below(sizeof(salt) - 7);
+		size_t outlen = 4 + tu_rand_below(sizeof(a) - 3);
+		size_t seclen = (round % 3 == 0) ? tu_rand_below(sizeof(secret) + 1) : 0;
+		size_t adlen = (round % 5 == 0) ? tu_rand_below(sizeof(ad) + 1) : 0;
+		ld_argon2_type type = id ? LD_ARGON2ID : LD_ARGON2I;
+
+		tu_rand_bytes(pw, pwlen);
+		tu_rand_bytes(salt, saltlen);
+		tu_rand_bytes(secret, seclen);
+		tu_rand_bytes(ad, adlen);
+		memset(a, 0, sizeof(a));
+		assert_int_equal(ld_argon2_keyed_par(type, t, m, lanes, pw, pwlen, salt, saltlen,
+						     seclen ? secret : NULL, seclen,
+						     adlen ? ad : NULL, adlen, a, outlen, &tu_alloc,
+						     par, NULL, NULL), LD_OK);
+		assert_int_equal(ref_argon2(id ? Argon2_id : Argon2_i, t, m, lanes, threads, pw,
+					    pwlen, salt, saltlen, secret, seclen, ad, adlen, b,
+					    outlen), ARGON2_OK);
+		assert_memory_equal(a, b, outlen);
+		force(0);
+		assert_int_equal(ld_argon2_keyed_par(type, t, m, lanes, pw, pwlen, salt, saltlen,
+						     seclen ? secret : NULL, seclen,
+						     adlen ? ad : NULL, adlen, c, outlen, &tu_alloc,
+						     NULL, NULL, NULL), LD_OK);
+		force(mask);
+		assert_memory_equal(a, c, outlen);
+		assert_int_equal(tu_alloc_live(), 0);
+		assert_int_equal(tu_alloc_unwiped(), 0);
+	}
+}
+
+static void argon2_path(uint32_t mask)
+{
+	force(mask);
+	argon2_rfc(NULL);
+	argon2_random(mask, NULL, 1, 30);
+}
+
+static void test_argon2_portable(void **state)
+{
+	(void)state;
+	argon2_path(0);
+}
+
+static void test_argon2_avx2(void **state)
+{
+	(void)state;
+	argon2_path(LD_KDF_CPU_AVX2);
+}
+
+static void test_argon2_avx512(void **state)
+{
+	(void)state;
+	argon2_path(LD_KDF_CPU_AVX512);
+}
+
+/* A runner that refuses: the core must then run the lanes itself. */
+static int refuse_run(void *ctx, uint32_t n, void (*fn)(void *arg, uint32_t i), void *arg)
+{
+	(void)n;
+	(void)fn;
+	(void)arg;
+	++*(int *)ctx;
+	return LD_ERR_UNSUPPORTED;
+}
+
+/* Lanes on 2, 3 and 4 threads, on every compression path this CPU has. */
+static void test_argon2_threads(void **state)
+{
+	static const uint32_t paths[] = { 0, LD_KDF_CPU_AVX2, LD_KDF_CPU_AVX512 };
+	uint32_t have = ld_kdf_cpu_detected();
+	int refused = 0;
+	ld_parallel refuse = { refuse_run, &refused };
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(paths) / sizeof(paths[0]); k++) {
+		if ((paths[k] & have) != paths[k])
+			continue; /* that path's own test is reported as not run */
+		for (uint32_t threads = 2; threads <= 4; threads++) {
+			ld_parallel par = lt_parallel_threads(&threads);
+
+			force(paths[k]);
+			argon2_rfc(&par);
+			argon2_random(paths[k], &par, threads, 8);
+		}
+	}
+	assert_int_equal(ld_kdf_cpu_allow(LD_KDF_CPU_ALL), LD_OK);
+	argon2_rfc(&refuse);
+	assert_true(refused >= 4 * 3); /* asked at every slice with more than one lane */
+}
+
 /* ---- registration ----------------------------------------------------------------- */
 
 struct path_test {
@@ -138,6 +302,10 @@ int main(void)
 	static const struct path_test all[] = {
 		PATH_TEST(test_pbkdf2_portable, 0, "PBKDF2 portable"),
 		PATH_TEST(test_pbkdf2_sha, LD_KDF_CPU_SHA, "PBKDF2 SHA-NI"),
+		PATH_TEST(test_argon2_portable, 0, "Argon2 portable"),
+		PATH_TEST(test_argon2_avx2, LD_KDF_CPU_AVX2, "Argon2 AVX2"),
+		PATH_TEST(test_argon2_avx512, LD_KDF_CPU_AVX512, "Argon2 AVX-512"),
+		PATH_TEST(test_argon2_threads, 0, "Argon2 lanes on threads"),
 	};
 	struct CMUnitTest run[sizeof(all) / sizeof(all[0])];
 	size_t n = 0;
