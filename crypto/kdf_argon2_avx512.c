@@ -12,9 +12,14 @@
 #include "crypto/kdf_argon2.h"
 
 #if defined(LD_HAVE_ARGON2_SIMD)
+/* tests/unit/test_crypto_argon2_avx512.c compiles this file against a plain-C model of
+ * the intrinsics it uses, to check the data movement on CPUs without AVX-512. */
+#if !defined(LD_AVX512_MODEL)
 #include <immintrin.h>
-
 #define AVX512_TARGET __attribute__((target("avx512f")))
+#else
+#define AVX512_TARGET
+#endif
 #define AVX512_INLINE static inline __attribute__((always_inline)) AVX512_TARGET
 
 AVX512_INLINE __m512i blamka(__m512i x, __m512i y)
