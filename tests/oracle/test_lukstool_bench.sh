@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Smoke test for `lukstool bench` (no oracle: it measures this machine).  With tiny sizes
 # it must run, exit 0 and print every figure it promises as a positive number: PBKDF2 for
-# the four hashes, Argon2i and Argon2id, and each cipher row (mode x key size x sector
-# size) with positive encryption and decryption rates.  Selectors narrow the output; bad
+# the four hashes, Argon2i and Argon2id (one thread, and one thread per lane), the KDF
+# code path in use (LUKSDXE_KDF_CPU forces one), and each cipher row (mode x key size x
+# sector size) with positive encryption and decryption rates.  Selectors narrow the output; bad
 # input gives the documented exit status.
 . "$(dirname "$0")/luks_lib.sh"   # ok/not_ok/check/rc/finish, $LT, private dir $T
 [ -x "$LT" ] || { echo "Bail out! $LT missing (run make)"; exit 1; }
