@@ -4,13 +4,12 @@
  * (eight BlaMka-modified BLAKE2b G applications on 16 words v0..v15) is applied to each
  * row of R, then to each column of the result, giving Z; the output is Z ^ R.
  *
- * One P works on four YMM registers a = v0..v3, b = v4..v7, c = v8..v11, d = v12..v15:
- * GB on lanes k = 0..3 is the column step GB(v_k, v_4+k, v_8+k, v_12+k); rotating b, c, d
- * by one, two and three lanes lines up the diagonal step, and rotating back restores
- * the order.  Two independent P run side by side (two rows, or two columns) so that
- * their dependency chains overlap.  A row is 16 consecutive words; column i is words
- * 2i, 2i+1, 2i+16, 2i+17, ..., 2i+113: for columns i and i+1 each group of 4 consecutive
- * words holds two words of each, which 128-bit lane moves separate and recombine.
+ * Two P run at once, one in each 128-bit lane of eight YMM registers: register j holds
+ * the 16-byte register (v_2j, v_2j+1) of each state.  A column of the matrix is words
+ * 2i, 2i+1, 2i+16, 2i+17, ..., so columns i and i+1 are already in that layout in
+ * memory (4 consecutive words per register); rows i and i+1 are gathered with 128-bit
+ * loads.  The diagonal step then needs only in-lane 64-bit shifts between neighbouring
+ * registers (VPALIGNR, one cycle), no lane-crossing permutes.
  *
  * Compiled with a function-level target attribute; runs only when ld_kdf_cpu_features()
  * reports LD_KDF_CPU_AVX2 (the CPU has AVX2 and XCR0 enables the YMM state). */
@@ -55,7 +54,7 @@ AVX2_INLINE __m256i ror63(__m256i x)
 	return _mm256_xor_si256(_mm256_srli_epi64(x, 63), _mm256_add_epi64(x, x));
 }
 
-/* GB on four lanes at once, for two independent states. */
+/* GB on four lanes at once, twice (two independent sets of four registers). */
 #define GB2(a0, b0, c0, d0, a1, b1, c1, d1)                                                 \
 	do {                                                                                \
 		a0 = blamka(a0, b0); a1 = blamka(a1, b1);                                   \
@@ -68,82 +67,80 @@ AVX2_INLINE __m256i ror63(__m256i x)
 		b0 = ror63(_mm256_xor_si256(b0, c0)); b1 = ror63(_mm256_xor_si256(b1, c1)); \
 	} while (0)
 
-/* Lane k of b/c/d moves to lane k-1/k-2/k-3 (mod 4), and back. */
-#define DIAG(b, c, d)                                                                       \
-	do {                                                                                \
-		b = _mm256_permute4x64_epi64(b, _MM_SHUFFLE(0, 3, 2, 1));                   \
-		c = _mm256_permute4x64_epi64(c, _MM_SHUFFLE(1, 0, 3, 2));                   \
-		d = _mm256_permute4x64_epi64(d, _MM_SHUFFLE(2, 1, 0, 3));                   \
-	} while (0)
-#define UNDIAG(b, c, d)                                                                     \
-	do {                                                                                \
-		b = _mm256_permute4x64_epi64(b, _MM_SHUFFLE(2, 1, 0, 3));                   \
-		c = _mm256_permute4x64_epi64(c, _MM_SHUFFLE(1, 0, 3, 2));                   \
-		d = _mm256_permute4x64_epi64(d, _MM_SHUFFLE(0, 3, 2, 1));                   \
-	} while (0)
+/* (hi64 of y, lo64 of x) in each 128-bit lane: VPALIGNR, which stays within lanes. */
+#define MIX(x, y) _mm256_alignr_epi8((x), (y), 8)
 
-/* P on two 16-word states, s0[0..3] and s1[0..3] (a, b, c, d each). */
-AVX2_INLINE void p2(__m256i *s0, __m256i *s1)
+/* P on two 16-word states at once, one per 128-bit lane: s[j] holds (v_2j, v_2j+1) of
+ * the first state in its low lane and of the second state in its high lane.  The column
+ * step is GB on (s0, s2, s4, s6) [v0/v1 with v4/v5, v8/v9, v12/v13] and on (s1, s3, s5,
+ * s7) [v2/v3 ...]; the diagonal step pairs v0/v1 with (v5, v6), (v10, v11), (v15, v12)
+ * and v2/v3 with (v7, v4), (v8, v9), (v13, v14), which in-lane 64-bit shifts between
+ * neighbouring registers produce. */
+AVX2_INLINE void p2(__m256i *s)
 {
-	__m256i a0 = s0[0], b0 = s0[1], c0 = s0[2], d0 = s0[3];
-	__m256i a1 = s1[0], b1 = s1[1], c1 = s1[2], d1 = s1[3];
+	__m256i a0 = s[0], a1 = s[1], b0 = s[2], b1 = s[3];
+	__m256i c0 = s[4], c1 = s[5], d0 = s[6], d1 = s[7], t;
 
 	GB2(a0, b0, c0, d0, a1, b1, c1, d1);
-	DIAG(b0, c0, d0);
-	DIAG(b1, c1, d1);
+	t = MIX(b1, b0);        /* (v5, v6) */
+	b1 = MIX(b0, b1);       /* (v7, v4) */
+	b0 = t;
+	t = c0;                 /* (v10, v11) and (v8, v9) */
+	c0 = c1;
+	c1 = t;
+	t = MIX(d0, d1);        /* (v15, v12) */
+	d1 = MIX(d1, d0);       /* (v13, v14) */
+	d0 = t;
 	GB2(a0, b0, c0, d0, a1, b1, c1, d1);
-	UNDIAG(b0, c0, d0);
-	UNDIAG(b1, c1, d1);
-	s0[0] = a0; s0[1] = b0; s0[2] = c0; s0[3] = d0;
-	s1[0] = a1; s1[1] = b1; s1[2] = c1; s1[3] = d1;
+	t = MIX(b0, b1);        /* (v4, v5) */
+	b1 = MIX(b1, b0);       /* (v6, v7) */
+	b0 = t;
+	t = c0;
+	c0 = c1;
+	c1 = t;
+	t = MIX(d1, d0);        /* (v12, v13) */
+	d1 = MIX(d0, d1);       /* (v14, v15) */
+	d0 = t;
+	s[0] = a0; s[1] = a1; s[2] = b0; s[3] = b1;
+	s[4] = c0; s[5] = c1; s[6] = d0; s[7] = d1;
 }
 
 #define LD256(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
 #define ST256(p, x) _mm256_storeu_si256((__m256i *)(void *)(p), (x))
+#define LD128(p) _mm_loadu_si128((const __m128i *)(const void *)(p))
+#define ST128(p, x) _mm_storeu_si128((__m128i *)(void *)(p), (x))
 
 AVX2_TARGET void ld_argon2_g_avx2(block *next, const block *prev, const block *ref,
 				  int with_xor, const struct ld_argon2_next *nx)
 {
 	/* r = prev ^ ref (kept for the final XOR), q = the matrix between the two passes. */
 	uint64_t r[128] __attribute__((aligned(32))), q[128] __attribute__((aligned(32)));
-	__m256i s0[4], s1[4];
+	__m256i s[8];
 	int i, j;
 
-	/* Rows 2i and 2i+1. */
+	for (j = 0; j < 32; j++)
+		ST256(r + 4 * j, _mm256_xor_si256(LD256(prev->v + 4 * j), LD256(ref->v + 4 * j)));
+	/* Rows i and i+1: (v_2j, v_2j+1) are words 16i + 2j, 16i + 2j + 1 of row i. */
 	for (i = 0; i < 8; i += 2) {
-		for (j = 0; j < 4; j++) {
-			s0[j] = _mm256_xor_si256(LD256(prev->v + 16 * i + 4 * j),
-						 LD256(ref->v + 16 * i + 4 * j));
-			s1[j] = _mm256_xor_si256(LD256(prev->v + 16 * i + 16 + 4 * j),
-						 LD256(ref->v + 16 * i + 16 + 4 * j));
-			ST256(r + 16 * i + 4 * j, s0[j]);
-			ST256(r + 16 * i + 16 + 4 * j, s1[j]);
-		}
-		p2(s0, s1);
-		for (j = 0; j < 4; j++) {
-			ST256(q + 16 * i + 4 * j, s0[j]);
-			ST256(q + 16 * i + 16 + 4 * j, s1[j]);
+		for (j = 0; j < 8; j++)
+			s[j] = _mm256_inserti128_si256(
+				_mm256_castsi128_si256(LD128(r + 16 * i + 2 * j)),
+				LD128(r + 16 * i + 16 + 2 * j), 1);
+		p2(s);
+		for (j = 0; j < 8; j++) {
+			ST128(q + 16 * i + 2 * j, _mm256_castsi256_si128(s[j]));
+			ST128(q + 16 * i + 16 + 2 * j, _mm256_extracti128_si256(s[j], 1));
 		}
 	}
-	/* Columns i and i+1: x[k] = words 2i + 16k .. 2i + 16k + 3, i.e. (v_2k, v_2k+1) of
-	 * column i in the low 128 bits and of column i+1 in the high 128 bits. */
+	/* Columns i and i+1: words 2i + 16j .. 2i + 16j + 3 are (v_2j, v_2j+1) of column i,
+	 * then of column i+1, exactly the layout p2 takes. */
 	for (i = 0; i < 8; i += 2) {
-		__m256i x[8];
-
 		for (j = 0; j < 8; j++)
-			x[j] = LD256(q + 2 * i + 16 * j);
-		for (j = 0; j < 4; j++) {
-			s0[j] = _mm256_permute2x128_si256(x[2 * j], x[2 * j + 1], 0x20);
-			s1[j] = _mm256_permute2x128_si256(x[2 * j], x[2 * j + 1], 0x31);
-		}
-		p2(s0, s1);
-		for (j = 0; j < 4; j++) {
-			x[2 * j] = _mm256_permute2x128_si256(s0[j], s1[j], 0x20);
-			x[2 * j + 1] = _mm256_permute2x128_si256(s0[j], s1[j], 0x31);
-		}
+			s[j] = LD256(q + 2 * i + 16 * j);
+		p2(s);
 		for (j = 0; j < 8; j++) {
 			uint64_t *o = next->v + 2 * i + 16 * j;
-			__m256i z = _mm256_xor_si256(x[j], LD256(r + 2 * i + 16 * j));
+			__m256i z = _mm256_xor_si256(s[j], LD256(r + 2 * i + 16 * j));
 
 			if (with_xor)
 				z = _mm256_xor_si256(z, LD256(o));

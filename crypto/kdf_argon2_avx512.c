@@ -1,5 +1,5 @@
 /* Argon2's compression function G (RFC 9106 section 3.5) with AVX-512F, written from the
- * RFC; the structure is that of kdf_argon2_avx2.c (read its comment first).
+ * RFC; kdf_argon2_avx2.c describes G itself.  The layout differs from the AVX2 one.
  *
  * A ZMM register holds the same quarter (a, b, c or d) of two P states, one per 256-bit
  * half; two register sets make four P run at once.  The diagonal step rotates 64-bit
