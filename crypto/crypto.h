@@ -52,8 +52,8 @@ typedef enum { LD_ARGON2I = 1, LD_ARGON2ID = 2 } ld_argon2_type;
  * block of m' KiB (m' = m rounded down to a multiple of 4*lanes, at least 8*lanes), which
  * must be aligned for uint64_t; it is wiped before it is freed.  Lanes are computed one
  * after the other (ld_argon2_keyed_par below runs them in parallel).  The compression
- * uses AVX-512 or AVX2 when ld_kdf_cpu_features() (kdf_cpu.h) offers them, else the
- * reference's portable code.  progress (may be NULL) is called after every slice:
+ * uses AVX-512, AVX2 or SSSE3 when ld_kdf_cpu_features() (kdf_cpu.h) offers them, else
+ * the reference's portable code.  progress (may be NULL) is called after every slice:
  * done counts slices, total = 4 * t_cost.  Needs salt >= 8 bytes, out >= 4 bytes. */
 int ld_argon2(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib, uint32_t lanes,
 	      const uint8_t *pw, size_t pwlen, const uint8_t *salt, size_t saltlen,

@@ -9,10 +9,10 @@
  * and finalize() for the tag.  The block memory comes from the caller's ld_alloc, and
  * progress is reported after every slice (4 per pass).  No third-party file is patched.
  *
- * Where the CPU offers AVX-512 or AVX2 (kdf_cpu.h), segments are filled by our own
- * driver and vector compression (kdf_argon2_fill.c, kdf_argon2_avx*.c) instead of the
- * reference's fill_segment().  The lanes of a slice may run in parallel through a
- * caller's ld_parallel. */
+ * Where the CPU offers AVX-512, AVX2 or SSSE3 (kdf_cpu.h), segments are filled by our
+ * own driver and vector compression (kdf_argon2_fill.c, kdf_argon2_{avx512,avx2,ssse3}.c)
+ * instead of the reference's fill_segment().  The lanes of a slice may run in parallel
+ * through a caller's ld_parallel. */
 #include "crypto.h"
 
 #include <string.h>
@@ -80,7 +80,7 @@ static void fill_lane(void *arg, uint32_t lane)
 	argon2_burn_stack();
 }
 
-/* The compression for this CPU: AVX-512, AVX2, or NULL for the reference's code. */
+/* The compression for this CPU: AVX-512, AVX2, SSSE3, or NULL for the reference's code. */
 static ld_argon2_g_fn select_g(void)
 {
 #if defined(LD_HAVE_ARGON2_SIMD)
@@ -90,6 +90,8 @@ static ld_argon2_g_fn select_g(void)
 		return ld_argon2_g_avx512;
 	if (f & LD_KDF_CPU_AVX2)
 		return ld_argon2_g_avx2;
+	if (f & LD_KDF_CPU_SSSE3)
+		return ld_argon2_g_ssse3;
 #endif
 	return NULL;
 }

@@ -37,7 +37,9 @@ static inline void ld_argon2_prefetch(const block *b)
 
 #if defined(__x86_64__)
 #define LD_HAVE_ARGON2_SIMD 1
-/* Only when ld_kdf_cpu_features() has LD_KDF_CPU_AVX2 / LD_KDF_CPU_AVX512. */
+/* Only when ld_kdf_cpu_features() has LD_KDF_CPU_SSSE3 / _AVX2 / _AVX512. */
+void ld_argon2_g_ssse3(block *next, const block *prev, const block *ref, int with_xor,
+		       const struct ld_argon2_next *nx);
 void ld_argon2_g_avx2(block *next, const block *prev, const block *ref, int with_xor,
 		      const struct ld_argon2_next *nx);
 void ld_argon2_g_avx512(block *next, const block *prev, const block *ref, int with_xor,

@@ -28,14 +28,18 @@ static uint32_t detect(void)
 	uint32_t f = 0;
 	uint64_t xcr0 = 0;
 
-	if (!__get_cpuid(0, &max, &b, &c, &d) || max < 7)
+	if (!__get_cpuid(0, &max, &b, &c, &d) || max < 1)
 		return 0;
 	__cpuid(1, a, b, ecx1, d);
-	__cpuid_count(7, 0, a, b, c, d);
+	b = 0;
+	if (max >= 7)
+		__cpuid_count(7, 0, a, b, c, d);
 	/* SHA-NI code also uses PSHUFB/PALIGNR (SSSE3) and PBLENDW (SSE4.1); it touches only
 	 * XMM registers, whose state every x86-64 OS and UEFI firmware enables. */
 	if ((b & bit_SHA) && (ecx1 & bit_SSSE3) && (ecx1 & bit_SSE4_1))
 		f |= LD_KDF_CPU_SHA;
+	if (ecx1 & bit_SSSE3)
+		f |= LD_KDF_CPU_SSSE3;
 	/* XGETBV faults unless CR4.OSXSAVE is set; CPUID.1:ECX.OSXSAVE mirrors that bit. */
 	if (ecx1 & bit_OSXSAVE)
 		xcr0 = read_xcr0();
@@ -79,6 +83,7 @@ static const struct {
 } cpu_names[] = {
 	{ "portable", 0 },
 	{ "sha", LD_KDF_CPU_SHA },
+	{ "ssse3", LD_KDF_CPU_SSSE3 },
 	{ "avx2", LD_KDF_CPU_AVX2 },
 	{ "avx512", LD_KDF_CPU_AVX512 },
 	{ "all", LD_KDF_CPU_ALL },

@@ -17,7 +17,8 @@
 #define LD_KDF_CPU_SHA    (1u << 0) /* SHA-NI (SHA-1 and SHA-256) with SSSE3 and SSE4.1 */
 #define LD_KDF_CPU_AVX2   (1u << 1) /* AVX2, YMM state enabled in XCR0 */
 #define LD_KDF_CPU_AVX512 (1u << 2) /* AVX-512F, ZMM and opmask state enabled in XCR0 */
-#define LD_KDF_CPU_ALL    (LD_KDF_CPU_SHA | LD_KDF_CPU_AVX2 | LD_KDF_CPU_AVX512)
+#define LD_KDF_CPU_SSSE3  (1u << 3) /* SSSE3: XMM only, enabled wherever x86-64 runs */
+#define LD_KDF_CPU_ALL    (LD_KDF_CPU_SHA | LD_KDF_CPU_AVX2 | LD_KDF_CPU_AVX512 | LD_KDF_CPU_SSSE3)
 
 /* What this CPU and its OS/firmware offer. */
 uint32_t ld_kdf_cpu_detected(void);
@@ -28,8 +29,8 @@ uint32_t ld_kdf_cpu_features(void);
 int ld_kdf_cpu_allow(uint32_t mask);
 
 /* Parses a path name as the tests, the benchmark and lukstool take it from the
- * environment variable LUKSDXE_KDF_CPU: "portable" (no feature), "sha", "avx2", "avx512",
- * or "all".  Returns LD_ERR_INVALID for anything else. */
+ * environment variable LUKSDXE_KDF_CPU: "portable" (no feature), "sha", "ssse3", "avx2",
+ * "avx512", or "all".  Returns LD_ERR_INVALID for anything else. */
 int ld_kdf_cpu_parse(const char *name, uint32_t *mask);
 /* Name of a single-feature mask as ld_kdf_cpu_parse takes it ("portable" for 0). */
 const char *ld_kdf_cpu_name(uint32_t mask);

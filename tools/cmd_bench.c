@@ -47,7 +47,7 @@ static const char usage_text[] =
 	"  -t, --pbkdf-force-iterations N  Argon2 time cost (default 4)\n"
 	"  --buffer-size BYTES   cipher buffer, a multiple of 4096 (default 4194304)\n"
 	"  --time MS             minimum measuring time per figure (default 250)\n"
-	"Environment: LUKSDXE_KDF_CPU=portable|sha|avx2|avx512 forces one KDF code path.\n"
+	"Environment: LUKSDXE_KDF_CPU=portable|sha|ssse3|avx2|avx512 forces one KDF code path.\n"
 	"With --cipher/--key-size/--sector-size only ciphers are measured, with --pbkdf/--hash\n"
 	"only key derivation; without either, everything.  Costs and sizes only adjust.\n";
 

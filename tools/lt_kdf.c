@@ -75,7 +75,7 @@ int lt_kdf_cpu_from_env(const char *prog)
 	if (v == NULL || *v == 0)
 		return 0;
 	if (ld_kdf_cpu_parse(v, &mask) != LD_OK) {
-		fprintf(stderr, "%s: LUKSDXE_KDF_CPU=%s: expected portable, sha, avx2, avx512 or all\n",
+		fprintf(stderr, "%s: LUKSDXE_KDF_CPU=%s: expected portable, sha, ssse3, avx2, avx512 or all\n",
 			prog, v);
 		return -1;
 	}
@@ -89,7 +89,8 @@ int lt_kdf_cpu_from_env(const char *prog)
 
 const char *lt_kdf_cpu_describe(char *buf, size_t len)
 {
-	static const uint32_t bits[] = { LD_KDF_CPU_SHA, LD_KDF_CPU_AVX2, LD_KDF_CPU_AVX512 };
+	static const uint32_t bits[] = { LD_KDF_CPU_SHA, LD_KDF_CPU_SSSE3, LD_KDF_CPU_AVX2,
+					 LD_KDF_CPU_AVX512 };
 	uint32_t f = ld_kdf_cpu_features();
 	size_t used = 0;
 

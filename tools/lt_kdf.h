@@ -14,11 +14,11 @@
  * calling thread).  It holds no resources; *threads must stay valid while it is used. */
 ld_parallel lt_parallel_threads(const uint32_t *threads);
 
-/* Applies LUKSDXE_KDF_CPU (portable, sha, avx2, avx512, all; unset = all) with
+/* Applies LUKSDXE_KDF_CPU (portable, sha, ssse3, avx2, avx512, all; unset = all) with
  * ld_kdf_cpu_allow().  Returns 0, or -1 after a message on stderr naming prog when the
  * value is unknown or names a path this CPU lacks. */
 int lt_kdf_cpu_from_env(const char *prog);
-/* The features in use as text, e.g. "sha+avx2" or "portable". */
+/* The features in use as text, e.g. "sha+ssse3+avx2" or "portable". */
 const char *lt_kdf_cpu_describe(char *buf, size_t len);
 
 #endif

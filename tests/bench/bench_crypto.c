@@ -7,7 +7,7 @@
  *   Argon2id t=4, m=1 GiB, p=4: ld_argon2 vs libargon2 on one thread, then with the lanes
  *       on 2 and on 4 threads (ours through tools/lt_kdf.c, libargon2's own threads).
  * The one-thread Argon2 rows also give the ratio of process CPU times, which a busy
- * machine distorts less than wall time.  LUKSDXE_KDF_CPU (portable, sha, avx2, avx512)
+ * machine distorts less than wall time.  LUKSDXE_KDF_CPU (portable, sha, ssse3, avx2, avx512)
  * forces one of our code paths; the path used is printed first.  BENCH_ONLY_KDF=1 skips
  * the cipher rows.
  * Ratios are ours / reference for rates (above 1 = we are faster) and reference / ours

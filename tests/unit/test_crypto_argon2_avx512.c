@@ -2,8 +2,8 @@
  * is compiled here against a plain-C model of the few AVX-512F intrinsics it uses
  * (written from Intel's intrinsics guide: VPMULUDQ, VPADDQ, VPXORQ, VPRORQ, VPERMQ with
  * an immediate, VPERMT2Q, unaligned loads and stores), and its G is compared with a
- * scalar G written here from RFC 9106 section 3.5/3.6 (and, where the CPU has AVX2,
- * with the AVX2 G, which test_crypto_kdf_paths checks against libargon2).
+ * scalar G written here from RFC 9106 section 3.5/3.6, as are the AVX2 and SSSE3 G where
+ * the CPU has them (test_crypto_kdf_paths checks those against libargon2 too).
  *
  * What this proves: the row/column gathering, the diagonal rotations and the round
  * structure of the AVX-512 file are right.  It does not prove that the compiler or CPU
@@ -176,6 +176,7 @@ static void test_model(void **state)
 {
 	static block prev, ref, a, b, c, a0;
 	int avx2 = (ld_kdf_cpu_detected() & LD_KDF_CPU_AVX2) != 0;
+	int ssse3 = (ld_kdf_cpu_detected() & LD_KDF_CPU_SSSE3) != 0;
 
 	(void)state;
 	if (!avx2)
@@ -193,7 +194,13 @@ static void test_model(void **state)
 		assert_memory_equal(&a, &b, sizeof(a));
 		assert_memory_not_equal(&a, &a0, sizeof(a));
 		if (avx2) {
+			c = a0;
 			ld_argon2_g_avx2(&c, &prev, &ref, with_xor, NULL);
+			assert_memory_equal(&a, &c, sizeof(a));
+		}
+		if (ssse3) {
+			c = a0;
+			ld_argon2_g_ssse3(&c, &prev, &ref, with_xor, NULL);
 			assert_memory_equal(&a, &c, sizeof(a));
 		}
 		/* next aliasing prev, as the address-block generation does */

@@ -1,7 +1,8 @@
 /* Every KDF code path of this CPU, one cmocka test per path: PBKDF2 portable and SHA-NI,
- * Argon2 portable, AVX2, AVX-512, and lanes run on threads (tools/lt_kdf.c) on each.  Each path is forced with
- * ld_kdf_cpu_allow() and checked against published vectors, against OpenSSL's
- * PKCS5_PBKDF2_HMAC or the host libargon2, and against the portable path.
+ * Argon2 portable, SSSE3, AVX2, AVX-512, and lanes run on threads (tools/lt_kdf.c) on
+ * each.  Each path is forced with ld_kdf_cpu_allow() and checked against published
+ * vectors, against OpenSSL's PKCS5_PBKDF2_HMAC or the host libargon2, and against the
+ * portable path.
  *
  * A path this CPU (or its OS) lacks is not registered: it is printed as a TAP comment
  * "# not run: ..." and counts neither as passed nor as failed. */
@@ -240,6 +241,12 @@ static void test_argon2_portable(void **state)
 	argon2_path(0);
 }
 
+static void test_argon2_ssse3(void **state)
+{
+	(void)state;
+	argon2_path(LD_KDF_CPU_SSSE3);
+}
+
 static void test_argon2_avx2(void **state)
 {
 	(void)state;
@@ -265,7 +272,7 @@ static int refuse_run(void *ctx, uint32_t n, void (*fn)(void *arg, uint32_t i), 
 /* Lanes on 2, 3 and 4 threads, on every compression path this CPU has. */
 static void test_argon2_threads(void **state)
 {
-	static const uint32_t paths[] = { 0, LD_KDF_CPU_AVX2, LD_KDF_CPU_AVX512 };
+	static const uint32_t paths[] = { 0, LD_KDF_CPU_SSSE3, LD_KDF_CPU_AVX2, LD_KDF_CPU_AVX512 };
 	uint32_t have = ld_kdf_cpu_detected();
 	int refused = 0;
 	ld_parallel refuse = { refuse_run, &refused };
@@ -303,6 +310,7 @@ int main(void)
 		PATH_TEST(test_pbkdf2_portable, 0, "PBKDF2 portable"),
 		PATH_TEST(test_pbkdf2_sha, LD_KDF_CPU_SHA, "PBKDF2 SHA-NI"),
 		PATH_TEST(test_argon2_portable, 0, "Argon2 portable"),
+		PATH_TEST(test_argon2_ssse3, LD_KDF_CPU_SSSE3, "Argon2 SSSE3"),
 		PATH_TEST(test_argon2_avx2, LD_KDF_CPU_AVX2, "Argon2 AVX2"),
 		PATH_TEST(test_argon2_avx512, LD_KDF_CPU_AVX512, "Argon2 AVX-512"),
 		PATH_TEST(test_argon2_threads, 0, "Argon2 lanes on threads"),
