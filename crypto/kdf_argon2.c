@@ -58,29 +58,10 @@ static __attribute__((noinline)) void argon2_burn_stack(void)
 	ld_wipe(scratch, sizeof(scratch));
 }
 
-/* One slice: what each lane's worker needs. */
-struct slice_job {
-	const argon2_instance_t *inst;
-	uint32_t pass, slice;
-	ld_argon2_g_fn g; /* NULL: the reference's fill_segment() */
-};
-
-/* Fills the segment of one lane, then wipes the stack it used: on another processor
- * (a thread, an application processor) that stack is not ours to burn afterwards. */
-static void fill_lane(void *arg, uint32_t lane)
-{
-	const struct slice_job *j = arg;
-
-	if (j->g != NULL) {
-		ld_argon2_fill_segment(j->inst, j->pass, lane, j->slice, j->g);
-	} else {
-		argon2_position_t pos = { j->pass, lane, (uint8_t)j->slice, 0 };
-		fill_segment(j->inst, pos);
-	}
-	argon2_burn_stack();
-}
-
-/* The compression for this CPU: AVX-512, AVX2, SSSE3, or NULL for the reference's code. */
+/* The compression for the processor this runs on: AVX-512, AVX2, SSSE3, or NULL for the
+ * reference's code.  Asked on each processor, not once: XCR0 (which vector state the
+ * system enabled) is per processor, and firmware may have enabled the AVX state on the
+ * boot processor only.  Every path computes the same function. */
 static ld_argon2_g_fn select_g(void)
 {
 #if defined(LD_HAVE_ARGON2_SIMD)
@@ -94,6 +75,28 @@ static ld_argon2_g_fn select_g(void)
 		return ld_argon2_g_ssse3;
 #endif
 	return NULL;
+}
+
+/* One slice: what each lane's worker needs. */
+struct slice_job {
+	const argon2_instance_t *inst;
+	uint32_t pass, slice;
+};
+
+/* Fills the segment of one lane, then wipes the stack it used: on another processor
+ * (a thread, an application processor) that stack is not ours to burn afterwards. */
+static void fill_lane(void *arg, uint32_t lane)
+{
+	const struct slice_job *j = arg;
+	ld_argon2_g_fn g = select_g();
+
+	if (g != NULL) {
+		ld_argon2_fill_segment(j->inst, j->pass, lane, j->slice, g);
+	} else {
+		argon2_position_t pos = { j->pass, lane, (uint8_t)j->slice, 0 };
+		fill_segment(j->inst, pos);
+	}
+	argon2_burn_stack();
 }
 
 int ld_argon2_keyed_par(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib,
@@ -187,7 +190,6 @@ int ld_argon2_keyed_par(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_ki
 
 	total = (uint64_t)t_cost * ARGON2_SYNC_POINTS;
 	job.inst = &inst;
-	job.g = select_g();
 	for (uint32_t pass = 0; pass < t_cost; pass++) {
 		for (uint32_t slice = 0; slice < ARGON2_SYNC_POINTS; slice++) {
 			/* Within a slice the lanes are independent; the next slice may
