@@ -167,9 +167,11 @@ void ld_sha256_compress(uint32_t st[8], const uint32_t w[16])
 		m[i] = w[i];
 	UNROLL_ROUNDS
 	for (i = 0; i < 64; i += 8) {
-		if (i >= 16)
+		if (i >= 16) {
+			UNROLL_ROUNDS
 			for (j = i; j < i + 8; j++)
 				SCHED256(j);
+		}
 		EIGHT(R256, i);
 	}
 	st[0] += a;
@@ -192,9 +194,11 @@ void ld_sha512_compress(uint64_t st[8], const uint64_t w[16])
 		m[i] = w[i];
 	UNROLL_ROUNDS
 	for (i = 0; i < 80; i += 8) {
-		if (i >= 16)
+		if (i >= 16) {
+			UNROLL_ROUNDS
 			for (j = i; j < i + 8; j++)
 				SCHED512(j);
+		}
 		EIGHT(R512, i);
 	}
 	st[0] += a;
