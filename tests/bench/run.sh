@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (make bench).  Each line compares one primitive of crypto/ with
-# its reference, measured in this same run on this machine.  About a minute.
+# its reference, measured in this same run on this machine.  About two minutes.
 #   BENCH_ARGON2_MIB=N  Argon2id memory in MiB (default 1024, the figure).
 #   LUKSDXE_KDF_CPU=portable|sha|ssse3|avx2|avx512  force one KDF code path.
 #   BENCH_ONLY_KDF=1    skip the cipher rows.
