@@ -88,6 +88,10 @@ int ld_argon2_keyed_par(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_ki
 			size_t saltlen, const uint8_t *secret, size_t secretlen, const uint8_t *ad,
 			size_t adlen, uint8_t *out, size_t outlen, const ld_alloc *alloc,
 			const ld_parallel *par, ld_progress_fn progress, void *progress_ctx);
+/* The runner ld_argon2 and ld_argon2_keyed use (NULL, the default: none), for a program
+ * that has one for every derivation, such as the driver with the firmware's other
+ * processors, without passing it through the LUKS layer.  par must stay valid. */
+void ld_argon2_set_parallel(const ld_parallel *par);
 
 /* ---- raw AES (whole 16-byte blocks; in and out may be the same buffer) --------------- */
 /* keylen 16, 24 or 32 for ECB/CBC; for XTS the concatenated data key and tweak key,

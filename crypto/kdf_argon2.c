@@ -217,6 +217,13 @@ int ld_argon2_keyed_par(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_ki
 	return LD_OK;
 }
 
+static const ld_parallel *default_parallel;
+
+void ld_argon2_set_parallel(const ld_parallel *par)
+{
+	default_parallel = par;
+}
+
 int ld_argon2_keyed(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib, uint32_t lanes,
 		    const uint8_t *pw, size_t pwlen, const uint8_t *salt, size_t saltlen,
 		    const uint8_t *secret, size_t secretlen, const uint8_t *ad, size_t adlen,
@@ -224,8 +231,8 @@ int ld_argon2_keyed(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib, u
 		    ld_progress_fn progress, void *progress_ctx)
 {
 	return ld_argon2_keyed_par(type, t_cost, m_cost_kib, lanes, pw, pwlen, salt, saltlen,
-				   secret, secretlen, ad, adlen, out, outlen, alloc, NULL,
-				   progress, progress_ctx);
+				   secret, secretlen, ad, adlen, out, outlen, alloc,
+				   default_parallel, progress, progress_ctx);
 }
 
 int ld_argon2(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib, uint32_t lanes,

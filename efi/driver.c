@@ -616,6 +616,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	}
 	li->Unload = drv_unload;
 	ld_con_printf("LuksDxe " LUKSDXE_VERSION ": loaded\n");
+	luksdxe_mp_init();
 	/* A boot-service driver that returns success stays resident. */
 	return EFI_SUCCESS;
 }
