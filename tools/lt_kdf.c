@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crypto/kdf_cpu.h"
 
@@ -65,6 +66,17 @@ ld_parallel lt_parallel_threads(const uint32_t *threads)
 	ld_parallel p = { run_threads, (void *)(uintptr_t)threads };
 
 	return p;
+}
+
+void lt_kdf_use_threads(void)
+{
+	static uint32_t cpus;
+	static ld_parallel par;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	cpus = n < 1 ? 1 : n > LT_MAX_THREADS ? LT_MAX_THREADS : (uint32_t)n;
+	par = lt_parallel_threads(&cpus);
+	ld_argon2_set_parallel(&par);
 }
 
 int lt_kdf_cpu_from_env(const char *prog)

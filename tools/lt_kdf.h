@@ -14,6 +14,10 @@
  * calling thread).  It holds no resources; *threads must stay valid while it is used. */
 ld_parallel lt_parallel_threads(const uint32_t *threads);
 
+/* Makes ld_argon2 (every keyslot derivation of lukstool) run the lanes of each slice on up
+ * to one thread per online CPU. */
+void lt_kdf_use_threads(void);
+
 /* Applies LUKSDXE_KDF_CPU (portable, sha, ssse3, avx2, avx512, all; unset = all) with
  * ld_kdf_cpu_allow().  Returns 0, or -1 after a message on stderr naming prog when the
  * value is unknown or names a path this CPU lacks. */

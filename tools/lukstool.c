@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "tools/lukstool.h"
+#include "tools/lt_kdf.h"
 
 static const struct {
 	const char *name;
@@ -47,6 +48,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return LT_OK;
 	}
+	lt_kdf_use_threads(); /* Argon2 keyslots: lanes on the machine's CPUs */
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
