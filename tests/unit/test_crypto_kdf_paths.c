@@ -292,6 +292,27 @@ static void test_argon2_threads(void **state)
 	assert_int_equal(ld_kdf_cpu_allow(LD_KDF_CPU_ALL), LD_OK);
 	argon2_rfc(&refuse);
 	assert_true(refused >= 4 * 3); /* asked at every slice with more than one lane */
+
+	/* ld_argon2_set_parallel: the runner ld_argon2 uses without being given one. */
+	{
+		uint32_t threads = 3;
+		ld_parallel par = lt_parallel_threads(&threads);
+		uint8_t salt[16] = "0123456789abcdef", a[32], b[32];
+
+		refused = 0;
+		ld_argon2_set_parallel(&refuse);
+		assert_int_equal(ld_argon2(LD_ARGON2ID, 2, 256, 4, (const uint8_t *)"pw", 2, salt,
+					   16, a, 32, &tu_alloc, NULL, NULL), LD_OK);
+		assert_int_equal(refused, 2 * 4); /* every slice went to the default runner */
+		ld_argon2_set_parallel(&par);
+		assert_int_equal(ld_argon2(LD_ARGON2ID, 2, 256, 4, (const uint8_t *)"pw", 2, salt,
+					   16, b, 32, &tu_alloc, NULL, NULL), LD_OK);
+		ld_argon2_set_parallel(NULL);
+		assert_memory_equal(a, b, 32);
+		assert_int_equal(ref_argon2(Argon2_id, 2, 256, 4, 1, (uint8_t *)"pw", 2, salt, 16,
+					    NULL, 0, NULL, 0, b, 32), ARGON2_OK);
+		assert_memory_equal(a, b, 32);
+	}
 }
 
 /* ---- registration ----------------------------------------------------------------- */
