@@ -592,6 +592,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	devices = NULL;
 	failed_n = 0;
 	boot_services_gone = 0;
+	luksdxe_mp_init();
 
 	binding.ImageHandle = image;
 	binding.DriverBindingHandle = image;
@@ -616,7 +617,6 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	}
 	li->Unload = drv_unload;
 	ld_con_printf("LuksDxe " LUKSDXE_VERSION ": loaded\n");
-	luksdxe_mp_init();
 	/* A boot-service driver that returns success stays resident. */
 	return EFI_SUCCESS;
 }
