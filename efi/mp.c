@@ -103,15 +103,37 @@ static VOID EFIAPI mp_ap_main(VOID *arg)
 					~(uintptr_t)15));
 }
 
+/* Finds the MP services and the enabled APs, once they exist: a driver dispatched from a
+ * firmware volume may start before CpuDxe has published the protocol, so this is asked
+ * at each slice until it succeeds.  0 when there is no AP to use. */
+static int mp_ready(void)
+{
+	UINTN all = 0, enabled = 0;
+	luksdxe_mp_services *p = NULL;
+
+	if (mp != NULL)
+		return 1;
+	if (luksdxe_bs->LocateProtocol(&guid_mp, NULL, (void **)&p) != EFI_SUCCESS || p == NULL ||
+	    p->GetNumberOfProcessors(p, &all, &enabled) != EFI_SUCCESS || enabled < 2)
+		return 0;
+	mp_aps = enabled - 1 > MP_MAX_APS ? MP_MAX_APS : (uint32_t)(enabled - 1);
+	mp = p;
+	ld_con_printf("\nLuksDxe: %u processors for Argon2 lanes\n", (unsigned)(mp_aps + 1));
+	return 1;
+}
+
 static int mp_run(void *ctx, uint32_t n, void (*fn)(void *arg, uint32_t i), void *arg)
 {
 	struct mp_job j = { fn, arg, n, 0, 0, 0, NULL };
-	size_t bytes = (size_t)mp_aps * MP_STACK_SIZE;
+	size_t bytes;
 	EFI_EVENT done = NULL;
 	EFI_STATUS s;
 	int all_returned = 0;
 
 	(void)ctx;
+	if (!mp_ready())
+		return LD_ERR_UNSUPPORTED; /* the core runs the lanes here */
+	bytes = (size_t)mp_aps * MP_STACK_SIZE;
 	j.stacks = luksdxe_alloc.alloc(NULL, bytes);
 	if (j.stacks == NULL)
 		return LD_ERR_NOMEM;
@@ -152,19 +174,12 @@ static int mp_run(void *ctx, uint32_t n, void (*fn)(void *arg, uint32_t i), void
 
 void luksdxe_mp_init(void)
 {
-	UINTN all = 0, enabled = 0;
-
 	mp = NULL;
+	mp_aps = 0;
 	mp_most_workers = 1;
-	if (luksdxe_bs->LocateProtocol == NULL ||
-	    luksdxe_bs->LocateProtocol(&guid_mp, NULL, (void **)&mp) != EFI_SUCCESS || mp == NULL ||
-	    mp->GetNumberOfProcessors(mp, &all, &enabled) != EFI_SUCCESS || enabled < 2) {
-		mp = NULL;
+	if (luksdxe_bs->LocateProtocol == NULL) /* the host test shim has none */
 		return;
-	}
-	mp_aps = enabled - 1 > MP_MAX_APS ? MP_MAX_APS : (uint32_t)(enabled - 1);
 	mp_parallel.run = mp_run;
 	mp_parallel.ctx = NULL;
 	ld_argon2_set_parallel(&mp_parallel);
-	ld_con_printf("LuksDxe: %u processors for Argon2 lanes\n", (unsigned)(mp_aps + 1));
 }
