@@ -44,10 +44,12 @@ static int argon2_no_alloc(uint8_t **memory, size_t bytes)
  * wrote) and blake2b_compress()'s message words.  After the last block, that residue is
  * enough to recompute the tag, i.e. the derived key, and a firmware stack outlives the
  * driver's work (the OS gets boot-services memory as it finds it).  So once a derivation
- * ends, the stack it used below our frame is overwritten.  The deepest chain is
- * fill_segment (3 blocks) -> fill_block (2 blocks), or finalize (2 blocks) ->
- * blake2b_long -> blake2b_compress: under 8 KiB; 16 KiB leaves room for sanitizer
- * redzones and larger frames.  noinline keeps the buffer in a frame of its own, below
+ * ends, the stack it used below our frame is overwritten, and so is the stack of each
+ * lane's segment, which may have run on another processor.  Our vector compressions keep
+ * the same two matrices on the stack.  The deepest chains are fill_segment or
+ * ld_argon2_fill_segment (3 blocks) -> fill_block or a vector G (2 blocks), and
+ * finalize (2 blocks) -> blake2b_long -> blake2b_compress: under 8 KiB; 16 KiB leaves
+ * room for sanitizer redzones and larger frames.  noinline keeps the buffer in a frame of its own, below
  * ours, where those calls ran. */
 #define ARGON2_STACK_BURN (16u * 1024)
 
