@@ -687,6 +687,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	devices = NULL;
 	failed_n = 0;
 	boot_services_gone = 0;
+	luksdxe_mp_init();
 
 	binding.ImageHandle = image;
 	binding.DriverBindingHandle = image;

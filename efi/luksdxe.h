@@ -75,6 +75,9 @@ extern EFI_BOOT_SERVICES *luksdxe_bs;
 extern const ld_alloc luksdxe_alloc;
 extern EFI_GUID luksdxe_vendor_guid;
 
+/* mp.c: Argon2's lanes on the other processors when the firmware offers MP services. */
+void luksdxe_mp_init(void);
+
 /* gnu-efi's crt0 relocates the image, then calls this with the System V calling
  * convention (so it is deliberately not EFIAPI). */
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);

@@ -9,6 +9,8 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 TEST_COMMON_SRCS := $(wildcard tests/unit/common/*.c)
 TEST_COMMON_OBJS := $(patsubst %.c,$(BUILD)/test/%.o,$(TEST_COMMON_SRCS))
 TEST_LIBS := -lcmocka -lcrypto -largon2 -lcryptsetup
+# The KDF path tests run Argon2's lanes on the host's threads (tools/lt_kdf.c).
+TEST_EXTRA_crypto_kdf_paths := $(BUILD)/test/tools/lt_kdf.o
 
 $(BUILD)/tests/test_%: $(BUILD)/test/tests/unit/test_%.o $(TEST_COMMON_OBJS) $$(TEST_EXTRA_$$*) $(BUILD)/test/libluksdxe.a
 	@mkdir -p $(@D)

@@ -6,6 +6,7 @@
 #include "crypto/aes_impl.h"
 #include "crypto/ld_common.h"
 #include "tools/lukstool.h"
+#include "tools/lt_kdf.h"
 
 static const struct {
 	const char *name;
@@ -73,6 +74,7 @@ int main(int argc, char **argv)
 	}
 	if (force_cpu_path() != 0)
 		return LT_UNSUPPORTED;
+	lt_kdf_use_threads(); /* Argon2 keyslots: lanes on the machine's CPUs */
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
