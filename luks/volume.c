@@ -11,6 +11,7 @@ struct ld_volume {
 	int seg_digest;          /* digest of segment 0, -1 if none */
 	char unsupported[128];   /* why unlock is refused, "" if it is not */
 	char data_bad[96];       /* why the data device cannot be used, "" if it can */
+	char no_match[128];      /* why no key can match the segment's digest, "" if one can */
 	uint64_t nsectors;       /* plaintext sectors of the data segment */
 	uint8_t key[LD_KEY_MAX];
 	size_t keylen;
@@ -43,7 +44,7 @@ static void assess(ld_volume *v)
 	ld_luks_meta *m = &v->meta;
 	const ld_segment *s = &m->segments[0];
 	char cerr[96];
-	int i, nreg = 0;
+	int i, r, nreg = 0;
 	uint64_t size = 0, end;
 
 	v->seg_digest = -1;
@@ -89,12 +90,16 @@ static void assess(ld_volume *v)
 	else if (!is_pow2_sector(s->sector_size))
 		ld_err3(v->unsupported, sizeof(v->unsupported), "sector size is not supported", NULL,
 			NULL);
-	else if (v->seg_digest >= 0 &&
-		 ld_digest_check(&m->digests[v->seg_digest], cerr, sizeof(cerr)) == LD_ERR_UNSUPPORTED)
-		ld_err3(v->unsupported, sizeof(v->unsupported), cerr, NULL, NULL);
 	else if (v->info.key_bytes &&
 		 ld_cipher_check(s->cipher, v->info.key_bytes, cerr, sizeof(cerr)))
 		ld_err3(v->unsupported, sizeof(v->unsupported), "data cipher: ", cerr, NULL);
+	if (!v->unsupported[0] && v->seg_digest >= 0) {
+		r = ld_digest_check(&m->digests[v->seg_digest], cerr, sizeof(cerr));
+		if (r == LD_ERR_UNSUPPORTED)
+			ld_err3(v->unsupported, sizeof(v->unsupported), cerr, NULL, NULL);
+		else if (r)
+			ld_err3(v->no_match, sizeof(v->no_match), cerr, NULL, NULL);
+	}
 
 	if (!s->present || ld_strcmp(s->type, "crypt") || !is_pow2_sector(s->sector_size))
 		return;
@@ -136,8 +141,10 @@ int ld_volume_open(ld_volume **out, ld_blockdev *hdr, ld_blockdev *data, const l
 			return r;
 	}
 	v = alloc->alloc(alloc->ctx, sizeof(*v));
-	if (!v)
+	if (!v) {
+		ld_err3(err, errlen, "out of memory", NULL, NULL);
 		return LD_ERR_NOMEM;
+	}
 	v->alloc = alloc;
 	v->hdr = hdr;
 	v->data = data;
@@ -146,6 +153,8 @@ int ld_volume_open(ld_volume **out, ld_blockdev *hdr, ld_blockdev *data, const l
 	else
 		r = ld_luks2_read(&v->meta, hdr, alloc, err, errlen);
 	if (r) {
+		if (err && errlen && !err[0]) /* a reason for every failure */
+			ld_err3(err, errlen, ld_strerror(r), NULL, NULL);
 		ld_volume_close(v);
 		return r;
 	}
@@ -176,17 +185,26 @@ static int try_slot(ld_volume *v, int id, const uint8_t *pass, size_t passlen,
 	const ld_keyslot *ks = &v->meta.keyslots[id];
 	int r;
 
-	if (!ks->present || ks->digest != v->seg_digest || v->seg_digest < 0)
+	if (err && errlen)
+		err[0] = '\0';
+	if (!ks->present || ks->digest != v->seg_digest || v->seg_digest < 0) {
+		ld_err3(err, errlen, "keyslot does not open the data segment", NULL, NULL);
 		return LD_ERR_NOTFOUND;
+	}
 	r = ld_keyslot_open(ks, v->hdr, pass, passlen, v->key, v->alloc, progress, pctx, err,
 			    errlen);
 	if (r == LD_OK) {
 		r = ld_digest_verify(&v->meta.digests[v->seg_digest], v->key, ks->key_size);
 		if (r == LD_OK)
 			v->keylen = ks->key_size;
+		else if (r != LD_ERR_KEY)
+			ld_digest_check(&v->meta.digests[v->seg_digest], err, errlen);
 	}
 	if (r)
 		ld_wipe(v->key, sizeof(v->key));
+	/* every failure carries a reason, even one a callee did not write */
+	if (r && err && errlen && !err[0])
+		ld_err3(err, errlen, "keyslot: ", ld_strerror(r), NULL);
 	return r;
 }
 
@@ -212,6 +230,10 @@ int ld_volume_unlock(ld_volume *v, const uint8_t *pass, size_t passlen, int keys
 	if (v->data_bad[0]) {
 		ld_err3(err, errlen, v->data_bad, NULL, NULL);
 		return LD_ERR_INVALID;
+	}
+	if (v->no_match[0]) {
+		ld_err3(err, errlen, v->no_match, NULL, NULL);
+		return LD_ERR_KEY;
 	}
 	if (keyslot >= 0) {
 		char num[21];
@@ -274,6 +296,7 @@ unlocked:
 	}
 	v->bounce = v->alloc->alloc(v->alloc->ctx, s->sector_size);
 	if (!v->bounce) {
+		ld_err3(err, errlen, "out of memory", NULL, NULL);
 		r = LD_ERR_NOMEM;
 		goto fail;
 	}

@@ -128,24 +128,95 @@ hostile "truncated JSON" --raw '{"keyslots":{'
 hostile "root is an array" --raw '[]'
 hostile "bytes after the JSON object" --raw '{"keyslots":{},"tokens":{},"segments":{},"digests":{},"config":{}}x'
 
-# valid but unsupported: dump works (exit 0), unlock exits 5
-# Base64 fields of the wrong form or length: refused as soon as the header is read.
-# cryptsetup 2.6.1 reads these headers, and for a digest whose salt or value has the
-# wrong length its PBKDF2_digest_verify returns success without comparing anything, so
-# it opens such a volume with ANY passphrase (seen here with --test-passphrase); that is
-# why these checks are ours alone and not compared with cryptsetup.
+# Base64 text that is not base64: refused as soon as the header is read (stricter than
+# cryptsetup, which reads such a header and fails later; see the README).
 unusable() { # DESC PY
 	cp base m
 	if ! $EDIT m --expr "$2" 2>/dev/null; then not_ok "$1: could not build"; return; fi
-	rc 3 "unusable metadata: $1" "$LT" dump m
-	rc 3 "unusable metadata: $1: unlock refuses too" "$LT" unlock --key-file pw m
+	rc 3 "not base64: $1" "$LT" dump m
+	rc 3 "not base64: $1: unlock refuses too" "$LT" unlock --key-file pw m
 }
 unusable "digest salt not base64" 'j["digests"]["0"]["salt"]="!!!!"'
-unusable "digest salt 16 bytes" 'j["digests"]["0"]["salt"]="AAAAAAAAAAAAAAAAAAAAAA=="'
-unusable "digest of 8 bytes" 'j["digests"]["0"]["digest"]="AAAAAAAAAAA="'
-unusable "digest value a number" 'j["digests"]["0"]["digest"]=5'
+unusable "digest value with stray bits after the padding" 'j["digests"]["0"]["digest"]="AB=="'
 unusable "keyslot salt not base64" 'j["keyslots"]["0"]["kdf"]["salt"]="abc"'
-unusable "keyslot salt 31 bytes" 'j["keyslots"]["0"]["kdf"]["salt"]="A"*40+"AA=="'
+
+# A digest that no key can match (a value of the wrong length, a missing field): the header
+# is valid, as cryptsetup says (dump shows it), and unlock refuses at once with the reason
+# (exit 4), with the right passphrase too.  Never what cryptsetup 2.6.1 does: for a value
+# of the wrong length its PBKDF2_digest_verify returns success without comparing anything,
+# so it opens such a volume with ANY passphrase.
+nomatch() { # DESC PY
+	cp base m
+	if ! $EDIT m --expr "$2" 2>/dev/null; then not_ok "$1: could not build"; return; fi
+	check "no key can match: $1: cryptsetup reads the header" cryptsetup luksDump m
+	rc 0 "no key can match: $1: dump shows it" "$LT" dump m
+	check "no key can match: $1: dump says why" grep -q "Unusable:.*no key can match" "$T/out"
+	rc 4 "no key can match: $1: unlock refuses the right passphrase" "$LT" unlock --key-file pw m
+	check "no key can match: $1: with the reason" grep -q "no key can match" "$T/err"
+}
+nomatch "digest of 8 bytes" 'j["digests"]["0"]["digest"]="AAAAAAAAAAA="'
+nomatch "digest of 31 bytes for sha256" 'j["digests"]["0"]["digest"]="A"*40+"AA=="'
+nomatch "digest value a number" 'j["digests"]["0"]["digest"]=5'
+nomatch "digest without hash" 'del j["digests"]["0"]["hash"]'
+nomatch "digest iterations zero" 'j["digests"]["0"]["iterations"]=0'
+cp base m; $EDIT m --expr 'j["digests"]["0"]["digest"]="AAAAAAAAAAA="'
+printf 'not the passphrase' >wrongpw
+check "digest of 8 bytes: cryptsetup 2.6.1 opens it with a wrong passphrase (why we differ)" \
+	cryptsetup open --test-passphrase --key-file wrongpw m
+
+# Salts of other lengths than cryptsetup writes (32 bytes), with everything that depends
+# on them re-derived (luks2_resalt.py): valid volumes another writer could have made.
+vk=$(cs_vk base pw)
+for len in 16 20 64; do
+	cp base s
+	python3 "$top/tests/oracle/luks2_resalt.py" s --volume-key "$vk" --digest 0 --salt-len $len
+	check "digest salt of $len bytes: cryptsetup reads the header" cryptsetup luksDump s
+	rc 0 "digest salt of $len bytes: opens" "$LT" unlock --key-file pw s
+	rc 4 "digest salt of $len bytes: a wrong passphrase does not" "$LT" unlock --key-file wrongpw s
+done
+for len in 8 16 64 128; do
+	cp base s
+	python3 "$top/tests/oracle/luks2_resalt.py" s --passphrase-file pw --keyslot 0 --salt-len $len
+	check "keyslot salt of $len bytes: cryptsetup reads the header" cryptsetup luksDump s
+	rc 0 "keyslot salt of $len bytes: keyslot 0 opens" "$LT" unlock --key-slot 0 --key-file pw s
+	check "keyslot salt of $len bytes: with the volume key" \
+		test "$(lt_vk --key-slot 0 --key-file pw s)" = "$vk"
+	rc 4 "keyslot salt of $len bytes: a wrong passphrase does not" "$LT" unlock --key-slot 0 --key-file wrongpw s
+done
+cp base s
+python3 "$top/tests/oracle/luks2_resalt.py" s --passphrase-file pw --keyslot 0 --salt-len 129
+rc 0 "keyslot salt of 129 bytes: header read" "$LT" dump s
+rc 5 "keyslot salt of 129 bytes: keyslot 0 unsupported" "$LT" unlock --key-slot 0 --key-file pw s
+check "... naming the salt" grep -q "salt longer than 128 bytes" "$T/err"
+rc 0 "keyslot salt of 129 bytes: keyslot 1 still opens" "$LT" unlock --key-file pw s
+
+# "Leftover" parameters of the other KDF (cryptsetup's repair drops them) and blanks
+# after the JSON object (json-c consumes them): both valid for cryptsetup and for us.
+compatible() { # DESC (--expr PY | --raw TEXT)
+	local d=$1; shift
+	cp base c
+	if ! $EDIT c "$@" 2>/dev/null; then not_ok "$d: could not build"; return; fi
+	check "$d: cryptsetup reads it" cryptsetup luksDump c
+	check "$d: cryptsetup opens it" cryptsetup open --test-passphrase --key-file pw c
+	rc 0 "$d: opens" "$LT" unlock --key-file pw c
+}
+compatible "pbkdf2 keyslot with argon2 leftovers" --expr 'j["keyslots"]["0"]["kdf"].update(time=4, memory=1024, cpus=1); j["keyslots"]["1"]["kdf"].update(time=4, memory=1024, cpus=1)'
+cp base a2; cryptsetup luksKillSlot -q --key-file pw a2 1
+# shellcheck disable=SC2086
+cryptsetup luksAddKey -q --pbkdf argon2id $A2 --key-file pw a2 pw
+cp a2 c; $EDIT c --expr 'j["keyslots"]["1"]["kdf"].update(hash="sha256", iterations=1000)'
+check "argon2 keyslot with pbkdf2 leftovers: cryptsetup opens it" \
+	cryptsetup open --test-passphrase --key-slot 1 --key-file pw c
+rc 0 "argon2 keyslot with pbkdf2 leftovers: opens" "$LT" unlock --key-slot 1 --key-file pw c
+compatible "pbkdf2 digest with argon2 leftovers" --expr 'j["digests"]["0"].update(time=4, memory=1024, cpus=1)'
+json=$(dd if=base bs=4096 skip=1 count=3 status=none | tr -d '\0')
+# json-c writes '/' as "\/"; any escape may stand for a plain character
+esc=$(printf '%s' "$json" | sed -e 's,/,\\/,g' -e 's/"sha256"/"sha\\u0032\\u00356"/g' \
+	-e 's/"type":"luks2"/"typ\\u0065":"luks2"/g')
+compatible "escaped characters in JSON strings and keys" --raw "$esc"
+compatible "blanks after the JSON object" --raw "$json
+	  "
+compatible "leading zeros in numeric strings" --expr 'j["segments"]["0"]["offset"]="0"+j["segments"]["0"]["offset"]'
 
 unsupported() { # DESC PY
 	cp base u
