@@ -11,7 +11,7 @@ struct ld_volume {
 	int seg_digest;          /* digest of segment 0, -1 if none */
 	char unsupported[128];   /* why unlock is refused, "" if it is not */
 	char data_bad[96];       /* why the data device cannot be used, "" if it can */
-	char no_match[128];      /* why no key can match the segment's digest, "" if one can */
+	char no_match[160];      /* why no key can match the segment's digest, "" if one can */
 	uint64_t nsectors;       /* plaintext sectors of the data segment */
 	uint8_t key[LD_KEY_MAX];
 	size_t keylen;
@@ -43,7 +43,7 @@ static void assess(ld_volume *v)
 {
 	ld_luks_meta *m = &v->meta;
 	const ld_segment *s = &m->segments[0];
-	char cerr[96];
+	char cerr[160];
 	int i, r, nreg = 0;
 	uint64_t size = 0, end;
 
