@@ -88,6 +88,9 @@ int ld_luks2_digest_parse(ld_digest *d, const ld_json *j, int t, char *err, size
 int ld_luks2_read(ld_luks_meta *m, ld_blockdev *hdr, const ld_alloc *alloc, char *err,
 		  size_t errlen);
 int ld_luks1_read(ld_luks_meta *m, ld_blockdev *hdr, char *err, size_t errlen);
+/* Name of another signature (LVM2 label, file system, partition table) written over the
+ * start of the device, or NULL (signatures.c). */
+const char *ld_foreign_signature(ld_blockdev *dev);
 
 /* ---- unlocking ---------------------------------------------------------------------- */
 /* AF merge (cryptsetup's "luks1" anti-forensic split): src holds stripes*keylen bytes. */
