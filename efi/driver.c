@@ -259,6 +259,42 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 	}
 }
 
+/* The clock of the key-derivation cost limit (LD_KDF_MAX_SECONDS): the time-stamp
+ * counter, calibrated once against the boot services' Stall.  With no usable clock the
+ * limit is not set and every derivation runs. */
+static uint64_t tsc_per_us;
+
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static uint64_t kdf_now_us(void *ctx)
+{
+	(void)ctx;
+	return rdtsc() / tsc_per_us;
+}
+
+static void kdf_notice(void *ctx, const char *line)
+{
+	(void)ctx;
+	ld_con_printf("\nLuksDxe: %s\n", line);
+}
+
+static void set_kdf_limit(ld_volume *vol)
+{
+	static const ld_kdf_limit limit = { kdf_now_us, kdf_notice, NULL, LD_KDF_MAX_SECONDS };
+	if (!tsc_per_us && luksdxe_bs->Stall) {
+		uint64_t t0 = rdtsc();
+		luksdxe_bs->Stall(10000);
+		tsc_per_us = (rdtsc() - t0) / 10000;
+	}
+	if (tsc_per_us)
+		ld_volume_set_kdf_limit(vol, &limit);
+}
+
 /* ---- driver binding ------------------------------------------------------------ */
 
 /* A remaining device path (ConnectController towards a specific child) may only start
@@ -383,6 +419,7 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 
 	uint8_t guid[16];
 	luksdxe_secret secret;
+	set_kdf_limit(d->vol);
 	ld_guid_from_uuid(guid, d->info.uuid_bin);
 	int slot = -1;
 	for (int attempt = 1;; attempt++) {

@@ -108,6 +108,18 @@ int ld_keyslot_open(const ld_keyslot *ks, ld_blockdev *hdr, const uint8_t *pass,
 /* Checks a candidate volume key against the digest: LD_OK or LD_ERR_KEY. */
 int ld_digest_check(const ld_digest *d, char *err, size_t errlen);
 int ld_digest_verify(const ld_digest *d, const uint8_t *key, size_t keylen);
+/* Estimated seconds of a keyslot's KDF or of a digest check (kdf_cost.c), from a rate
+ * measured once per kind with the limit's clock and kept in rates; LD_ERR_NOTFOUND when
+ * no estimate can be made (unknown kind, a clock that does not move). */
+enum { LD_KDF_RATE_ARGON2 = 4, LD_KDF_RATES = 5 }; /* 0..3: PBKDF2 per ld_hash_alg */
+typedef struct ld_kdf_rates {
+	uint8_t measured[LD_KDF_RATES];
+	uint64_t rate[LD_KDF_RATES];
+} ld_kdf_rates;
+int ld_kdf_keyslot_seconds(const ld_keyslot *ks, const ld_kdf_limit *lim, ld_kdf_rates *rates,
+			   const ld_alloc *alloc, uint64_t *secs);
+int ld_kdf_digest_seconds(const ld_digest *d, const ld_kdf_limit *lim, ld_kdf_rates *rates,
+			  const ld_alloc *alloc, uint64_t *secs);
 /* Plaintext size of a segment on a data device of dev_size bytes. */
 int ld_segment_data_size(const ld_segment *s, uint64_t dev_size, uint64_t *size);
 

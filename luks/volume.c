@@ -18,6 +18,9 @@ struct ld_volume {
 	int unlocked;
 	ld_cipher *cipher;
 	uint8_t *bounce;         /* one sector for unaligned ld_volume_read edges */
+	int has_limit;           /* derivations are estimated against limit first */
+	ld_kdf_limit limit;
+	ld_kdf_rates rates;      /* measured once per volume and kind */
 };
 
 static int is_pow2_sector(uint32_t s)
@@ -178,6 +181,57 @@ const char *ld_volume_unsupported(const ld_volume *v)
 	return v->unsupported;
 }
 
+void ld_volume_set_kdf_limit(ld_volume *v, const ld_kdf_limit *limit)
+{
+	v->has_limit = limit && limit->now_us;
+	if (v->has_limit) {
+		v->limit = *limit;
+		if (!v->limit.max_seconds)
+			v->limit.max_seconds = LD_KDF_MAX_SECONDS;
+	}
+}
+
+static void append(char *buf, size_t len, const char *s)
+{
+	size_t n = strlen(buf);
+
+	if (n < len)
+		ld_strlcpy(buf + n, s, len - n);
+}
+
+/* LD_OK if the derivation of what (a keyslot: ks; else the digest d) is estimated to stay
+ * within the limit, or cannot be estimated; otherwise LD_ERR_UNSUPPORTED with the reason
+ * in err, also handed to the limit's notice. */
+static int within_limit(ld_volume *v, const ld_keyslot *ks, int id, const ld_digest *d,
+			char *err, size_t errlen)
+{
+	char line[160] = "", num[21];
+	uint64_t secs;
+	int r;
+
+	if (!v->has_limit)
+		return LD_OK;
+	r = ks ? ld_kdf_keyslot_seconds(ks, &v->limit, &v->rates, v->alloc, &secs)
+	       : ld_kdf_digest_seconds(d, &v->limit, &v->rates, v->alloc, &secs);
+	if (r || secs <= v->limit.max_seconds)
+		return LD_OK;
+	if (ks) {
+		append(line, sizeof(line), "keyslot ");
+		append(line, sizeof(line), ld_u64_str((uint64_t)id, num));
+		append(line, sizeof(line), ": key derivation would take about ");
+	} else {
+		append(line, sizeof(line), "the volume key digest would take about ");
+	}
+	append(line, sizeof(line), ld_u64_str(secs, num));
+	append(line, sizeof(line), " s, above the limit of ");
+	append(line, sizeof(line), ld_u64_str(v->limit.max_seconds, num));
+	append(line, sizeof(line), ks ? " s: skipped" : " s to check: not checked");
+	if (v->limit.notice)
+		v->limit.notice(v->limit.ctx, line);
+	ld_err3(err, errlen, line, NULL, NULL);
+	return LD_ERR_UNSUPPORTED;
+}
+
 /* Tries one keyslot: LD_OK with v->key filled, LD_ERR_KEY, or another error. */
 static int try_slot(ld_volume *v, int id, const uint8_t *pass, size_t passlen,
 		    ld_progress_fn progress, void *pctx, char *err, size_t errlen)
@@ -191,8 +245,12 @@ static int try_slot(ld_volume *v, int id, const uint8_t *pass, size_t passlen,
 		ld_err3(err, errlen, "keyslot does not open the data segment", NULL, NULL);
 		return LD_ERR_NOTFOUND;
 	}
-	r = ld_keyslot_open(ks, v->hdr, pass, passlen, v->key, v->alloc, progress, pctx, err,
-			    errlen);
+	r = ld_keyslot_check(ks, err, errlen);
+	if (r == LD_OK)
+		r = within_limit(v, ks, id, NULL, err, errlen);
+	if (r == LD_OK)
+		r = ld_keyslot_open(ks, v->hdr, pass, passlen, v->key, v->alloc, progress, pctx,
+				    err, errlen);
 	if (r == LD_OK) {
 		r = ld_digest_verify(&v->meta.digests[v->seg_digest], v->key, ks->key_size);
 		if (r == LD_OK)
@@ -235,6 +293,10 @@ int ld_volume_unlock(ld_volume *v, const uint8_t *pass, size_t passlen, int keys
 		ld_err3(err, errlen, v->no_match, NULL, NULL);
 		return LD_ERR_KEY;
 	}
+	/* every keyslot tried pays for one digest check: refuse an absurd one at once */
+	if (v->seg_digest >= 0 &&
+	    (r = within_limit(v, NULL, 0, &m->digests[v->seg_digest], err, errlen)) != LD_OK)
+		return r;
 	if (keyslot >= 0) {
 		char num[21];
 		if (keyslot >= LD_MAX_KEYSLOTS || !m->keyslots[keyslot].present) {
