@@ -45,6 +45,7 @@ static int read_copy(ld_luks_meta *m, ld_blockdev *dev, uint64_t offset, int sec
 	int r, state = COPY_FAIL;
 
 	*io = 0;
+	ld_err3(why, whylen, "unreadable", NULL, NULL); /* replaced by every failure below */
 	r = ld_dev_read(dev, offset, bin, sizeof(bin));
 	if (r) {
 		*io = r == LD_ERR_IO;

@@ -280,11 +280,14 @@ int ld_json_parse(ld_json **out, const char *area, size_t area_len, const ld_all
 		}
 
 	j = alloc->alloc(alloc->ctx, sizeof(*j));
-	if (!j)
+	if (!j) {
+		ld_err3(err, errlen, "out of memory", NULL, NULL);
 		return LD_ERR_NOMEM;
+	}
 	j->tok = alloc->alloc(alloc->ctx, (size_t)ntok * sizeof(jsmntok_t));
 	if (!j->tok) {
 		alloc->free(alloc->ctx, j, sizeof(*j));
+		ld_err3(err, errlen, "out of memory", NULL, NULL);
 		return LD_ERR_NOMEM;
 	}
 	j->js = area;
