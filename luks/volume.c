@@ -201,7 +201,7 @@ static void append(char *buf, size_t len, const char *s)
 
 /* LD_OK if the derivation of what (a keyslot: ks; else the digest d) is estimated to stay
  * within the limit, or cannot be estimated; otherwise LD_ERR_UNSUPPORTED with the reason
- * in err, also handed to the limit's notice. */
+ * in err, for a keyslot also handed to the limit's notice (unlock goes on without it). */
 static int within_limit(ld_volume *v, const ld_keyslot *ks, int id, const ld_digest *d,
 			char *err, size_t errlen)
 {
@@ -226,7 +226,7 @@ static int within_limit(ld_volume *v, const ld_keyslot *ks, int id, const ld_dig
 	append(line, sizeof(line), " s, above the limit of ");
 	append(line, sizeof(line), ld_u64_str(v->limit.max_seconds, num));
 	append(line, sizeof(line), ks ? " s: skipped" : " s to check: not checked");
-	if (v->limit.notice)
+	if (ks && v->limit.notice) /* a refused digest ends the unlock with this reason */
 		v->limit.notice(v->limit.ctx, line);
 	ld_err3(err, errlen, line, NULL, NULL);
 	return LD_ERR_UNSUPPORTED;
