@@ -58,7 +58,9 @@ int ld_luks1_read(ld_luks_meta *m, ld_blockdev *dev, char *err, size_t errlen)
 		ld_err3(err, errlen, "LUKS1 hash \"", hash, "\" is not a hash of 20 bytes or more");
 		return LD_ERR_INVALID;
 	}
-	if (!key_bytes || key_bytes > 64) {
+	/* cryptsetup refuses 0; sizes above our largest key (256 bytes, far above any
+	 * cipher's) are refused too, so that the area arithmetic below stays small */
+	if (!key_bytes || key_bytes > LD_KEY_MAX) {
 		ld_err3(err, errlen, "LUKS1 key size is invalid", NULL, NULL);
 		return LD_ERR_INVALID;
 	}
@@ -125,10 +127,8 @@ int ld_luks1_read(ld_luks_meta *m, ld_blockdev *dev, char *err, size_t errlen)
 		ks->area_offset = (uint64_t)off * 512;
 		ks->area_size = (uint64_t)sectors * 512;
 		ks->digest = 0;
-		if (!ks->iterations) {
-			ld_err3(err, errlen, "LUKS1 keyslot has zero iterations", NULL, NULL);
-			return LD_ERR_INVALID;
-		}
+		if (!ks->iterations) /* cryptsetup reads the header and fails on this slot */
+			ks->bad = "pbkdf2 iterations out of range";
 	}
 
 	/* As cryptsetup's LUKS_check_device_size: every keyslot area (active or not) must lie
@@ -159,10 +159,8 @@ int ld_luks1_read(ld_luks_meta *m, ld_blockdev *dev, char *err, size_t errlen)
 	memcpy(d->salt, h + 132, 32);
 	d->salt_len = 32;
 	d->iterations = ld_be32(h + 164);
-	if (!d->iterations) {
-		ld_err3(err, errlen, "LUKS1 digest has zero iterations", NULL, NULL);
-		return LD_ERR_INVALID;
-	}
+	if (!d->iterations) /* cryptsetup reads the header; no key can match */
+		d->bad = "iterations is not an integer from 1 to 2^32-1";
 
 	s = &m->segments[0];
 	s->present = 1;

@@ -345,6 +345,18 @@ for f in 0:magic 6:version 8:cipher_name 40:cipher_mode 72:hash 104:payload_offs
 	elif [ "$want" != 0 ] && [ "$got" -ge 3 ] && [ "$got" -le 5 ]; then ok "LUKS1 $name damaged: refused (exit $got) as cryptsetup does"
 	else not_ok "LUKS1 $name damaged: exit $got, cryptsetup ${want}"; fi
 done
+# zero iterations: cryptsetup reads the header and opens nothing; so do we (the header is
+# valid, dump shows the slot or digest "Unusable")
+for f in 164:digest 212:slot0; do
+	cp l1 l1z; printf '\0\0\0\0' | dd of=l1z bs=1 seek="${f%%:*}" conv=notrunc status=none
+	check "LUKS1 ${f#*:} iterations 0: cryptsetup reads the header" cryptsetup luksDump l1z
+	rc 0 "LUKS1 ${f#*:} iterations 0: dump works" "$LT" dump l1z
+	check "LUKS1 ${f#*:} iterations 0: dump says Unusable" grep -q "Unusable:" "$T/out"
+	cryptsetup open --test-passphrase --key-file pw l1z >/dev/null 2>&1
+	check "LUKS1 ${f#*:} iterations 0: cryptsetup does not open it" test $? -ne 0
+	"$LT" unlock --key-file pw l1z >/dev/null 2>"$T/err"
+	check "LUKS1 ${f#*:} iterations 0: neither do we" test $? -ne 0
+done
 cp l1 l1t; truncate -s 100000 l1t
 rc 3 "LUKS1 truncated inside the key material" "$LT" unlock --key-file pw l1t
 cryptsetup luksDump l1t >/dev/null 2>&1
