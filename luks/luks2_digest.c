@@ -31,8 +31,6 @@ int ld_luks2_digest_parse(ld_digest *d, const ld_json *j, int t, char *err, size
 		goto b64;
 	if (r && !d->bad)
 		d->bad = "no salt";
-	if (!r && d->salt_len > LD_SALT_MAX && !d->bad)
-		d->bad = "salt longer than 128 bytes";
 	r = ld_json_b64(j, t, "digest", d->digest, sizeof(d->digest), &out);
 	d->digest_len = out > UINT32_MAX ? UINT32_MAX : (uint32_t)out;
 	if (r == LD_ERR_NOMEM || (r && ld_json_type(j, ld_json_member(j, t, "digest")) == LD_J_STR))
@@ -68,6 +66,10 @@ int ld_digest_check(const ld_digest *d, char *err, size_t errlen)
 	}
 	if (ld_hash_from_name(d->hash, strlen(d->hash), &h)) {
 		ld_err3(err, errlen, "digest hash \"", d->hash, "\" is not supported");
+		return LD_ERR_UNSUPPORTED;
+	}
+	if (d->salt_len > LD_SALT_MAX) {
+		ld_err3(err, errlen, "digest salt longer than 128 bytes is not supported", NULL, NULL);
 		return LD_ERR_UNSUPPORTED;
 	}
 	return LD_OK;

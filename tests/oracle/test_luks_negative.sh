@@ -189,6 +189,11 @@ rc 0 "keyslot salt of 129 bytes: header read" "$LT" dump s
 rc 5 "keyslot salt of 129 bytes: keyslot 0 unsupported" "$LT" unlock --key-slot 0 --key-file pw s
 check "... naming the salt" grep -q "salt longer than 128 bytes" "$T/err"
 rc 0 "keyslot salt of 129 bytes: keyslot 1 still opens" "$LT" unlock --key-file pw s
+cp base s
+python3 "$top/tests/oracle/luks2_resalt.py" s --volume-key "$vk" --digest 0 --salt-len 129
+rc 0 "digest salt of 129 bytes: header read" "$LT" dump s
+rc 5 "digest salt of 129 bytes: unsupported" "$LT" unlock --key-file pw s
+check "... naming the salt" grep -q "digest salt longer than 128 bytes" "$T/err"
 
 # "Leftover" parameters of the other KDF (cryptsetup's repair drops them) and blanks
 # after the JSON object (json-c consumes them): both valid for cryptsetup and for us.
