@@ -219,11 +219,73 @@ static void test_alloc_failures_have_reasons(void **state)
 	assert_true(k < 100);
 }
 
+/* The key-derivation cost limit with a clock that advances one second per reading: every
+ * calibration run "takes" 1 s, so PBKDF2 measures 1024 iterations/s and the base volume's
+ * keyslot (1000 iterations, 64-byte area key: 2 blocks of SHA-256) is estimated at 2 s,
+ * its digest (at least 1000 iterations, 32 bytes) at about 1 s. */
+static uint64_t fake_us;
+static int notices;
+static char last_notice[200];
+
+static uint64_t fake_now(void *ctx)
+{
+	(void)ctx;
+	return fake_us += 1000000;
+}
+
+static void fake_notice(void *ctx, const char *line)
+{
+	(void)ctx;
+	notices++;
+	snprintf(last_notice, sizeof(last_notice), "%s", line);
+}
+
+static void test_kdf_limit(void **state)
+{
+	struct tu_mem m = { base, base_n };
+	ld_kdf_limit lim = { fake_now, fake_notice, NULL, 1 };
+	ld_blockdev d;
+	ld_volume *v;
+	char err[256];
+	int slot = -1;
+
+	(void)state;
+	tu_mem_dev(&d, &m);
+	assert_int_equal(ld_volume_open(&v, &d, &d, &tu_alloc, err, sizeof(err)), LD_OK);
+	ld_volume_set_kdf_limit(v, &lim);
+	notices = 0;
+	memset(err, POISON, sizeof(err));
+	assert_int_equal(ld_volume_unlock(v, (const uint8_t *)"pass", 4, -1, NULL, NULL, &slot, err,
+					  sizeof(err)), LD_ERR_UNSUPPORTED);
+	check_reason("kdf limit", err, sizeof(err));
+	assert_string_equal(err, "keyslot 0: key derivation would take about 2 s, above the limit "
+				 "of 1 s: skipped");
+	assert_int_equal(notices, 1);
+	assert_string_equal(last_notice, err);
+	/* a higher limit derives; the digest estimate (about 1 s) is under it too */
+	lim.max_seconds = 2;
+	ld_volume_set_kdf_limit(v, &lim);
+	assert_int_equal(ld_volume_unlock(v, (const uint8_t *)"pass", 4, -1, NULL, NULL, &slot, err,
+					  sizeof(err)), LD_OK);
+	assert_int_equal(slot, 0);
+	assert_int_equal(notices, 1);
+	ld_volume_close(v);
+	/* without a limit nothing is estimated */
+	assert_int_equal(ld_volume_open(&v, &d, &d, &tu_alloc, err, sizeof(err)), LD_OK);
+	fake_us = 0;
+	assert_int_equal(ld_volume_unlock(v, (const uint8_t *)"pass", 4, -1, NULL, NULL, &slot, err,
+					  sizeof(err)), LD_OK);
+	assert_true(fake_us == 0);
+	ld_volume_close(v);
+	assert_int_equal(tu_alloc_live(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_failures_have_reasons),
 		cmocka_unit_test(test_alloc_failures_have_reasons),
+		cmocka_unit_test(test_kdf_limit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
