@@ -679,13 +679,12 @@ static int string_array(const ld_json *j, int arr, char *list, size_t listlen)
 		return LD_ERR_INVALID;
 	n = ld_json_count(j, arr);
 	for (k = 0, t = arr + 1; k < n; k++, t = ld_json_skip(j, t)) {
+		char word[LD_LIST_LEN];
 		size_t len;
-		const char *p;
-		if (ld_json_type(j, t) != LD_J_STR)
+		if (ld_json_text(j, t, word, sizeof(word), &len))
 			return LD_ERR_INVALID;
-		p = ld_json_str(j, t, &len);
 		if (list)
-			ld_list_add(list, listlen, p, len);
+			ld_list_add(list, listlen, word, len < sizeof(word) ? len : sizeof(word));
 	}
 	return LD_OK;
 }
@@ -769,9 +768,10 @@ static int parse_config(ld_luks_meta *m, const ld_json *j, int cfg, int *online_
 		FAIL("config.requirements.mandatory is not an array of strings", NULL);
 	n = ld_json_count(j, mand);
 	for (k = 0, e = mand + 1; k < n; k++, e++) {
+		char word[32];
 		size_t len;
-		const char *p = ld_json_str(j, e, &len);
-		*online_reenc += online_reencrypt_flag(p, len);
+		ld_json_text(j, e, word, sizeof(word), &len);
+		*online_reenc += len <= sizeof(word) && online_reencrypt_flag(word, len);
 	}
 	if (*online_reenc > 1)
 		FAIL("several online-reencrypt requirement flags", NULL);
@@ -789,19 +789,12 @@ static int parse_tokens(ld_luks_meta *m, const ld_json *j, int sec, uint32_t ks_
 		int id = ld_json_key_id(j, t, 32), v = t + 1, f;
 		ld_token *tk = &m->tokens[id];
 		size_t len;
-		const char *p;
 
-		f = ld_json_member(j, v, "type");
-		if (ld_json_type(j, f) != LD_J_STR)
-			FAIL("token has no type", NULL);
-		p = ld_json_str(j, f, &len);
-		if (!len)
-			FAIL("token has no type", NULL);
 		/* Unknown token types are kept; an over-long name is shown truncated. */
-		if (len >= sizeof(tk->type))
-			len = sizeof(tk->type) - 1;
-		memcpy(tk->type, p, len);
-		tk->type[len] = '\0';
+		f = ld_json_member(j, v, "type");
+		if (ld_json_text(j, f, tk->type, sizeof(tk->type) - 1, &len) || !len)
+			FAIL("token has no type", NULL);
+		tk->type[len < sizeof(tk->type) - 1 ? len : sizeof(tk->type) - 1] = '\0';
 		f = ld_json_member(j, v, "keyslots");
 		if (id_array(j, f, ks_ids, &tk->keyslots))
 			FAIL("token keyslots must name existing keyslots", NULL);

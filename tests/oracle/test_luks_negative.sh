@@ -322,6 +322,14 @@ head -c 1M /dev/urandom >rd
 if cryptsetup reencrypt -q --encrypt --init-only --type luks2 --header rh $PB --key-file pw rd >/dev/null 2>&1; then
 	rc 0 "reencryption in progress: dump works" "$LT" dump --header rh rd
 	rc 5 "reencryption in progress: unlock unsupported" "$LT" unlock --header rh --key-file pw rd
+	# the same with the requirement flag and a backup segment flag written with escapes
+	cp rh rh2
+	rj=$(dd if=rh bs=4096 skip=1 count=3 status=none | tr -d '\0' |
+		sed -e 's/"online-reencrypt/"online\\u002dreencrypt/' -e 's/"backup-/"backup\\u002d/g')
+	$EDIT rh2 --raw "$rj"
+	check "escaped requirement flag: cryptsetup reads it" cryptsetup luksDump --header rh2 rd
+	rc 0 "escaped requirement flag: dump works" "$LT" dump --header rh2 rd
+	rc 5 "escaped requirement flag: unlock unsupported" "$LT" unlock --header rh2 --key-file pw rd
 else
 	not_ok "cryptsetup reencrypt --init-only failed"
 fi
