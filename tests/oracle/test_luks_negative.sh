@@ -195,6 +195,15 @@ rc 0 "digest salt of 129 bytes: header read" "$LT" dump s
 rc 5 "digest salt of 129 bytes: unsupported" "$LT" unlock --key-file pw s
 check "... naming the salt" grep -q "digest salt longer than 128 bytes" "$T/err"
 
+# Keyslot priority as cryptsetup reads it (json-c's json_object_get_int, never validated):
+# the slot cryptsetup tries first is the one that opens, with both tools.
+for pv in '"2"' '2.7' 'true' '"x"' '7' '99999999999'; do
+	cp base p; $EDIT p --expr "j['keyslots']['1']['priority']=json.loads('$pv')"
+	want=$(cryptsetup -v open --test-passphrase --key-file pw p 2>&1 | grep -o "Key slot [0-9]")
+	got=$("$LT" unlock --key-file pw p 2>/dev/null | grep -o "Key slot [0-9]")
+	check "keyslot 1 priority $pv: $want opens, as with cryptsetup" test -n "$want" -a "$got" = "$want"
+done
+
 # "Leftover" parameters of the other KDF (cryptsetup's repair drops them) and blanks
 # after the JSON object (json-c consumes them): both valid for cryptsetup and for us.
 compatible() { # DESC (--expr PY | --raw TEXT)
