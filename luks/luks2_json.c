@@ -528,6 +528,25 @@ int ld_json_u64str(const ld_json *j, int t, uint64_t *v)
 	return digits_to_u64(buf, len, v);
 }
 
+int ld_json_strtoull(const ld_json *j, int t, uint64_t *v)
+{
+	char buf[32];
+	size_t len, i = 0;
+	int neg = 0;
+
+	if (ld_json_text(j, t, buf, sizeof(buf), &len) || !len || len > sizeof(buf))
+		return LD_ERR_INVALID;
+	while (i < len && (buf[i] == ' ' || (buf[i] >= '\t' && buf[i] <= '\r')))
+		i++;
+	if (i < len && (buf[i] == '+' || buf[i] == '-'))
+		neg = buf[i++] == '-';
+	if (digits_to_u64(buf + i, len - i, v))
+		return LD_ERR_INVALID;
+	if (neg)
+		*v = 0 - *v; /* strtoull negates modulo 2^64 */
+	return LD_OK;
+}
+
 /* A JSON number is an integer (what json-c types json_type_int) when it has no fraction
  * and no exponent: an optional minus, then digits. */
 static int is_int_text(const char *p, size_t len)
@@ -745,11 +764,12 @@ static int parse_config(ld_luks_meta *m, const ld_json *j, int cfg, int *online_
 {
 	int t, req, mand, n, k, e, r = LD_OK;
 
+	/* read as cryptsetup reads them (strtoull); the values are checked exactly below */
 	t = ld_json_member(j, cfg, "json_size");
-	if (ld_json_u64str(j, t, &m->json_size))
+	if (ld_json_strtoull(j, t, &m->json_size))
 		FAIL("config.json_size is not a numeric string", NULL);
 	t = ld_json_member(j, cfg, "keyslots_size");
-	if (ld_json_u64str(j, t, &m->keyslots_size))
+	if (ld_json_strtoull(j, t, &m->keyslots_size))
 		FAIL("config.keyslots_size is not a numeric string", NULL);
 	t = ld_json_member(j, cfg, "flags");
 	if (t == -2 || (t >= 0 && string_array(j, t, m->config_flags, sizeof(m->config_flags))))

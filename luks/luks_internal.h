@@ -62,6 +62,10 @@ int ld_json_streq(const ld_json *j, int t, const char *s); /* compares the resol
 int ld_json_copy(const ld_json *j, int t, char *buf, size_t buflen);
 /* A string of decimal digits (no sign, no leading zeros except "0") as uint64. */
 int ld_json_u64str(const ld_json *j, int t, uint64_t *v);
+/* A string read as C's strtoull reads it (blanks, then an optional sign, then decimal
+ * digits and nothing else; "-N" is 2^64-N): for the config sizes, where cryptsetup reads
+ * it so and the value is then checked exactly. */
+int ld_json_strtoull(const ld_json *j, int t, uint64_t *v);
 /* A JSON integer (number without fraction or exponent) in [min, max]: LD_ERR_INVALID if
  * t is not an integer at all, LD_ERR_RANGE if it is one outside [min, max]. */
 int ld_json_int(const ld_json *j, int t, int64_t min, int64_t max, int64_t *v);

@@ -100,7 +100,7 @@ static void test_accessors(void **state)
 		"{\"s\":\"abc\",\"n\":\"18446744073709551615\",\"big\":\"18446744073709551616\","
 		"\"lead\":\"012\",\"i\":-42,\"f\":1.5,\"u\":4294967295,\"dup\":1,\"dup\":2,"
 		"\"o\":{\"k\":[\"0\",\"31\",\"32\"]},\"e\":\"\",\"esc\":\"a\\\"b\","
-		"\"k\\u0065y\":\"\\u0031\\u00e9\\/\",\"nul\":\"a\\u0000\",\"b64\":\"Zm9v\\/\\/\\n\\/\\/\"}";
+		"\"k\\u0065y\":\"\\u0031\\u00e9\\/\",\"nul\":\"a\\u0000\",\"su\":\" +12\",\"sn\":\"-1\",\"sx\":\"1x\",\"b64\":\"Zm9v\\/\\/\\n\\/\\/\"}";
 	char area[sizeof(text) + 1], buf[8];
 	ld_json *j;
 	uint64_t u;
@@ -134,6 +134,13 @@ static void test_accessors(void **state)
 	assert_int_equal(ld_json_u64str(j, ld_json_member(j, 0, "n"), &u), LD_OK);
 	assert_true(u == UINT64_MAX);
 	assert_int_equal(ld_json_u64str(j, ld_json_member(j, 0, "big"), &u), LD_ERR_INVALID);
+	/* strtoull's reading, for the config sizes: blanks, a sign, "-N" modulo 2^64 */
+	assert_int_equal(ld_json_strtoull(j, ld_json_member(j, 0, "su"), &u), LD_OK);
+	assert_true(u == 12);
+	assert_int_equal(ld_json_strtoull(j, ld_json_member(j, 0, "sn"), &u), LD_OK);
+	assert_true(u == UINT64_MAX);
+	assert_int_equal(ld_json_strtoull(j, ld_json_member(j, 0, "sx"), &u), LD_ERR_INVALID);
+	assert_int_equal(ld_json_u64str(j, ld_json_member(j, 0, "su"), &u), LD_ERR_INVALID);
 	/* leading zeros: cryptsetup's strtoull reads them */
 	assert_int_equal(ld_json_u64str(j, ld_json_member(j, 0, "lead"), &u), LD_OK);
 	assert_true(u == 12);
