@@ -592,9 +592,13 @@ int ld_json_int(const ld_json *j, int t, int64_t min, int64_t max, int64_t *v)
 
 int ld_json_key_id(const ld_json *j, int t, int limit)
 {
+	char buf[4];
+	size_t len;
 	uint64_t v;
 
-	if (ld_json_u64str(j, t, &v) || v >= (uint64_t)limit)
+	/* canonical decimal only: cryptsetup finds sections by printing their number */
+	if (ld_json_text(j, t, buf, sizeof(buf), &len) || (len > 1 && buf[0] == '0') ||
+	    ld_json_u64str(j, t, &v) || v >= (uint64_t)limit)
 		return -1;
 	return (int)v;
 }

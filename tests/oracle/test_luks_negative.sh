@@ -231,6 +231,7 @@ compatible "escaped characters in JSON strings and keys" --raw "$esc"
 compatible "blanks after the JSON object" --raw "$json
 	  "
 compatible "config sizes with a sign and blanks (strtoull)" --expr 'j["config"]["json_size"]=" +"+j["config"]["json_size"]; j["config"]["keyslots_size"]="+"+j["config"]["keyslots_size"]'
+hostile "keyslot id with a leading zero" --expr 'j["keyslots"]["01"]=j["keyslots"].pop("1"); j["digests"]["0"]["keyslots"]=["0","01"]'
 hostile "sign in a segment offset" --expr 'j["segments"]["0"]["offset"]="+"+j["segments"]["0"]["offset"]'
 hostile "blank in a keyslot area size" --expr 'j["keyslots"]["1"]["area"]["size"]=" "+j["keyslots"]["1"]["area"]["size"]'
 hostile "config keyslots_size -4096 (strtoull: 2^64-4096)" --expr 'j["config"]["keyslots_size"]="-4096"'
