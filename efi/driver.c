@@ -411,7 +411,9 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 
 	if (d->info.sector_size < 512 || d->info.sector_size > 4096 ||
 	    d->info.data_size < d->info.sector_size || d->info.data_size % d->info.sector_size) {
-		ld_con_printf("LuksDxe: %s: unsupported data segment geometry\n", uuid);
+		ld_con_printf(d->info.data_size < d->info.sector_size
+			      ? "LuksDxe: %s: the data segment is empty or starts beyond the end of the disk; the volume stays locked\n"
+			      : "LuksDxe: %s: unsupported data segment geometry\n", uuid);
 		st = EFI_UNSUPPORTED;
 		remember = 1;
 		goto fail;

@@ -1,9 +1,12 @@
-/* The driver's key-derivation cost limit on the host shim: a volume made by cryptsetup
+/* Issue 11 on the host shim, with the real driver code.
+ * The key-derivation cost limit: a volume made by cryptsetup
  * (tests/shim/mkimages.sh's vol1), given a second keyslot for the same passphrase with
  * luksAddKey, whose first keyslot is then edited (tests/oracle/luks2_edit.py) to PBKDF2
  * iterations of 2^31-1 (hours of work).  The driver, with its clock (the TSC calibrated
  * against the shim's Stall), prints that keyslot 0 is skipped and unlocks with keyslot 1
- * in seconds; a digest of 2^32-1 iterations leaves the volume locked with the reason. */
+ * in seconds; a digest of 2^32-1 iterations leaves the volume locked with the reason.
+ * A data segment that starts beyond the end of the disk: refused before any secret is
+ * used, with a message that says so. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -20,7 +23,7 @@
 #include "common/testutil.h"
 
 #define IMG "build/shim-images"
-#define DIR IMG "/kdf-limit"
+#define DIR IMG "/compat"
 #define VOL1_UUID "3f0b8c62-52a4-4b8e-9a41-6c1d2e3f4a5b"
 
 static int group_setup(void **state)
@@ -35,7 +38,10 @@ static int group_setup(void **state)
 		      "python3 tests/oracle/luks2_edit.py " DIR "/h0.img --expr"
 		      " 'j[\"keyslots\"][\"0\"][\"kdf\"][\"iterations\"]=2**31-1';"
 		      "python3 tests/oracle/luks2_edit.py " DIR "/hd.img --expr"
-		      " 'j[\"digests\"][\"0\"][\"iterations\"]=2**32-1'") ? -1 : 0;
+		      " 'j[\"digests\"][\"0\"][\"iterations\"]=2**32-1';"
+		      "cp " IMG "/vol1.img " DIR "/beyond.img;"
+		      "python3 tests/oracle/luks2_edit.py " DIR "/beyond.img --expr"
+		      " 'j[\"segments\"][\"0\"][\"offset\"]=\"104857600\"'") ? -1 : 0;
 }
 
 static int group_teardown(void **state)
@@ -108,11 +114,27 @@ static void test_hostile_digest_refused(void **state)
 	finish_driver(d);
 }
 
+static void test_segment_beyond_disk(void **state)
+{
+	(void)state;
+	start();
+	shim_disk *d = shim_disk_open(DIR "/beyond.img", 512);
+	assert_non_null(d);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_UNSUPPORTED);
+	const char *con = shim_console();
+	if (!strstr(con, "LuksDxe: " VOL1_UUID ": the data segment is empty or starts beyond the "
+			 "end of the disk; the volume stays locked"))
+		fail_msg("no clear message in: %s", con);
+	assert_null(strstr(con, "deriving key"));
+	finish_driver(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hostile_keyslot_skipped),
 		cmocka_unit_test(test_hostile_digest_refused),
+		cmocka_unit_test(test_segment_beyond_disk),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
