@@ -325,6 +325,42 @@ size_t luksdxe_volumes(luksdxe_dp *paths, uint8_t *pinned, const char **uuids, s
 	return n;
 }
 
+/* The clock of the key-derivation cost limit (LD_KDF_MAX_SECONDS): the time-stamp
+ * counter, calibrated once against the boot services' Stall.  With no usable clock the
+ * limit is not set and every derivation runs. */
+static uint64_t tsc_per_us;
+
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static uint64_t kdf_now_us(void *ctx)
+{
+	(void)ctx;
+	return rdtsc() / tsc_per_us;
+}
+
+static void kdf_notice(void *ctx, const char *line)
+{
+	(void)ctx;
+	ld_con_printf("\nLuksDxe: %s\n", line);
+}
+
+static void set_kdf_limit(ld_volume *vol)
+{
+	static const ld_kdf_limit limit = { kdf_now_us, kdf_notice, NULL, LD_KDF_MAX_SECONDS };
+	if (!tsc_per_us && luksdxe_bs->Stall) {
+		uint64_t t0 = rdtsc();
+		luksdxe_bs->Stall(10000);
+		tsc_per_us = (rdtsc() - t0) / 10000;
+	}
+	if (tsc_per_us)
+		ld_volume_set_kdf_limit(vol, &limit);
+}
+
 /* ---- driver binding ------------------------------------------------------------ */
 
 /* A remaining device path (ConnectController towards a specific child) may only start
@@ -443,7 +479,9 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 
 	if (d->info.sector_size < 512 || d->info.sector_size > 4096 ||
 	    d->info.data_size < d->info.sector_size || d->info.data_size % d->info.sector_size) {
-		ld_con_printf("LuksDxe: %s: unsupported data segment geometry\n", uuid);
+		ld_con_printf(d->info.data_size < d->info.sector_size
+			      ? "LuksDxe: %s: the data segment is empty or starts beyond the end of the disk; the volume stays locked\n"
+			      : "LuksDxe: %s: unsupported data segment geometry\n", uuid);
 		st = EFI_UNSUPPORTED;
 		remember = 1;
 		goto fail;
@@ -451,6 +489,7 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 
 	uint8_t guid[16];
 	luksdxe_secret secret;
+	set_kdf_limit(d->vol);
 	ld_guid_from_uuid(guid, d->info.uuid_bin);
 	int slot = -2, secret_bad = 0;
 	/* Decided before any secret entry can be used (and, with the wipe option, deleted). */

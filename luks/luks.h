@@ -52,6 +52,25 @@ int ld_volume_unlock_key(ld_volume *v, const uint8_t *key, size_t keylen, char *
 /* The largest volume key ld_volume_key() copies out. */
 #define LD_VOLUME_KEY_MAX 256
 
+/* The limit on the cost of each key derivation (keyslot KDF, volume key digest), so that
+ * a hostile keyslot with absurd cost parameters placed in front of the owner's cannot keep
+ * the machine busy for hours.  The core has no clock: the caller lends one.  Before each
+ * derivation the time is estimated from the parameters and a quick measured rate; one
+ * estimated above max_seconds is not started: notice (may be NULL) gets a line saying so,
+ * and unlock goes on to the next keyslot.  Without a limit set, every derivation runs, as
+ * in cryptsetup. */
+#ifndef LD_KDF_MAX_SECONDS
+#define LD_KDF_MAX_SECONDS 120 /* see README: "Hostile cost parameters" */
+#endif
+typedef struct ld_kdf_limit {
+	uint64_t (*now_us)(void *ctx);               /* monotonic microseconds */
+	void (*notice)(void *ctx, const char *line); /* may be NULL */
+	void *ctx;
+	uint32_t max_seconds;                        /* 0: LD_KDF_MAX_SECONDS */
+} ld_kdf_limit;
+/* Sets (copies) the limit for the following ld_volume_unlock calls; NULL removes it. */
+void ld_volume_set_kdf_limit(ld_volume *v, const ld_kdf_limit *limit);
+
 /* Copies the volume key out (for lukstool --print-volume-key); LD_ERR_INVALID if locked. */
 int ld_volume_key(const ld_volume *v, uint8_t *out, size_t outlen, size_t *keylen);
 

@@ -7,6 +7,21 @@
 #define L1_ACTIVE 0x00AC71F3u
 #define L1_DISABLED 0x0000DEADu
 
+/* Hashes of 20 bytes or more that cryptsetup's crypto backends (OpenSSL, gcrypt) know
+ * and LuksDxe does not implement. */
+static int ld_hash_known_elsewhere(const char *name)
+{
+	static const char *const names[] = { "whirlpool", "sha224", "sha384", "sha3-224",
+		"sha3-256", "sha3-384", "sha3-512", "stribog256", "stribog512", "sm3",
+		"blake2b-512", "blake2s-256" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!ld_strcmp(name, names[i]))
+			return 1;
+	return 0;
+}
+
 int ld_luks1_read(ld_luks_meta *m, ld_blockdev *dev, char *err, size_t errlen)
 {
 	static const uint8_t magic[6] = { 'L', 'U', 'K', 'S', 0xba, 0xbe };
@@ -35,12 +50,17 @@ int ld_luks1_read(ld_luks_meta *m, ld_blockdev *dev, char *err, size_t errlen)
 	payload = ld_be32(h + 104);
 	key_bytes = ld_be32(h + 108);
 
-	/* cryptsetup needs an HMAC of at least 20 bytes for the digest */
-	if (ld_hash_from_name(hash, strlen(hash), &ha) || ld_hash_size(ha) < 20) {
-		ld_err3(err, errlen, "LUKS1 hash \"", hash, "\" is not supported");
+	/* cryptsetup needs an HMAC of at least 20 bytes for the digest.  A hash that its
+	 * crypto backends know and we do not leaves the header valid: unlock then says it
+	 * is unsupported (the digest names the hash). */
+	if (ld_hash_from_name(hash, strlen(hash), &ha) ? !ld_hash_known_elsewhere(hash)
+						       : ld_hash_size(ha) < 20) {
+		ld_err3(err, errlen, "LUKS1 hash \"", hash, "\" is not a hash of 20 bytes or more");
 		return LD_ERR_INVALID;
 	}
-	if (!key_bytes || key_bytes > 64) {
+	/* cryptsetup refuses 0; sizes above our largest key (256 bytes, far above any
+	 * cipher's) are refused too, so that the area arithmetic below stays small */
+	if (!key_bytes || key_bytes > LD_KEY_MAX) {
 		ld_err3(err, errlen, "LUKS1 key size is invalid", NULL, NULL);
 		return LD_ERR_INVALID;
 	}
@@ -107,8 +127,21 @@ int ld_luks1_read(ld_luks_meta *m, ld_blockdev *dev, char *err, size_t errlen)
 		ks->area_offset = (uint64_t)off * 512;
 		ks->area_size = (uint64_t)sectors * 512;
 		ks->digest = 0;
-		if (!ks->iterations) {
-			ld_err3(err, errlen, "LUKS1 keyslot has zero iterations", NULL, NULL);
+		if (!ks->iterations) /* cryptsetup reads the header and fails on this slot */
+			ks->bad = "pbkdf2 iterations out of range";
+	}
+
+	/* As cryptsetup's LUKS_check_device_size: every keyslot area (active or not) must lie
+	 * on the device. */
+	{
+		uint64_t end = 0;
+		for (i = 0; i < 8; i++) {
+			uint64_t e = (uint64_t)ld_be32(h + 208 + 48 * i + 40) + sectors;
+			end = e > end ? e : end;
+		}
+		if (end > dev->size / 512) {
+			ld_err3(err, errlen, "device too small for the LUKS1 header and keyslots", NULL,
+				NULL);
 			return LD_ERR_INVALID;
 		}
 	}
@@ -126,10 +159,8 @@ int ld_luks1_read(ld_luks_meta *m, ld_blockdev *dev, char *err, size_t errlen)
 	memcpy(d->salt, h + 132, 32);
 	d->salt_len = 32;
 	d->iterations = ld_be32(h + 164);
-	if (!d->iterations) {
-		ld_err3(err, errlen, "LUKS1 digest has zero iterations", NULL, NULL);
-		return LD_ERR_INVALID;
-	}
+	if (!d->iterations) /* cryptsetup reads the header; no key can match */
+		d->bad = "iterations is not an integer from 1 to 2^32-1";
 
 	s = &m->segments[0];
 	s->present = 1;

@@ -45,6 +45,7 @@ static int read_copy(ld_luks_meta *m, ld_blockdev *dev, uint64_t offset, int sec
 	int r, state = COPY_FAIL;
 
 	*io = 0;
+	ld_err3(why, whylen, "unreadable", NULL, NULL); /* replaced by every failure below */
 	r = ld_dev_read(dev, offset, bin, sizeof(bin));
 	if (r) {
 		*io = r == LD_ERR_IO;
@@ -184,6 +185,18 @@ int ld_luks2_read(ld_luks_meta *m, ld_blockdev *dev, const ld_alloc *alloc, char
 		}
 		r = (io1 && io2) ? LD_ERR_IO : LD_ERR_INVALID;
 		goto out;
+	}
+	/* One copy is damaged: cryptsetup would recover it from the other, but not when the
+	 * device also carries another signature (blkid): refuse the ambiguous device. */
+	if (s1 != COPY_OK || s2 != COPY_OK) {
+		const char *sig = ld_foreign_signature(dev);
+		if (sig) {
+			ld_err3(err, errlen, "a LUKS2 header copy is damaged and the device also carries "
+				"a signature of another kind (", sig,
+				"): ambiguous, refused until repaired (cryptsetup repair)");
+			r = LD_ERR_INVALID;
+			goto out;
+		}
 	}
 	m->copy_ok[0] = s1 == COPY_OK;
 	m->copy_ok[1] = s2 == COPY_OK;

@@ -265,7 +265,10 @@ int ld_json_parse(ld_json **out, const char *area, size_t area_len, const ld_all
 		ld_err3(err, errlen, why, NULL, NULL);
 		return LD_ERR_INVALID;
 	}
-	/* cryptsetup requires the rest of the area to be zero, with at least one NUL. */
+	/* json-c consumes blanks after the object; cryptsetup then requires the rest of the
+	 * area to be zero, with at least one NUL. */
+	while (end < area_len && is_ws(area[end]))
+		end++;
 	if (end >= area_len) {
 		ld_err3(err, errlen, "JSON area has no trailing NUL", NULL, NULL);
 		return LD_ERR_INVALID;
@@ -277,11 +280,14 @@ int ld_json_parse(ld_json **out, const char *area, size_t area_len, const ld_all
 		}
 
 	j = alloc->alloc(alloc->ctx, sizeof(*j));
-	if (!j)
+	if (!j) {
+		ld_err3(err, errlen, "out of memory", NULL, NULL);
 		return LD_ERR_NOMEM;
+	}
 	j->tok = alloc->alloc(alloc->ctx, (size_t)ntok * sizeof(jsmntok_t));
 	if (!j->tok) {
 		alloc->free(alloc->ctx, j, sizeof(*j));
+		ld_err3(err, errlen, "out of memory", NULL, NULL);
 		return LD_ERR_NOMEM;
 	}
 	j->js = area;
@@ -352,15 +358,113 @@ const char *ld_json_str(const ld_json *j, int t, size_t *len)
 	return j->js + j->tok[t].start;
 }
 
+static unsigned hex4(const char *p)
+{
+	unsigned v = 0;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		char c = p[k];
+		v = v * 16 + (unsigned)(is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
+/* One character of a string token's raw text p[0..len) at *i, with its JSON escape
+ * resolved as json-c resolves it (cryptsetup compares and decodes the resolved text):
+ * writes 0..4 bytes of UTF-8 to out, returns how many, advances *i.  The syntax check
+ * has already validated every escape; a truncated one is still stopped here. */
+static size_t unescape_step(const char *p, size_t len, size_t *i, char out[4])
+{
+	unsigned cp;
+	char c = p[*i];
+
+	if (c != '\\' || *i + 1 >= len) {
+		out[0] = c;
+		(*i)++;
+		return 1;
+	}
+	c = p[*i + 1];
+	*i += 2;
+	switch (c) {
+	case 'b': out[0] = '\b'; return 1;
+	case 'f': out[0] = '\f'; return 1;
+	case 'n': out[0] = '\n'; return 1;
+	case 'r': out[0] = '\r'; return 1;
+	case 't': out[0] = '\t'; return 1;
+	case 'u': break;
+	default: out[0] = c; return 1; /* '"', '\\' and '/' stand for themselves */
+	}
+	if (len - *i < 4)
+		return 0;
+	cp = hex4(p + *i);
+	*i += 4;
+	/* a high surrogate followed by an escaped low one is one supplementary character */
+	if (cp >= 0xd800 && cp < 0xdc00 && len - *i >= 6 && p[*i] == '\\' && p[*i + 1] == 'u') {
+		unsigned lo = hex4(p + *i + 2);
+		if (lo >= 0xdc00 && lo < 0xe000) {
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			*i += 6;
+		}
+	}
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+int ld_json_text(const ld_json *j, int t, char *buf, size_t buflen, size_t *len)
+{
+	size_t rawlen, i = 0, n = 0, k, m;
+	const char *p;
+	char ch[4];
+
+	*len = 0;
+	if (ld_json_type(j, t) != LD_J_STR)
+		return LD_ERR_INVALID;
+	p = ld_json_str(j, t, &rawlen);
+	while (i < rawlen) {
+		m = unescape_step(p, rawlen, &i, ch);
+		for (k = 0; k < m; k++, n++)
+			if (n < buflen)
+				buf[n] = ch[k];
+	}
+	*len = n;
+	return LD_OK;
+}
+
 int ld_json_streq(const ld_json *j, int t, const char *s)
 {
-	size_t len, sl = strlen(s);
+	size_t rawlen, i = 0, n = 0, k, m, sl = strlen(s);
 	const char *p;
+	char ch[4];
 
 	if (ld_json_type(j, t) != LD_J_STR)
 		return 0;
-	p = ld_json_str(j, t, &len);
-	return len == sl && !memcmp(p, s, len);
+	p = ld_json_str(j, t, &rawlen);
+	while (i < rawlen) {
+		m = unescape_step(p, rawlen, &i, ch);
+		for (k = 0; k < m; k++, n++)
+			if (n >= sl || s[n] != ch[k])
+				return 0;
+	}
+	return n == sl;
 }
 
 int ld_json_member(const ld_json *j, int obj, const char *key)
@@ -384,18 +488,11 @@ int ld_json_member(const ld_json *j, int obj, const char *key)
 
 int ld_json_copy(const ld_json *j, int t, char *buf, size_t buflen)
 {
-	size_t len, i;
-	const char *p;
+	size_t len;
 
-	if (ld_json_type(j, t) != LD_J_STR)
-		return LD_ERR_INVALID;
-	p = ld_json_str(j, t, &len);
-	if (!len || len >= buflen)
-		return LD_ERR_INVALID;
-	for (i = 0; i < len; i++)
-		if (p[i] == '\\' || !p[i])
-			return LD_ERR_INVALID;
-	memcpy(buf, p, len);
+	if (!buflen || ld_json_text(j, t, buf, buflen - 1, &len) || !len || len >= buflen ||
+	    memchr(buf, 0, len))
+		return LD_ERR_INVALID; /* an escaped NUL would cut the name short in C */
 	buf[len] = '\0';
 	return LD_OK;
 }
@@ -405,7 +502,8 @@ static int digits_to_u64(const char *p, size_t len, uint64_t *v)
 	uint64_t x = 0;
 	size_t i;
 
-	if (!len || len > 20 || (len > 1 && p[0] == '0'))
+	/* leading zeros are allowed, as cryptsetup's strtoull allows them */
+	if (!len)
 		return LD_ERR_INVALID;
 	for (i = 0; i < len; i++) {
 		unsigned d;
@@ -422,13 +520,45 @@ static int digits_to_u64(const char *p, size_t len, uint64_t *v)
 
 int ld_json_u64str(const ld_json *j, int t, uint64_t *v)
 {
+	char buf[24];
 	size_t len;
-	const char *p;
 
-	if (ld_json_type(j, t) != LD_J_STR)
+	if (ld_json_text(j, t, buf, sizeof(buf), &len) || len > sizeof(buf))
 		return LD_ERR_INVALID;
-	p = ld_json_str(j, t, &len);
-	return digits_to_u64(p, len, v);
+	return digits_to_u64(buf, len, v);
+}
+
+int ld_json_strtoull(const ld_json *j, int t, uint64_t *v)
+{
+	char buf[32];
+	size_t len, i = 0;
+	int neg = 0;
+
+	if (ld_json_text(j, t, buf, sizeof(buf), &len) || !len || len > sizeof(buf))
+		return LD_ERR_INVALID;
+	while (i < len && (buf[i] == ' ' || (buf[i] >= '\t' && buf[i] <= '\r')))
+		i++;
+	if (i < len && (buf[i] == '+' || buf[i] == '-'))
+		neg = buf[i++] == '-';
+	if (digits_to_u64(buf + i, len - i, v))
+		return LD_ERR_INVALID;
+	if (neg)
+		*v = 0 - *v; /* strtoull negates modulo 2^64 */
+	return LD_OK;
+}
+
+/* A JSON number is an integer (what json-c types json_type_int) when it has no fraction
+ * and no exponent: an optional minus, then digits. */
+static int is_int_text(const char *p, size_t len)
+{
+	size_t i = len && p[0] == '-';
+
+	if (i >= len)
+		return 0;
+	for (; i < len; i++)
+		if (!is_digit(p[i]))
+			return 0;
+	return 1;
 }
 
 int ld_json_int(const ld_json *j, int t, int64_t min, int64_t max, int64_t *v)
@@ -441,28 +571,34 @@ int ld_json_int(const ld_json *j, int t, int64_t min, int64_t max, int64_t *v)
 	if (ld_json_type(j, t) != LD_J_PRIM)
 		return LD_ERR_INVALID;
 	p = ld_json_str(j, t, &len);
-	neg = len && p[0] == '-';
+	if (!is_int_text(p, len))
+		return LD_ERR_INVALID; /* fractions, exponents, literals */
+	neg = p[0] == '-';
 	if (digits_to_u64(p + neg, len - (size_t)neg, &u))
-		return LD_ERR_INVALID; /* fractions, exponents, literals, out of range */
+		return LD_ERR_RANGE; /* beyond 64 bits */
 	if (neg) {
 		if (u > (uint64_t)INT64_MAX + 1)
-			return LD_ERR_INVALID;
+			return LD_ERR_RANGE;
 		*v = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
 	} else {
 		if (u > (uint64_t)INT64_MAX)
-			return LD_ERR_INVALID;
+			return LD_ERR_RANGE;
 		*v = (int64_t)u;
 	}
 	if (*v < min || *v > max)
-		return LD_ERR_INVALID;
+		return LD_ERR_RANGE;
 	return LD_OK;
 }
 
 int ld_json_key_id(const ld_json *j, int t, int limit)
 {
+	char buf[4];
+	size_t len;
 	uint64_t v;
 
-	if (ld_json_u64str(j, t, &v) || v >= (uint64_t)limit)
+	/* canonical decimal only: cryptsetup finds sections by printing their number */
+	if (ld_json_text(j, t, buf, sizeof(buf), &len) || (len > 1 && buf[0] == '0') ||
+	    ld_json_u64str(j, t, &v) || v >= (uint64_t)limit)
 		return -1;
 	return (int)v;
 }
@@ -482,32 +618,54 @@ static int b64val(char c)
 	return -1;
 }
 
+/* The next base64 symbol at in[*i], skipping blanks around it as cryptsetup's decoder
+ * does: 0..63, 64 for '=', -1 at the end, -2 for anything else. */
+static int b64_next(const char *in, size_t inlen, size_t *i)
+{
+	int v;
+
+	while (*i < inlen && is_ws(in[*i]))
+		(*i)++;
+	if (*i >= inlen)
+		return -1;
+	v = in[*i] == '=' ? 64 : b64val(in[*i]);
+	(*i)++;
+	return v < 0 ? -2 : v;
+}
+
+static void b64_put(uint8_t *out, size_t outmax, size_t *o, uint32_t byte)
+{
+	if (*o < outmax)
+		out[*o] = (uint8_t)byte;
+	(*o)++;
+}
+
+/* RFC 4648 base64 with padding, as cryptsetup's crypt_base64_decode reads it: blanks
+ * anywhere are skipped, padding only ends the text, unused bits must be zero. */
 int ld_base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outmax, size_t *outlen)
 {
-	size_t i, o = 0;
+	size_t i = 0, o = 0;
 
-	if (inlen % 4)
-		return LD_ERR_INVALID;
-	for (i = 0; i < inlen; i += 4) {
-		int v[4], k, pad = 0;
-		uint32_t w;
-		for (k = 0; k < 4; k++) {
-			if (in[i + k] == '=' && i + 4 == inlen && k >= 2) {
-				v[k] = 0;
-				pad++;
-				continue;
-			}
-			if (pad || (v[k] = b64val(in[i + k])) < 0)
-				return LD_ERR_INVALID;
-		}
-		w = ((uint32_t)v[0] << 18) | ((uint32_t)v[1] << 12) | ((uint32_t)v[2] << 6) | (uint32_t)v[3];
-		if (outmax - o < (size_t)(3 - pad))
+	for (;;) {
+		int a = b64_next(in, inlen, &i), b, c, d;
+		if (a == -1)
+			break;
+		b = b64_next(in, inlen, &i);
+		c = b64_next(in, inlen, &i);
+		d = b64_next(in, inlen, &i);
+		if (a < 0 || a == 64 || b < 0 || b == 64 || c < 0 || d < 0 || (c == 64 && d != 64))
 			return LD_ERR_INVALID;
-		out[o++] = (uint8_t)(w >> 16);
-		if (pad < 2)
-			out[o++] = (uint8_t)(w >> 8);
-		if (pad < 1)
-			out[o++] = (uint8_t)w;
+		b64_put(out, outmax, &o, (uint32_t)(a << 2 | b >> 4));
+		if (c == 64 || d == 64) {
+			if ((c == 64 && (b & 15)) || (c != 64 && (c & 3)) ||
+			    b64_next(in, inlen, &i) != -1)
+				return LD_ERR_INVALID; /* stray bits or text after the padding */
+			if (c != 64)
+				b64_put(out, outmax, &o, (uint32_t)((b << 4 | c >> 2) & 0xff));
+			break;
+		}
+		b64_put(out, outmax, &o, (uint32_t)((b << 4 | c >> 2) & 0xff));
+		b64_put(out, outmax, &o, (uint32_t)((c << 6 | d) & 0xff));
 	}
 	*outlen = o;
 	return LD_OK;
@@ -544,13 +702,12 @@ static int string_array(const ld_json *j, int arr, char *list, size_t listlen)
 		return LD_ERR_INVALID;
 	n = ld_json_count(j, arr);
 	for (k = 0, t = arr + 1; k < n; k++, t = ld_json_skip(j, t)) {
+		char word[LD_LIST_LEN];
 		size_t len;
-		const char *p;
-		if (ld_json_type(j, t) != LD_J_STR)
+		if (ld_json_text(j, t, word, sizeof(word), &len))
 			return LD_ERR_INVALID;
-		p = ld_json_str(j, t, &len);
 		if (list)
-			ld_list_add(list, listlen, p, len);
+			ld_list_add(list, listlen, word, len < sizeof(word) ? len : sizeof(word));
 	}
 	return LD_OK;
 }
@@ -611,11 +768,12 @@ static int parse_config(ld_luks_meta *m, const ld_json *j, int cfg, int *online_
 {
 	int t, req, mand, n, k, e, r = LD_OK;
 
+	/* read as cryptsetup reads them (strtoull); the values are checked exactly below */
 	t = ld_json_member(j, cfg, "json_size");
-	if (ld_json_u64str(j, t, &m->json_size))
+	if (ld_json_strtoull(j, t, &m->json_size))
 		FAIL("config.json_size is not a numeric string", NULL);
 	t = ld_json_member(j, cfg, "keyslots_size");
-	if (ld_json_u64str(j, t, &m->keyslots_size))
+	if (ld_json_strtoull(j, t, &m->keyslots_size))
 		FAIL("config.keyslots_size is not a numeric string", NULL);
 	t = ld_json_member(j, cfg, "flags");
 	if (t == -2 || (t >= 0 && string_array(j, t, m->config_flags, sizeof(m->config_flags))))
@@ -634,9 +792,10 @@ static int parse_config(ld_luks_meta *m, const ld_json *j, int cfg, int *online_
 		FAIL("config.requirements.mandatory is not an array of strings", NULL);
 	n = ld_json_count(j, mand);
 	for (k = 0, e = mand + 1; k < n; k++, e++) {
+		char word[32];
 		size_t len;
-		const char *p = ld_json_str(j, e, &len);
-		*online_reenc += online_reencrypt_flag(p, len);
+		ld_json_text(j, e, word, sizeof(word), &len);
+		*online_reenc += len <= sizeof(word) && online_reencrypt_flag(word, len);
 	}
 	if (*online_reenc > 1)
 		FAIL("several online-reencrypt requirement flags", NULL);
@@ -654,19 +813,12 @@ static int parse_tokens(ld_luks_meta *m, const ld_json *j, int sec, uint32_t ks_
 		int id = ld_json_key_id(j, t, 32), v = t + 1, f;
 		ld_token *tk = &m->tokens[id];
 		size_t len;
-		const char *p;
 
-		f = ld_json_member(j, v, "type");
-		if (ld_json_type(j, f) != LD_J_STR)
-			FAIL("token has no type", NULL);
-		p = ld_json_str(j, f, &len);
-		if (!len)
-			FAIL("token has no type", NULL);
 		/* Unknown token types are kept; an over-long name is shown truncated. */
-		if (len >= sizeof(tk->type))
-			len = sizeof(tk->type) - 1;
-		memcpy(tk->type, p, len);
-		tk->type[len] = '\0';
+		f = ld_json_member(j, v, "type");
+		if (ld_json_text(j, f, tk->type, sizeof(tk->type) - 1, &len) || !len)
+			FAIL("token has no type", NULL);
+		tk->type[len < sizeof(tk->type) - 1 ? len : sizeof(tk->type) - 1] = '\0';
 		f = ld_json_member(j, v, "keyslots");
 		if (id_array(j, f, ks_ids, &tk->keyslots))
 			FAIL("token keyslots must name existing keyslots", NULL);
@@ -903,11 +1055,26 @@ int ld_json_b64(const ld_json *j, int obj, const char *key, uint8_t *out, size_t
 		size_t *outlen)
 {
 	int t = ld_json_member(j, obj, key);
+	size_t len, i = 0, n = 0, k, m;
 	const char *p;
-	size_t len;
+	char ch[4], *txt;
+	int r;
 
+	*outlen = 0;
 	if (ld_json_type(j, t) != LD_J_STR)
 		return LD_ERR_INVALID;
+	/* base64 text never needs escapes, but json-c resolves them ("\/" is what json-c
+	 * itself writes for '/'): decode them into a copy first. */
 	p = ld_json_str(j, t, &len);
-	return ld_base64_decode(p, len, out, outmax, outlen);
+	txt = j->alloc->alloc(j->alloc->ctx, len + 1);
+	if (!txt)
+		return LD_ERR_NOMEM;
+	while (i < len) {
+		m = unescape_step(p, len, &i, ch);
+		for (k = 0; k < m; k++)
+			txt[n++] = ch[k]; /* never longer than the raw text */
+	}
+	r = ld_base64_decode(txt, n, out, outmax, outlen);
+	j->alloc->free(j->alloc->ctx, txt, len + 1);
+	return r;
 }

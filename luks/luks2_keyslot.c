@@ -15,49 +15,128 @@ static int get_u32(const ld_json *j, int obj, const char *key, uint32_t min, uin
 	return LD_OK;
 }
 
-static int get_salt(const ld_json *j, int obj, uint8_t *salt, uint32_t *salt_len)
+/* A count that cryptsetup only requires to be a JSON integer (json_type_int) when it
+ * validates the header: anything else invalidates the header; an integer outside
+ * [min, 2^32-1] leaves the header valid and this slot unusable (cryptsetup fails when it
+ * opens such a slot). */
+static int get_count(ld_keyslot *ks, const ld_json *j, int obj, const char *key, uint32_t min,
+		     uint32_t *v, const char *why)
 {
-	size_t out;
+	int64_t x;
+	int r = ld_json_int(j, ld_json_member(j, obj, key), min, UINT32_MAX, &x);
 
-	/* cryptsetup insists on a 32-byte salt (LUKS_SALTSIZE) when it opens the slot. */
-	if (ld_json_b64(j, obj, "salt", salt, 64, &out) || out != 32)
+	*v = 0;
+	if (r == LD_ERR_RANGE) {
+		if (!ks->bad)
+			ks->bad = why;
+		return LD_OK;
+	}
+	if (r)
 		return LD_ERR_INVALID;
-	*salt_len = (uint32_t)out;
+	*v = (uint32_t)x;
 	return LD_OK;
 }
 
+/* Any length that is valid base64 (cryptsetup's validation asks only for a non-empty
+ * string); ld_keyslot_check refuses to use a salt longer than LD_SALT_MAX. */
+static int get_salt(ld_keyslot *ks, const ld_json *j, int obj)
+{
+	int t = ld_json_member(j, obj, "salt");
+	size_t raw, out;
+	int r;
+
+	ld_json_str(j, t, &raw);
+	if (ld_json_type(j, t) != LD_J_STR || !raw)
+		return LD_ERR_INVALID;
+	r = ld_json_b64(j, obj, "salt", ks->salt, sizeof(ks->salt), &out);
+	if (r)
+		return r;
+	ks->salt_len = out > UINT32_MAX ? UINT32_MAX : (uint32_t)out;
+	return LD_OK;
+}
+
+/* Members other than the ones a KDF uses are ignored, as cryptsetup's keyslot repair
+ * drops them ("leftover" argon2 parameters on a pbkdf2 slot and the reverse). */
 static int parse_kdf(ld_keyslot *ks, const ld_json *j, int kdf, char *err, size_t errlen)
 {
-	int count = ld_json_count(j, kdf);
+	int r;
 
 	if (ld_json_copy(j, ld_json_member(j, kdf, "type"), ks->kdf_type, sizeof(ks->kdf_type)))
 		FAIL("kdf has no type");
 	if (!ld_strcmp(ks->kdf_type, "pbkdf2")) {
 		ks->kdf = LD_KDF_PBKDF2;
-		if (count != 4 ||
-		    ld_json_copy(j, ld_json_member(j, kdf, "hash"), ks->kdf_hash, sizeof(ks->kdf_hash)) ||
-		    get_u32(j, kdf, "iterations", 1, &ks->iterations))
-			FAIL("pbkdf2 needs exactly type, salt, hash, iterations");
+		if (ld_json_copy(j, ld_json_member(j, kdf, "hash"), ks->kdf_hash, sizeof(ks->kdf_hash)) ||
+		    get_count(ks, j, kdf, "iterations", 1, &ks->iterations,
+			      "pbkdf2 iterations out of range"))
+			FAIL("pbkdf2 needs type, salt, hash, iterations");
 	} else if (!ld_strcmp(ks->kdf_type, "argon2i") || !ld_strcmp(ks->kdf_type, "argon2id")) {
 		ks->kdf = ks->kdf_type[6] == 'i' && ks->kdf_type[7] == 'd' ? LD_KDF_ARGON2ID : LD_KDF_ARGON2I;
-		if (count != 5 || get_u32(j, kdf, "time", 1, &ks->iterations) ||
-		    get_u32(j, kdf, "memory", 1, &ks->memory_kib) ||
-		    get_u32(j, kdf, "cpus", 1, &ks->cpus))
-			FAIL("argon2 needs exactly type, salt, time, memory, cpus");
+		if (get_count(ks, j, kdf, "time", 1, &ks->iterations, "argon2 time out of range") ||
+		    get_count(ks, j, kdf, "memory", 1, &ks->memory_kib, "argon2 memory out of range") ||
+		    get_count(ks, j, kdf, "cpus", 1, &ks->cpus, "argon2 cpus out of range"))
+			FAIL("argon2 needs type, salt, time, memory, cpus");
 	} else {
 		/* cryptsetup does not validate unknown KDFs; they fail when used. */
 		ks->kdf = LD_KDF_OTHER;
 		return LD_OK;
 	}
-	if (get_salt(j, kdf, ks->salt, &ks->salt_len))
-		FAIL("kdf salt is not 32 bytes of base64");
+	r = get_salt(ks, j, kdf);
+	if (r == LD_ERR_NOMEM) {
+		ld_err3(err, errlen, "out of memory", NULL, NULL);
+		return r;
+	}
+	if (r)
+		FAIL("kdf salt is not base64");
 	return LD_OK;
+}
+
+/* cryptsetup reads the priority with json-c's json_object_get_int and never validates
+ * it: an integer is clamped to 32 bits, "true" is 1, a string counts by its leading
+ * decimal digits, anything else is 0 ("ignore").  Only 1 and 2 are tried automatically. */
+static int is_num(char c)
+{
+	return c == '-' || (c >= '0' && c <= '9');
+}
+
+static int priority_of(const ld_json *j, int p)
+{
+	char buf[16];
+	size_t len, i = 0;
+	int64_t v = 0;
+	int neg, r;
+
+	if (ld_json_type(j, p) == LD_J_PRIM) {
+		r = ld_json_int(j, p, INT32_MIN, INT32_MAX, &v);
+		if (r == LD_ERR_RANGE)
+			return ld_json_str(j, p, &len)[0] == '-' ? INT32_MIN : INT32_MAX;
+		if (r == LD_OK)
+			return (int)v;
+		if (!is_num(ld_json_str(j, p, &len)[0]))
+			return ld_json_str(j, p, &len)[0] == 't'; /* true, false, null */
+		/* a fraction: its integer part, as a C cast of json-c's double */
+		v = 0;
+		len = len < sizeof(buf) - 1 ? len : sizeof(buf) - 1;
+		memcpy(buf, ld_json_str(j, p, &i), len);
+		i = 0;
+	} else if (ld_json_text(j, p, buf, sizeof(buf) - 1, &len)) {
+		return 0;
+	}
+	buf[len < sizeof(buf) - 1 ? len : sizeof(buf) - 1] = '\0';
+	while (buf[i] == ' ' || (buf[i] >= '\t' && buf[i] <= '\r'))
+		i++;
+	neg = buf[i] == '-';
+	if (buf[i] == '-' || buf[i] == '+')
+		i++;
+	for (; buf[i] >= '0' && buf[i] <= '9' && v <= INT32_MAX; i++)
+		v = v * 10 + (buf[i] - '0');
+	if (v > INT32_MAX)
+		return neg ? INT32_MIN : INT32_MAX;
+	return neg ? -(int)v : (int)v;
 }
 
 int ld_luks2_keyslot_parse(ld_keyslot *ks, const ld_json *j, int t, char *err, size_t errlen)
 {
-	int area, kdf, af, p;
-	int64_t prio;
+	int area, kdf, af, p, r;
 
 	memset(ks, 0, sizeof(*ks));
 	ks->digest = -1;
@@ -67,11 +146,10 @@ int ld_luks2_keyslot_parse(ld_keyslot *ks, const ld_json *j, int t, char *err, s
 		FAIL("key_size is not a 32-bit unsigned integer");
 	ks->priority = LD_PRIO_NORMAL;
 	p = ld_json_member(j, t, "priority");
-	if (p != -1) {
-		if (ld_json_int(j, p, INT32_MIN, INT32_MAX, &prio))
-			FAIL("priority is not an integer");
-		ks->priority = (int)prio;
-	}
+	if (p == -2)
+		FAIL("priority appears twice");
+	if (p >= 0)
+		ks->priority = priority_of(j, p);
 
 	/* The area is checked for every keyslot type (hdr_validate_areas). */
 	area = ld_json_member(j, t, "area");
@@ -91,19 +169,20 @@ int ld_luks2_keyslot_parse(ld_keyslot *ks, const ld_json *j, int t, char *err, s
 	af = ld_json_member(j, t, "af");
 	if (ld_json_type(j, kdf) != LD_J_OBJ || ld_json_type(j, af) != LD_J_OBJ)
 		FAIL("missing kdf or af object");
-	if (parse_kdf(ks, j, kdf, err, errlen))
-		return LD_ERR_INVALID;
+	r = parse_kdf(ks, j, kdf, err, errlen);
+	if (r)
+		return r;
 	if (ld_json_copy(j, ld_json_member(j, af, "type"), ks->af_type, sizeof(ks->af_type)) ||
 	    ld_strcmp(ks->af_type, "luks1"))
 		FAIL("af type is not luks1");
 	if (ld_json_copy(j, ld_json_member(j, af, "hash"), ks->af_hash, sizeof(ks->af_hash)) ||
-	    get_u32(j, af, "stripes", 0, &ks->stripes))
+	    get_count(ks, j, af, "stripes", 0, &ks->stripes, "af stripes out of range"))
 		FAIL("af needs hash and stripes");
 	if (ld_strcmp(ks->area_type, "raw"))
 		FAIL("area type is not raw");
 	if (ld_json_copy(j, ld_json_member(j, area, "encryption"), ks->area_cipher,
 			 sizeof(ks->area_cipher)) ||
-	    get_u32(j, area, "key_size", 0, &ks->area_key_size))
+	    get_count(ks, j, area, "key_size", 0, &ks->area_key_size, "area key_size out of range"))
 		FAIL("raw area needs encryption and key_size");
 	return LD_OK;
 }
@@ -128,6 +207,10 @@ int ld_keyslot_check(const ld_keyslot *ks, char *err, size_t errlen)
 		ld_err3(err, errlen, "keyslot type \"", ks->type, "\" is not supported");
 		return LD_ERR_UNSUPPORTED;
 	}
+	if (ks->bad) {
+		ld_err3(err, errlen, "keyslot cannot be used: ", ks->bad, NULL);
+		return LD_ERR_INVALID;
+	}
 	if (ks->kdf != LD_KDF_PBKDF2 && ks->kdf != LD_KDF_ARGON2I && ks->kdf != LD_KDF_ARGON2ID) {
 		ld_err3(err, errlen, "keyslot KDF \"", ks->kdf_type, "\" is not supported");
 		return LD_ERR_UNSUPPORTED;
@@ -138,6 +221,10 @@ int ld_keyslot_check(const ld_keyslot *ks, char *err, size_t errlen)
 	}
 	if (ld_hash_from_name(ks->af_hash, strlen(ks->af_hash), &h)) {
 		ld_err3(err, errlen, "keyslot AF hash \"", ks->af_hash, "\" is not supported");
+		return LD_ERR_UNSUPPORTED;
+	}
+	if (ks->salt_len > LD_SALT_MAX) {
+		ld_err3(err, errlen, "keyslot salt longer than 128 bytes is not supported", NULL, NULL);
 		return LD_ERR_UNSUPPORTED;
 	}
 	/* cryptsetup's LUKS2 ceiling for Argon2 memory is 4 GiB */

@@ -37,11 +37,11 @@ int ld_luks2_segment_parse(ld_segment *s, const ld_json *j, int t, char *err, si
 	if (f >= 0) {
 		n = ld_json_count(j, f);
 		for (k = 0, e = f + 1; k < n; k++, e = ld_json_skip(j, e)) {
+			char p[LD_LIST_LEN];
 			size_t len;
-			const char *p;
-			if (ld_json_type(j, e) != LD_J_STR)
+			if (ld_json_text(j, e, p, sizeof(p), &len))
 				FAIL("flags must be strings");
-			p = ld_json_str(j, e, &len);
+			len = len < sizeof(p) ? len : sizeof(p);
 			ld_list_add(s->flags, sizeof(s->flags), p, len);
 			if (has_prefix(p, len, "backup-"))
 				s->backup = 1;

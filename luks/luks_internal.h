@@ -40,8 +40,8 @@ void ld_list_add(char *list, size_t listlen, const char *word, size_t wordlen);
 enum { LD_J_OBJ = 1, LD_J_ARR = 2, LD_J_STR = 3, LD_J_PRIM = 4 };
 typedef struct ld_json ld_json;
 
-/* Parses area[0..area_len): one JSON object starting at byte 0, then only NUL bytes
- * (at least one).  Returns LD_OK, LD_ERR_INVALID or LD_ERR_NOMEM.  Token 0 is the root. */
+/* Parses area[0..area_len): one JSON object starting at byte 0, optional blanks (json-c
+ * consumes them), then only NUL bytes (at least one).  Returns LD_OK, LD_ERR_INVALID or LD_ERR_NOMEM.  Token 0 is the root. */
 int ld_json_parse(ld_json **out, const char *area, size_t area_len, const ld_alloc *alloc,
 		  char *err, size_t errlen);
 void ld_json_free(ld_json *j);
@@ -52,20 +52,30 @@ int ld_json_skip(const ld_json *j, int t);   /* the token after t's whole subtre
  * appears twice (ambiguous: treated as invalid by callers). */
 int ld_json_member(const ld_json *j, int obj, const char *key);
 const char *ld_json_str(const ld_json *j, int t, size_t *len); /* raw bytes, no quotes */
-int ld_json_streq(const ld_json *j, int t, const char *s);
-/* Copies a string token into buf (NUL-terminated); LD_ERR_INVALID if it is not a
- * non-empty string, contains a backslash or NUL, or does not fit. */
+/* A string token's text with its escapes resolved (as json-c resolves them): the first
+ * buflen bytes into buf, the whole decoded length in *len; LD_ERR_INVALID if t is not a
+ * string. */
+int ld_json_text(const ld_json *j, int t, char *buf, size_t buflen, size_t *len);
+int ld_json_streq(const ld_json *j, int t, const char *s); /* compares the resolved text */
+/* Copies a string token's resolved text into buf (NUL-terminated); LD_ERR_INVALID if it
+ * is not a non-empty string, contains a NUL, or does not fit. */
 int ld_json_copy(const ld_json *j, int t, char *buf, size_t buflen);
 /* A string of decimal digits (no sign, no leading zeros except "0") as uint64. */
 int ld_json_u64str(const ld_json *j, int t, uint64_t *v);
-/* A JSON integer (number without fraction or exponent) in [min, max]. */
+/* A string read as C's strtoull reads it (blanks, then an optional sign, then decimal
+ * digits and nothing else; "-N" is 2^64-N): for the config sizes, where cryptsetup reads
+ * it so and the value is then checked exactly. */
+int ld_json_strtoull(const ld_json *j, int t, uint64_t *v);
+/* A JSON integer (number without fraction or exponent) in [min, max]: LD_ERR_INVALID if
+ * t is not an integer at all, LD_ERR_RANGE if it is one outside [min, max]. */
 int ld_json_int(const ld_json *j, int t, int64_t min, int64_t max, int64_t *v);
 /* A numbered section key ("0".."31"): its value, or -1. */
 int ld_json_key_id(const ld_json *j, int t, int limit);
-/* Base64 (RFC 4648, padded) decode into out[outmax]. */
+/* Base64 (RFC 4648, padded; blanks skipped) decode: the first outmax bytes into out, the
+ * whole decoded length in *outlen (callers compare it with outmax). */
 int ld_base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outmax, size_t *outlen);
-/* Member key of object obj, a base64 string, decoded into out[outmax]; LD_ERR_INVALID if
- * absent, not a string, or not valid base64 that fits. */
+/* Member key of object obj, a base64 string, decoded as ld_base64_decode does;
+ * LD_ERR_INVALID if absent, not a string or not valid base64, LD_ERR_NOMEM. */
 int ld_json_b64(const ld_json *j, int obj, const char *key, uint8_t *out, size_t outmax,
 		size_t *outlen);
 
@@ -82,6 +92,9 @@ int ld_luks2_digest_parse(ld_digest *d, const ld_json *j, int t, char *err, size
 int ld_luks2_read(ld_luks_meta *m, ld_blockdev *hdr, const ld_alloc *alloc, char *err,
 		  size_t errlen);
 int ld_luks1_read(ld_luks_meta *m, ld_blockdev *hdr, char *err, size_t errlen);
+/* Name of another signature (LVM2 label, file system, partition table) written over the
+ * start of the device, or NULL (signatures.c). */
+const char *ld_foreign_signature(ld_blockdev *dev);
 
 /* ---- unlocking ---------------------------------------------------------------------- */
 /* AF merge (cryptsetup's "luks1" anti-forensic split): src holds stripes*keylen bytes. */
@@ -99,6 +112,18 @@ int ld_keyslot_open(const ld_keyslot *ks, ld_blockdev *hdr, const uint8_t *pass,
 /* Checks a candidate volume key against the digest: LD_OK or LD_ERR_KEY. */
 int ld_digest_check(const ld_digest *d, char *err, size_t errlen);
 int ld_digest_verify(const ld_digest *d, const uint8_t *key, size_t keylen);
+/* Estimated seconds of a keyslot's KDF or of a digest check (kdf_cost.c), from a rate
+ * measured once per kind with the limit's clock and kept in rates; LD_ERR_NOTFOUND when
+ * no estimate can be made (unknown kind, a clock that does not move). */
+enum { LD_KDF_RATE_ARGON2 = 4, LD_KDF_RATES = 5 }; /* 0..3: PBKDF2 per ld_hash_alg */
+typedef struct ld_kdf_rates {
+	uint8_t measured[LD_KDF_RATES];
+	uint64_t rate[LD_KDF_RATES];
+} ld_kdf_rates;
+int ld_kdf_keyslot_seconds(const ld_keyslot *ks, const ld_kdf_limit *lim, ld_kdf_rates *rates,
+			   const ld_alloc *alloc, uint64_t *secs);
+int ld_kdf_digest_seconds(const ld_digest *d, const ld_kdf_limit *lim, ld_kdf_rates *rates,
+			  const ld_alloc *alloc, uint64_t *secs);
 /* Plaintext size of a segment on a data device of dev_size bytes. */
 int ld_segment_data_size(const ld_segment *s, uint64_t dev_size, uint64_t *size);
 

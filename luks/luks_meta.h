@@ -15,6 +15,8 @@
 #define LD_NAME_LEN 32   /* type and hash names (longer ones are rejected) */
 #define LD_CIPHER_LEN 64 /* dm-crypt cipher specifications */
 #define LD_LIST_LEN 256  /* config flags / requirements, space separated */
+#define LD_SALT_MAX 128  /* salt bytes kept; a longer salt is shown by length, not used */
+#define LD_DIGEST_MAX 64 /* the largest hash output (sha512) */
 
 enum { LD_KDF_NONE = 0, LD_KDF_PBKDF2, LD_KDF_ARGON2I, LD_KDF_ARGON2ID, LD_KDF_OTHER };
 enum { LD_PRIO_IGNORE = 0, LD_PRIO_NORMAL = 1, LD_PRIO_PREFER = 2 };
@@ -31,8 +33,10 @@ typedef struct ld_keyslot {
 	uint32_t iterations;     /* pbkdf2 iterations, or argon2 time cost */
 	uint32_t memory_kib;     /* argon2 */
 	uint32_t cpus;           /* argon2 lanes */
-	uint8_t salt[64];
-	uint32_t salt_len;
+	uint8_t salt[LD_SALT_MAX];
+	uint32_t salt_len;       /* the decoded length, which may exceed LD_SALT_MAX */
+	const char *bad;         /* why this slot cannot be opened although the header is
+				  * valid (a parameter out of range), NULL if it can */
 	char af_type[LD_NAME_LEN];
 	char af_hash[LD_NAME_LEN];
 	uint32_t stripes;
@@ -66,10 +70,12 @@ typedef struct ld_digest {
 	uint32_t segments;       /* bit i: segment i */
 	char hash[LD_NAME_LEN];
 	uint32_t iterations;
-	uint8_t salt[64];
-	uint32_t salt_len;
-	uint8_t digest[64];
-	uint32_t digest_len;
+	uint8_t salt[LD_SALT_MAX];
+	uint32_t salt_len;       /* the decoded length, which may exceed LD_SALT_MAX */
+	uint8_t digest[LD_DIGEST_MAX];
+	uint32_t digest_len;     /* the decoded length, which may exceed LD_DIGEST_MAX */
+	const char *bad;         /* why no key can ever match (a field missing, of the wrong
+				  * type or length), NULL if keys can be checked */
 } ld_digest;
 
 typedef struct ld_token {

@@ -11,12 +11,16 @@ struct ld_volume {
 	int seg_digest;          /* digest of segment 0, -1 if none */
 	char unsupported[128];   /* why unlock is refused, "" if it is not */
 	char data_bad[96];       /* why the data device cannot be used, "" if it can */
+	char no_match[160];      /* why no key can match the segment's digest, "" if one can */
 	uint64_t nsectors;       /* plaintext sectors of the data segment */
 	uint8_t key[LD_KEY_MAX];
 	size_t keylen;
 	int unlocked;
 	ld_cipher *cipher;
 	uint8_t *bounce;         /* one sector for unaligned ld_volume_read edges */
+	int has_limit;           /* derivations are estimated against limit first */
+	ld_kdf_limit limit;
+	ld_kdf_rates rates;      /* measured once per volume and kind */
 };
 
 static int is_pow2_sector(uint32_t s)
@@ -42,8 +46,8 @@ static void assess(ld_volume *v)
 {
 	ld_luks_meta *m = &v->meta;
 	const ld_segment *s = &m->segments[0];
-	char cerr[96];
-	int i, nreg = 0;
+	char cerr[160];
+	int i, r, nreg = 0;
 	uint64_t size = 0, end;
 
 	v->seg_digest = -1;
@@ -89,12 +93,16 @@ static void assess(ld_volume *v)
 	else if (!is_pow2_sector(s->sector_size))
 		ld_err3(v->unsupported, sizeof(v->unsupported), "sector size is not supported", NULL,
 			NULL);
-	else if (v->seg_digest >= 0 &&
-		 ld_digest_check(&m->digests[v->seg_digest], cerr, sizeof(cerr)) == LD_ERR_UNSUPPORTED)
-		ld_err3(v->unsupported, sizeof(v->unsupported), cerr, NULL, NULL);
 	else if (v->info.key_bytes &&
 		 ld_cipher_check(s->cipher, v->info.key_bytes, cerr, sizeof(cerr)))
 		ld_err3(v->unsupported, sizeof(v->unsupported), "data cipher: ", cerr, NULL);
+	if (!v->unsupported[0] && v->seg_digest >= 0) {
+		r = ld_digest_check(&m->digests[v->seg_digest], cerr, sizeof(cerr));
+		if (r == LD_ERR_UNSUPPORTED)
+			ld_err3(v->unsupported, sizeof(v->unsupported), cerr, NULL, NULL);
+		else if (r)
+			ld_err3(v->no_match, sizeof(v->no_match), cerr, NULL, NULL);
+	}
 
 	if (!s->present || ld_strcmp(s->type, "crypt") || !is_pow2_sector(s->sector_size))
 		return;
@@ -136,8 +144,10 @@ int ld_volume_open(ld_volume **out, ld_blockdev *hdr, ld_blockdev *data, const l
 			return r;
 	}
 	v = alloc->alloc(alloc->ctx, sizeof(*v));
-	if (!v)
+	if (!v) {
+		ld_err3(err, errlen, "out of memory", NULL, NULL);
 		return LD_ERR_NOMEM;
+	}
 	v->alloc = alloc;
 	v->hdr = hdr;
 	v->data = data;
@@ -146,6 +156,8 @@ int ld_volume_open(ld_volume **out, ld_blockdev *hdr, ld_blockdev *data, const l
 	else
 		r = ld_luks2_read(&v->meta, hdr, alloc, err, errlen);
 	if (r) {
+		if (err && errlen && !err[0]) /* a reason for every failure */
+			ld_err3(err, errlen, ld_strerror(r), NULL, NULL);
 		ld_volume_close(v);
 		return r;
 	}
@@ -169,6 +181,57 @@ const char *ld_volume_unsupported(const ld_volume *v)
 	return v->unsupported;
 }
 
+void ld_volume_set_kdf_limit(ld_volume *v, const ld_kdf_limit *limit)
+{
+	v->has_limit = limit && limit->now_us;
+	if (v->has_limit) {
+		v->limit = *limit;
+		if (!v->limit.max_seconds)
+			v->limit.max_seconds = LD_KDF_MAX_SECONDS;
+	}
+}
+
+static void append(char *buf, size_t len, const char *s)
+{
+	size_t n = strlen(buf);
+
+	if (n < len)
+		ld_strlcpy(buf + n, s, len - n);
+}
+
+/* LD_OK if the derivation of what (a keyslot: ks; else the digest d) is estimated to stay
+ * within the limit, or cannot be estimated; otherwise LD_ERR_UNSUPPORTED with the reason
+ * in err, for a keyslot also handed to the limit's notice (unlock goes on without it). */
+static int within_limit(ld_volume *v, const ld_keyslot *ks, int id, const ld_digest *d,
+			char *err, size_t errlen)
+{
+	char line[160] = "", num[21];
+	uint64_t secs;
+	int r;
+
+	if (!v->has_limit)
+		return LD_OK;
+	r = ks ? ld_kdf_keyslot_seconds(ks, &v->limit, &v->rates, v->alloc, &secs)
+	       : ld_kdf_digest_seconds(d, &v->limit, &v->rates, v->alloc, &secs);
+	if (r || secs <= v->limit.max_seconds)
+		return LD_OK;
+	if (ks) {
+		append(line, sizeof(line), "keyslot ");
+		append(line, sizeof(line), ld_u64_str((uint64_t)id, num));
+		append(line, sizeof(line), ": key derivation would take about ");
+	} else {
+		append(line, sizeof(line), "the volume key digest would take about ");
+	}
+	append(line, sizeof(line), ld_u64_str(secs, num));
+	append(line, sizeof(line), " s, above the limit of ");
+	append(line, sizeof(line), ld_u64_str(v->limit.max_seconds, num));
+	append(line, sizeof(line), ks ? " s: skipped" : " s to check: not checked");
+	if (ks && v->limit.notice) /* a refused digest ends the unlock with this reason */
+		v->limit.notice(v->limit.ctx, line);
+	ld_err3(err, errlen, line, NULL, NULL);
+	return LD_ERR_UNSUPPORTED;
+}
+
 /* Tries one keyslot: LD_OK with v->key filled, LD_ERR_KEY, or another error. */
 static int try_slot(ld_volume *v, int id, const uint8_t *pass, size_t passlen,
 		    ld_progress_fn progress, void *pctx, char *err, size_t errlen)
@@ -176,17 +239,30 @@ static int try_slot(ld_volume *v, int id, const uint8_t *pass, size_t passlen,
 	const ld_keyslot *ks = &v->meta.keyslots[id];
 	int r;
 
-	if (!ks->present || ks->digest != v->seg_digest || v->seg_digest < 0)
+	if (err && errlen)
+		err[0] = '\0';
+	if (!ks->present || ks->digest != v->seg_digest || v->seg_digest < 0) {
+		ld_err3(err, errlen, "keyslot does not open the data segment", NULL, NULL);
 		return LD_ERR_NOTFOUND;
-	r = ld_keyslot_open(ks, v->hdr, pass, passlen, v->key, v->alloc, progress, pctx, err,
-			    errlen);
+	}
+	r = ld_keyslot_check(ks, err, errlen);
+	if (r == LD_OK)
+		r = within_limit(v, ks, id, NULL, err, errlen);
+	if (r == LD_OK)
+		r = ld_keyslot_open(ks, v->hdr, pass, passlen, v->key, v->alloc, progress, pctx,
+				    err, errlen);
 	if (r == LD_OK) {
 		r = ld_digest_verify(&v->meta.digests[v->seg_digest], v->key, ks->key_size);
 		if (r == LD_OK)
 			v->keylen = ks->key_size;
+		else if (r != LD_ERR_KEY)
+			ld_digest_check(&v->meta.digests[v->seg_digest], err, errlen);
 	}
 	if (r)
 		ld_wipe(v->key, sizeof(v->key));
+	/* every failure carries a reason, even one a callee did not write */
+	if (r && err && errlen && !err[0])
+		ld_err3(err, errlen, "keyslot: ", ld_strerror(r), NULL);
 	return r;
 }
 
@@ -220,8 +296,10 @@ fail:
 }
 
 /* What keeps any key from unlocking: LD_OK if nothing does. */
-static int unlock_blocked(const ld_volume *v, char *err, size_t errlen)
+static int unlock_blocked(ld_volume *v, char *err, size_t errlen)
 {
+	int r;
+
 	if (err && errlen)
 		err[0] = '\0';
 	if (v->unlocked) {
@@ -236,6 +314,14 @@ static int unlock_blocked(const ld_volume *v, char *err, size_t errlen)
 		ld_err3(err, errlen, v->data_bad, NULL, NULL);
 		return LD_ERR_INVALID;
 	}
+	if (v->no_match[0]) {
+		ld_err3(err, errlen, v->no_match, NULL, NULL);
+		return LD_ERR_KEY;
+	}
+	/* every keyslot tried pays for one digest check: refuse an absurd one at once */
+	if (v->seg_digest >= 0 &&
+	    (r = within_limit(v, NULL, 0, &v->meta.digests[v->seg_digest], err, errlen)) != LD_OK)
+		return r;
 	return LD_OK;
 }
 

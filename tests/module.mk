@@ -51,3 +51,4 @@ run-bench:
 	bash tests/bench/run.sh
 include tests/bench/bench.mk
 include tests/shim/shim.mk
+include tests/valgrind.mk

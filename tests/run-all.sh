@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project and prints one closing line "N passed, N failed".
 #   build/tests/test_*      cmocka unit tests (ASan + UBSan), TAP output
+#   build/vg-tests/test_*   the same without sanitizers, under valgrind
 #   tests/*/test_*.sh       oracle and end-to-end tests, TAP output
 #   build/fuzz-bin/fuzz_*   each libFuzzer target for FUZZ_SECONDS over its seed corpus
 # Each TAP "ok" counts as passed, each "not ok" as failed; a program that exits non-zero
@@ -40,6 +41,12 @@ run_one() { # name command...
 for t in build/tests/test_*; do
 	[ -x "$t" ] || continue
 	run_one "unit/$(basename "$t")" "$t"
+done
+# the same unit tests built without sanitizers, under valgrind (uninitialised reads)
+for t in build/vg-tests/test_*; do
+	[ -x "$t" ] || continue
+	run_one "valgrind/$(basename "$t")" valgrind -q --error-exitcode=1 \
+		--suppressions=tests/valgrind.supp "$t"
 done
 for t in tests/oracle/test_*.sh tests/shim/test_*.sh tests/e2e/test_*.sh; do
 	[ -f "$t" ] || continue

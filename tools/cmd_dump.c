@@ -18,6 +18,17 @@ static void hex(const char *label, const uint8_t *p, size_t n)
 	printf("\n");
 }
 
+/* A salt or digest value: its bytes, or its length when it is longer than we keep. */
+static void blob(const char *label, const uint8_t *p, uint32_t n, uint32_t kept)
+{
+	if (n > kept)
+		printf("\t%-12s(%u bytes, not shown)\n", label, n);
+	else if (!n)
+		printf("\t%-12s(empty)\n", label);
+	else
+		hex(label, p, n);
+}
+
 static const char *prio_name(int p)
 {
 	switch (p) {
@@ -63,8 +74,10 @@ static void dump_keyslot(int id, const ld_keyslot *k, int version)
 		printf("\tMemory:     %u\n", k->memory_kib);
 		printf("\tThreads:    %u\n", k->cpus);
 	}
-	if (k->salt_len)
-		hex("Salt:", k->salt, k->salt_len);
+	if (k->kdf != LD_KDF_OTHER)
+		blob("Salt:", k->salt, k->salt_len, LD_SALT_MAX);
+	if (k->bad)
+		printf("\tUnusable:   %s\n", k->bad);
 	printf("\tAF stripes: %u\n", k->stripes);
 	printf("\tAF hash:    %s\n", k->af_hash);
 	printf("\tArea offset:%llu [bytes]\n", (unsigned long long)k->area_offset);
@@ -161,8 +174,10 @@ static void dump(const ld_volume *v)
 			continue;
 		printf("\tHash:       %s\n", d->hash);
 		printf("\tIterations: %u\n", d->iterations);
-		hex("Salt:", d->salt, d->salt_len);
-		hex("Digest:", d->digest, d->digest_len);
+		blob("Salt:", d->salt, d->salt_len, LD_SALT_MAX);
+		blob("Digest:", d->digest, d->digest_len, LD_DIGEST_MAX);
+		if (d->bad)
+			printf("\tUnusable:   %s (no key can match)\n", d->bad);
 	}
 }
 

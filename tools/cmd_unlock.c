@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "luks/luks.h"
@@ -80,6 +81,26 @@ bad:
 	return LT_USAGE;
 }
 
+/* The clock and console of the key-derivation cost limit (the firmware's are in efi/). */
+static uint64_t now_us(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	if (clock_gettime(CLOCK_MONOTONIC, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void notice(void *ctx, const char *line)
+{
+	(void)ctx;
+	lt_progress_end();
+	fprintf(stderr, "lukstool: %s\n", line);
+}
+
+static const ld_kdf_limit kdf_limit = { now_us, notice, NULL, LD_KDF_MAX_SECONDS };
+
 /* Opens and unlocks; on LT_OK *vp and *t are live. */
 static int open_unlock(const struct args *a, lt_target *t, ld_volume **vp, int *slot)
 {
@@ -101,6 +122,7 @@ static int open_unlock(const struct args *a, lt_target *t, ld_volume **vp, int *
 		fprintf(stderr, "lukstool: %s: %s\n", a->header ? a->header : a->device, err);
 		goto fail;
 	}
+	ld_volume_set_kdf_limit(*vp, &kdf_limit);
 	r = ld_volume_unlock(*vp, key, keylen, a->keyslot, lt_progress, NULL, slot, err, sizeof(err));
 	lt_progress_end();
 	if (r) {

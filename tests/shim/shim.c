@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "shim.h"
 #include "luksdxe.h"
 #include "libc/ld_libc.h"
@@ -46,6 +47,12 @@ static shim_iface *find_if(shim_handle *h, EFI_GUID *g)
 		if (memcmp(&h->ifs[i].guid, g, sizeof(*g)) == 0)
 			return &h->ifs[i];
 	return NULL;
+}
+
+static EFI_STATUS EFIAPI s_stall(UINTN us)
+{
+	usleep((useconds_t)us);
+	return EFI_SUCCESS;
 }
 
 static EFI_STATUS EFIAPI s_install(EFI_HANDLE *Handle, EFI_GUID *Protocol,
@@ -576,6 +583,7 @@ void shim_reset(void)
 	shim_bs.LocateHandleBuffer = s_locate_handle_buffer;
 	shim_bs.CreateEventEx = s_create_event_ex;
 	memset(event_group, 0, sizeof(event_group));
+	shim_bs.Stall = s_stall;
 	nkeys = keypos = 0;
 
 	memset(&shim_st, 0, sizeof(shim_st));
