@@ -139,7 +139,7 @@ void ld_ext4_close(ld_ext4_file *f);
 
 /* ---- any open file ------------------------------------------------------------------ */
 
-void ld_ext4_stat(const ld_ext4_file *f, ld_ext4_stat *st);
+void ld_ext4_fstat(const ld_ext4_file *f, ld_ext4_stat *st);
 /* stat of an inode without keeping it open (e.g. for a directory listing). */
 int ld_ext4_stat_inode(ld_ext4 *fs, uint32_t ino, ld_ext4_stat *st);
 
