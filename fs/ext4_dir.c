@@ -3,7 +3,7 @@
  * Directory blocks are read linearly.  Hashed (htree) directories need no special code:
  * their index blocks look like blocks without live entries (the root block holds only
  * "." and a ".." spanning the index), so a linear scan sees exactly the names; the
- * index itself is not used.  Inline directories have no "." or ".." on disk; both are
+ * index is not used for lookups, but with metadata_csum its blocks are verified too.  Inline directories have no "." or ".." on disk; both are
  * made up (the parent is the first 4 bytes of the inline area).
  *
  * Caution: this file parses untrusted input.  Every entry is checked (rec_len at least
@@ -14,6 +14,7 @@
 #include "fs/ext4_internal.h"
 
 #define DIRENT_HDR 8u
+#define DX_ROOT_INFO 24u /* after "." (12 bytes) and ".." (12 bytes) */
 #define PATH_BUF (2u * LD_EXT4_SYMLINK_MAX + 2u)
 
 static uint32_t rec_len_from_disk(const ld_ext4 *fs, uint32_t v)
@@ -80,6 +81,35 @@ static int check_leaf_csum(ld_ext4_file *d, ext4_cache_slot *s)
 	return LD_OK;
 }
 
+/* metadata_csum of an htree index block (root or interior node): the dx_tail after the
+ * last possible index entry covers the block up to the used entries.  count_offset is
+ * where the {limit, count} pair sits (after "." and ".." plus the root info, or after the
+ * fake entry of an interior node). */
+static int check_dx_csum(ld_ext4_file *d, ext4_cache_slot *s, uint32_t count_offset)
+{
+	ld_ext4 *fs = d->fs;
+	uint64_t tag = ((uint64_t)EXT4_V_DX << 32) | d->ino;
+	uint32_t limit, count, tail, crc;
+	static const uint8_t zero[4];
+
+	if (s->verified == tag)
+		return LD_OK;
+	if (count_offset + 8u > fs->bs)
+		return ext4_fail(fs, LD_ERR_INVALID, "htree block ", s->blk, ": bad index header");
+	limit = ld_le16(s->data + count_offset);
+	count = ld_le16(s->data + count_offset + 2);
+	tail = count_offset + limit * 8u;
+	if (count > limit || tail > fs->bs || fs->bs - tail < 8)
+		return ext4_fail(fs, LD_ERR_INVALID, "htree block ", s->blk, ": bad index count or limit");
+	crc = ext4_crc32c(d->csum_seed, s->data, count_offset + count * 8u);
+	crc = ext4_crc32c(crc, s->data + tail, 4);
+	crc = ext4_crc32c(crc, zero, 4);
+	if (crc != ld_le32(s->data + tail + 4))
+		return ext4_fail(fs, LD_ERR_INVALID, "htree block ", s->blk, ": checksum mismatch");
+	s->verified = tag;
+	return LD_OK;
+}
+
 /* Block lblk of directory d: *data and the end of its entries (*limit, 0 if it holds
  * none: an htree index node). */
 static int dir_block(ld_ext4_file *d, uint32_t lblk, const uint8_t **data, uint32_t *limit)
@@ -99,12 +129,19 @@ static int dir_block(ld_ext4_file *d, uint32_t lblk, const uint8_t **data, uint3
 		return r;
 	*data = s->data;
 	*limit = fs->bs;
-	if (ld_le32(s->data) == 0 && rec_len_from_disk(fs, ld_le16(s->data + 4)) == fs->bs) {
-		*limit = 0; /* htree interior node (or an empty block): no names */
-		return LD_OK;
+	if (d->iflags & EXT4_INDEX_FL) {
+		if (lblk == 0) {
+			/* htree root: "." and "..", whose rec_len spans the index; the index
+			 * header follows the 24 bytes of those two entries */
+			if (fs->csum)
+				return check_dx_csum(d, s, DX_ROOT_INFO + s->data[DX_ROOT_INFO + 5]);
+			return LD_OK;
+		}
+		if (ld_le32(s->data) == 0 && rec_len_from_disk(fs, ld_le16(s->data + 4)) == fs->bs) {
+			*limit = 0; /* interior index node: no names */
+			return fs->csum ? check_dx_csum(d, s, DIRENT_HDR) : LD_OK;
+		}
 	}
-	if (lblk == 0 && (d->iflags & EXT4_INDEX_FL))
-		return LD_OK; /* htree root: "." and "..", whose rec_len spans the index */
 	if (fs->csum) {
 		r = check_leaf_csum(d, s);
 		if (r)
@@ -230,7 +267,8 @@ typedef struct walk {
 } walk;
 
 /* Replaces buf[0..q) by the target of symlink link (cur stays the link's directory, or
- * becomes the root for an absolute target). */
+ * becomes the root for an absolute target).  buf[q] is '/' or the end, so the rest of
+ * the path keeps its separator (and a trailing slash still demands a directory). */
 static int splice_link(walk *w, ld_ext4_file *link, size_t q)
 {
 	size_t tlen, rest = strlen(w->buf + q);
@@ -242,11 +280,10 @@ static int splice_link(walk *w, ld_ext4_file *link, size_t q)
 	r = ld_ext4_readlink(link, w->target, LD_EXT4_SYMLINK_MAX + 1, &tlen);
 	if (r)
 		return r;
-	if (tlen + 1 + rest >= PATH_BUF)
+	if (tlen + rest >= PATH_BUF)
 		return ext4_fail(w->fs, LD_ERR_INVALID, "path too long after following a symlink", EXT4_NONUM, "");
-	memmove(w->buf + tlen + 1, w->buf + q, rest + 1);
+	memmove(w->buf + tlen, w->buf + q, rest + 1);
 	memcpy(w->buf, w->target, tlen);
-	w->buf[tlen] = '/';
 	if (w->target[0] == '/') {
 		r = ext4_inode_open(w->fs, LD_EXT4_ROOT_INO, &root);
 		if (r)
@@ -263,7 +300,7 @@ static int step(walk *w, size_t p, size_t q, unsigned flags, size_t *next)
 	ld_ext4_file *child;
 	uint32_t ino;
 	size_t e = q;
-	int r, last;
+	int r, last, slash = w->buf[q] == '/';
 
 	*next = q;
 	if (w->cur->st.type != LD_EXT4_T_DIR)
@@ -277,11 +314,15 @@ static int step(walk *w, size_t p, size_t q, unsigned flags, size_t *next)
 	while (w->buf[e] == '/')
 		e++;
 	last = w->buf[e] == 0;
-	if (child->st.type == LD_EXT4_T_LNK && (!last || !(flags & LD_EXT4_NOFOLLOW))) {
+	if (child->st.type == LD_EXT4_T_LNK && (!last || slash || !(flags & LD_EXT4_NOFOLLOW))) {
 		r = splice_link(w, child, q);
 		ld_ext4_close(child);
 		*next = 0;
 		return r;
+	}
+	if (slash && child->st.type != LD_EXT4_T_DIR) {
+		ld_ext4_close(child);
+		return ext4_fail(w->fs, LD_ERR_NOTFOUND, "not a directory (inode ", ino, ")");
 	}
 	ld_ext4_close(w->cur);
 	w->cur = child;

@@ -17,7 +17,7 @@
 #define EXT4_MAX_SYMLINKS 40u    /* per lookup, as Linux */
 
 /* What a cached block was last verified as (checksums depend on the owning inode). */
-enum { EXT4_V_NONE = 0, EXT4_V_EXTENT, EXT4_V_DIR };
+enum { EXT4_V_NONE = 0, EXT4_V_EXTENT, EXT4_V_DIR, EXT4_V_DX };
 
 typedef struct ext4_cache_slot {
 	uint64_t blk;

@@ -177,8 +177,13 @@ static int do_ls(lt_fsview *v, const char *path)
 
 /* ---- cat ----------------------------------------------------------------------------- */
 
-/* Copies file f's bytes to fd. */
-static int copy_out(lt_fsview *v, void *f, const char *path, int fd, const char *dest)
+static int is_zero(const uint8_t *p, size_t n)
+{
+	return n == 0 || (p[0] == 0 && !memcmp(p, p + 1, n - 1));
+}
+
+/* Copies file f's bytes to fd (seeking over zero chunks when sparse). */
+static int copy_out(lt_fsview *v, void *f, const char *path, int fd, const char *dest, int sparse)
 {
 	uint8_t *buf = malloc(CHUNK);
 	uint64_t off = 0;
@@ -195,7 +200,15 @@ static int copy_out(lt_fsview *v, void *f, const char *path, int fd, const char 
 		}
 		if (!got)
 			break;
-		if (write_all(fd, buf, got)) {
+		if (sparse && is_zero(buf, got)) {
+			/* keep holes (a 5 GiB sparse file stays sparse in the copy) */
+			if (lseek(fd, (off_t)got, SEEK_CUR) < 0 ||
+			    ftruncate(fd, (off_t)(off + got))) {
+				fprintf(stderr, "lukstool: cannot write %s: %s\n", dest, strerror(errno));
+				free(buf);
+				return LT_IO;
+			}
+		} else if (write_all(fd, buf, got)) {
 			fprintf(stderr, "lukstool: cannot write %s: %s\n", dest, strerror(errno));
 			free(buf);
 			return LT_IO;
@@ -221,7 +234,7 @@ static int do_cat(lt_fsview *v, const char *path)
 		v->ops->close(f);
 		return LT_USAGE;
 	}
-	r = copy_out(v, f, path, STDOUT_FILENO, "standard output");
+	r = copy_out(v, f, path, STDOUT_FILENO, "standard output", 0);
 	v->ops->close(f);
 	return r;
 }
@@ -247,7 +260,7 @@ static int cp_file(lt_fsview *v, void *f, const lt_fsstat *st, const char *src, 
 		fprintf(stderr, "lukstool: cannot create %s: %s\n", dest, strerror(errno));
 		return LT_IO;
 	}
-	r = copy_out(v, f, src, fd, dest);
+	r = copy_out(v, f, src, fd, dest, 1);
 	if (fchmod(fd, st->mode & 07777) && !r)
 		r = LT_IO;
 	if (close(fd) && !r) {

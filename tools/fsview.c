@@ -135,6 +135,11 @@ static int try_mount(lt_fsview *v, ld_blockdev *dev, char *err, size_t errlen)
 			return r;
 		v->ops = &ext4_ops;
 		v->kind = ld_ext4_get_info(v->fs)->kind;
+		if (ld_ext4_get_info(v->fs)->needs_recovery)
+			fprintf(stderr, "lukstool: warning: the ext4 journal needs recovery (not replayed): "
+					"reading the last checkpointed state, recent changes may be missing\n");
+		if (ld_ext4_get_info(v->fs)->errors)
+			fprintf(stderr, "lukstool: warning: the ext4 file system has recorded errors\n");
 		return LD_OK;
 	}
 	r = lt_fat_try_mount(v, dev, err, errlen);
