@@ -53,7 +53,6 @@ static int e4_readdir(void *f, uint64_t *pos, lt_fsent *e)
 	} while (!strcmp(d.name, ".") || !strcmp(d.name, ".."));
 	memcpy(e->name, d.name, (size_t)d.name_len + 1);
 	e->id = d.ino;
-	e->aux = NULL;
 	return LD_OK;
 }
 

@@ -7,6 +7,7 @@
 #define LT_FSVIEW_H
 
 #include "fs/ext4.h"
+#include "fs/fat.h"
 #include "fs/part.h"
 #include "luks/luks.h"
 #include "tools/hostdev.h"
@@ -15,8 +16,8 @@
 
 typedef struct lt_fsent {
 	char name[LT_FS_NAME_MAX];
-	uint64_t id; /* reader-specific: ext4 inode number, FAT entry position */
-	void *aux;   /* reader-specific */
+	uint64_t id;       /* ext4: the inode number */
+	ld_fat_dirent fat; /* FAT: the whole entry (FAT has no inode to open by) */
 } lt_fsent;
 
 typedef struct lt_fsstat {
