@@ -128,6 +128,7 @@ static int try_mount(lt_fsview *v, ld_blockdev *dev, char *err, size_t errlen)
 {
 	int r;
 
+	v->fsdev = dev;
 	if (ld_ext4_probe(dev) == LD_OK) {
 		r = ld_ext4_mount((ld_ext4 **)&v->fs, dev, &hostdev_alloc, err, errlen);
 		if (r)

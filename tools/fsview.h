@@ -51,6 +51,7 @@ typedef struct lt_fsview {
 	ld_blockdev voldev;   /* the plaintext of the volume */
 	ld_part_dev inner;    /* the inner partition in use, if any */
 	uint32_t inner_no;
+	ld_blockdev *fsdev;   /* the device the file system was mounted from */
 } lt_fsview;
 
 typedef struct lt_fsargs {

@@ -21,6 +21,8 @@ static const struct {
 	  "cat     [--header HDR] [--partition N] [--inner-partition N] --key-file FILE DEVICE PATH" },
 	{ "cp", cmd_cp,
 	  "cp [-r] [--header HDR] [--partition N] [--inner-partition N] --key-file FILE DEVICE PATH DEST" },
+	{ "bench-fs", cmd_fsbench,
+	  "bench-fs [--header HDR] ... --key-file FILE --direct-offset BYTES DEVICE PATH" },
 	{ "mkdisk", cmd_mkdisk, "mkdisk  (see lukstool mkdisk --help)" },
 	{ "mksecret", cmd_mksecret, "mksecret (see lukstool mksecret --help)" },
 	{ "bench", cmd_bench,

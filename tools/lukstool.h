@@ -16,5 +16,6 @@ int cmd_bench(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 int cmd_cp(int argc, char **argv);
+int cmd_fsbench(int argc, char **argv);
 
 #endif

@@ -8,3 +8,4 @@ cd "$top"
 echo "LuksDxe crypto benchmark: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs, $(date -u +%FT%TZ)"
 echo "ratio > 1: ours is faster than the reference; < 1: slower"
 build/bench/bench_crypto "${BENCH_ARGON2_MIB:-1024}"
+bash tests/bench/fs.sh
