@@ -132,9 +132,17 @@ static int parse_geometry(ld_ext4 *fs, const uint8_t *sb)
 		return ext4_fail(fs, LD_ERR_INVALID, "ext4 block count ", blocks, " is too small");
 	fs->blocks_per_group = ld_le32(sb + SB_BLOCKS_PER_GROUP);
 	fs->inodes_per_group = ld_le32(sb + SB_INODES_PER_GROUP);
-	if (!fs->blocks_per_group || fs->blocks_per_group > 8u * fs->bs)
+	if (fs->ro_compat & EXT4_RO_COMPAT_BIGALLOC) {
+		/* bigalloc: the bitmap counts clusters; a group spans clusters_per_group of them */
+		uint32_t logc = ld_le32(sb + SB_LOG_CLUSTER_SIZE), cpg = ld_le32(sb + SB_CLUSTERS_PER_GROUP);
+		if (logc < log || logc > log + 16 || !cpg || cpg > 8u * fs->bs ||
+		    (uint64_t)cpg << (logc - log) != fs->blocks_per_group)
+			return ext4_fail(fs, LD_ERR_INVALID, "ext4 bigalloc cluster geometry is invalid",
+					 EXT4_NONUM, "");
+	} else if (!fs->blocks_per_group || fs->blocks_per_group > 8u * fs->bs) {
 		return ext4_fail(fs, LD_ERR_INVALID, "ext4 blocks per group ", fs->blocks_per_group,
 				 " is out of range");
+	}
 	if (!fs->inodes_per_group || fs->inodes_per_group > 8u * fs->bs)
 		return ext4_fail(fs, LD_ERR_INVALID, "ext4 inodes per group ", fs->inodes_per_group,
 				 " is out of range");

@@ -7,7 +7,7 @@
  *   - API behaviour: readdir positions resume, lookups relative to a directory, "..",
  *     NOFOLLOW, symlink loops, readlink into a short buffer, reading a directory,
  *     every allocation released, allocation failures cleanly reported;
- *   - corruption: single-bit flips over every metadata block (every block that is not
+ *   - corruption: single-bit and whole-byte flips over every metadata block (every block that is not
  *     file data, as debugfs reports the data blocks) of a metadata_csum image must give
  *     an error or exactly the pristine tree; on images without checksums they must give
  *     an error or some tree - never a crash, an out-of-bounds read (ASan, and the memory
@@ -412,7 +412,8 @@ static void data_blocks(const char *img, uint8_t *isdata, size_t nblocks)
 	}
 }
 
-/* Flips one bit at a time in every non-data, non-zero block.  strict: the result must be
+/* Flips one bit or one whole byte at a time in every non-data, non-zero block (every
+ * byte of the first blocks, every stride-th byte elsewhere).  strict: the result must be
  * an error or the pristine tree. */
 static void sweep(const char *name, const char *opts, int strict, unsigned stride)
 {
@@ -444,7 +445,8 @@ static void sweep(const char *name, const char *opts, int strict, unsigned strid
 			continue;
 		for (o = (b == 0 ? 1024 : 0); o < bs; o += (b <= 2 ? 1 : stride)) {
 			uint8_t *p = img + b * bs + o, save = *p;
-			*p ^= (uint8_t)(1u << (o % 8));
+			/* alternately one bit and the whole byte */
+			*p ^= (o / stride) % 2 ? 0xFF : (uint8_t)(1u << (o % 8));
 			r = walk(&dev, &w);
 			*p = save;
 			flips++;
@@ -458,7 +460,7 @@ static void sweep(const char *name, const char *opts, int strict, unsigned strid
 			assert_int_equal(tu_alloc_live(), 0);
 		}
 	}
-	print_message("# %s: %zu single-bit flips: %zu errors, %zu identical, %zu other trees\n", name,
+	print_message("# %s: %zu single-bit or single-byte flips: %zu errors, %zu identical, %zu other trees\n", name,
 		      flips, errors, same, flips - errors - same);
 	assert_true(flips > 1000);
 	/* truncations and zeroed tails */
