@@ -25,14 +25,18 @@ int ext4_group_has_super(const ld_ext4 *fs, uint32_t g)
 	return g == 1 || is_power_of(g, 3) || is_power_of(g, 5) || is_power_of(g, 7);
 }
 
-/* Block number of descriptor block i. */
+/* Block number of descriptor block i.  The table follows the block that holds the
+ * superblock: block 1 with 1 KiB blocks (block 2 then, also under bigalloc, where the
+ * first data block is 0), block 0 otherwise. */
 static uint64_t desc_block(const ld_ext4 *fs, uint32_t i, uint32_t per_block)
 {
-	uint64_t g;
+	uint64_t g, first = fs->bs == 1024 ? 2 : 1;
 
 	if (!(fs->incompat & EXT4_INCOMPAT_META_BG) || i < fs->first_meta_bg)
-		return (uint64_t)fs->first_data_block + 1 + i;
+		return first + i;
 	g = (uint64_t)i * per_block; /* first group of meta-group i */
+	if (g == 0)
+		return first;
 	return fs->first_data_block + g * fs->blocks_per_group +
 	       (g <= UINT32_MAX && ext4_group_has_super(fs, (uint32_t)g) ? 1 : 0);
 }
