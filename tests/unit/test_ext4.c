@@ -492,13 +492,13 @@ static void test_corrupt_csum_inline(void **state)
 static void test_corrupt_nocsum(void **state)
 {
 	(void)state;
-	sweep("c-nocsum", "-t ext4 -b 1024 -L unit -O ^has_journal,^metadata_csum", 0, 3);
+	sweep("c-nocsum", "-t ext4 -b 1024 -L unit -O ^has_journal,^metadata_csum", 0, 7);
 }
 
 static void test_corrupt_ext2(void **state)
 {
 	(void)state;
-	sweep("c-ext2", "-t ext2 -b 1024 -I 128 -L unit", 0, 3);
+	sweep("c-ext2", "-t ext2 -b 1024 -I 128 -L unit", 0, 7);
 }
 
 static int setup(void **state)
