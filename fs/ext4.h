@@ -128,8 +128,9 @@ const char *ld_ext4_reason(const ld_ext4 *fs);
  * '/'; a leading '/' starts at the root; empty components and "." are skipped; ".." goes
  * to the parent (the root's parent is the root).  Symlinks in the middle of the path are
  * followed (relative to the directory holding them; at most 40 in one lookup); so is the
- * last one unless LD_EXT4_NOFOLLOW.  Names are compared as bytes (case-sensitive).
- * "" or "/" opens dir itself (or the root). */
+ * last one unless LD_EXT4_NOFOLLOW.  A trailing '/' demands a directory (and follows a
+ * final symlink).  Names are compared as bytes (case-sensitive).  "" opens dir itself,
+ * "/" the root. */
 int ld_ext4_open(ld_ext4 *fs, ld_ext4_file *dir, const char *path, unsigned flags,
 		 ld_ext4_file **out);
 /* Opens inode number ino (e.g. from a directory entry). */

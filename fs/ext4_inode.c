@@ -138,7 +138,12 @@ static int load_inode(ld_ext4_file *f)
 	if (ld_le16(f->raw + I_MODE) == 0 || (ld_le16(f->raw + I_LINKS) == 0 && ld_le32(f->raw + I_DTIME)))
 		return ext4_fail(fs, LD_ERR_NOTFOUND, "inode ", ino, " is not in use");
 	f->iflags = ld_le32(f->raw + I_FLAGS);
-	f->size = ld_le32(f->raw + I_SIZE_LO) | ((uint64_t)ld_le32(f->raw + I_SIZE_HIGH) << 32);
+	/* i_size_high counts for regular files, and for directories only with large_dir (it
+	 * was i_dir_acl before): as the kernel's ext4_isize() */
+	f->size = ld_le32(f->raw + I_SIZE_LO);
+	if ((ld_le16(f->raw + I_MODE) & EXT4_S_IFMT) == EXT4_S_IFREG ||
+	    (fs->incompat & EXT4_INCOMPAT_LARGEDIR))
+		f->size |= (uint64_t)ld_le32(f->raw + I_SIZE_HIGH) << 32;
 	decode_stat(f, extra);
 	if (f->iflags & EXT4_ENCRYPT_FL)
 		return ext4_fail(fs, LD_ERR_UNSUPPORTED, "inode ", ino, " is encrypted (fscrypt)");
