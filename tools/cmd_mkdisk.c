@@ -1,7 +1,8 @@
 /* lukstool mkdisk: builds an encrypted-only boot disk from a directory, without root.
  *
  *   1. a FAT file system image is made as a plain file (mkfs.vfat -C) and filled from DIR
- *      (mcopy -s), both Debian tools (dosfstools, mtools);
+ *      (mcopy -s), both Debian tools (dosfstools, mtools); or, with --fs ext4, an ext4
+ *      image made and filled in one step by e2fsprogs' mke2fs -d (no root needed);
  *   2. a fresh volume key comes from the kernel's CSPRNG; libcryptsetup writes the LUKS2
  *      header and one keyslot for the key file into a scratch partition file;
  *   3. the disk image gets a GPT with one partition: the LUKS2 header area copied from the
@@ -57,13 +58,13 @@ static void usage(FILE *f)
 "system is populated from DIR (recursively).  No root and no dm-crypt are needed: the\n"
 "LUKS2 header is written by libcryptsetup, the data is encrypted by LuksDxe's own crypto\n"
 "layer.  The file system image is made with mkfs.vfat (dosfstools) and filled with mcopy\n"
-"(mtools); both must be installed.\n"
+"(mtools), or with --fs ext4 made and filled by mke2fs -d (e2fsprogs).\n"
 "\n"
 "  --key-file FILE          passphrase: the exact bytes of FILE (as cryptsetup --key-file)\n"
 "  --from DIR               directory copied into the file system\n"
 "  -o, --output DISK        disk image to create (refused if it exists, see --force)\n"
 "  --size SIZE              whole disk size, e.g. 64M, 1G (default: DIR's size + room)\n"
-"  --fs vfat                file system (only vfat for now)\n"
+"  --fs vfat|ext4           file system (default vfat)\n"
 "  --label LABEL            file system label (default LUKSDXE)\n"
 "  --cipher SPEC            data cipher (default aes-xts-plain64)\n"
 "  --key-size BITS          volume key size (default 512 for XTS, 256 otherwise)\n"
@@ -131,6 +132,26 @@ static int count_entry(const char *path, const struct stat *st, int type, struct
 		return 1;
 	}
 	return 0;
+}
+
+/* ---- running mke2fs -d (--fs ext4) ------------------------------------------------ */
+/* Makes and fills the ext4 image in one step: a plain file of fs_size bytes, 4 KiB blocks
+ * (a whole number of encryption sectors), enough inodes for DIR, files owned as in DIR. */
+static int make_ext4(const struct opts *o, const char *path, uint64_t fs_size)
+{
+	char inodes[32];
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0 || ftruncate(fd, (off_t)fs_size) != 0 || close(fd) != 0) {
+		fprintf(stderr, "mkdisk: cannot create %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	snprintf(inodes, sizeof(inodes), "%llu", (unsigned long long)(g_files + g_dirs + 1024));
+	char *mkfs[] = { "mke2fs", "-q", "-F", "-t", "ext4", "-b", "4096", "-N", inodes,
+			 "-L", (char *)o->label, "-d", (char *)o->from, (char *)path, NULL };
+	return run(mkfs, 1);
 }
 
 /* ---- scratch files next to the output -------------------------------------------- */
@@ -383,8 +404,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "mkdisk: --key-file, --from and -o are required (see --help)\n");
 		return -1;
 	}
-	if (strcmp(o->fs, "vfat") != 0) {
-		fprintf(stderr, "mkdisk: file system %s is not supported (only vfat)\n", o->fs);
+	if (strcmp(o->fs, "vfat") != 0 && strcmp(o->fs, "ext4") != 0) {
+		fprintf(stderr, "mkdisk: file system %s is not supported (vfat or ext4)\n", o->fs);
 		return -1;
 	}
 	if (strcmp(o->pbkdf, CRYPT_KDF_ARGON2ID) != 0 && strcmp(o->pbkdf, CRYPT_KDF_ARGON2I) != 0 &&
@@ -454,6 +475,8 @@ int cmd_mkdisk(int argc, char **argv)
 		return LT_USAGE;
 	}
 
+	int is_ext4 = strcmp(o.fs, "ext4") == 0;
+
 	/* Sizes: [1 MiB gap][LUKS2 header area 16 MiB][file system][>= 1 MiB for the backup GPT]. */
 	g_bytes = g_files = g_dirs = 0;
 	if (nftw(o.from, count_entry, 32, FTW_PHYS) != 0) {
@@ -472,6 +495,8 @@ int cmd_mkdisk(int argc, char **argv)
 		disk_bytes = o.size / 512 * 512;
 	} else {
 		fs_size = (g_bytes + g_bytes / 8 + 2 * (uint64_t)MiB + MiB - 1) / MiB * MiB;
+		if (is_ext4) /* room for inode tables, a journal and 4 KiB per small file */
+			fs_size += (g_bytes / 8 + (g_files + g_dirs) * 4096 + 16 * (uint64_t)MiB) / MiB * MiB;
 		if (fs_size < 8 * (uint64_t)MiB)
 			fs_size = 8 * (uint64_t)MiB;
 		disk_bytes = PART_START + DATA_OFFSET + fs_size + MiB;
@@ -485,6 +510,10 @@ int cmd_mkdisk(int argc, char **argv)
 	}
 
 	/* 1. The plaintext file system, as a plain file. */
+	if (is_ext4) {
+		if (make_ext4(&o, s.fs, fs_size) != 0)
+			goto out;
+	} else {
 	{
 		char kib[32], sec[16];
 		snprintf(kib, sizeof(kib), "%llu", (unsigned long long)(fs_size / 1024));
@@ -541,6 +570,7 @@ int cmd_mkdisk(int argc, char **argv)
 		free(argvv);
 		if (!ok)
 			goto out;
+	}
 	}
 
 	/* 2. LUKS2 header in a sparse scratch partition file of the final partition size. */
@@ -600,8 +630,8 @@ int cmd_mkdisk(int argc, char **argv)
 		goto out;
 	}
 
-	printf("mkdisk: file system: vfat, %llu MiB, %llu files and %llu directories from %s\n",
-	       (unsigned long long)(fs_size >> 20), (unsigned long long)g_files,
+	printf("mkdisk: file system: %s, %llu MiB, %llu files and %llu directories from %s\n",
+	       o.fs, (unsigned long long)(fs_size >> 20), (unsigned long long)g_files,
 	       (unsigned long long)(g_dirs ? g_dirs - 1 : 0), o.from);
 	printf("mkdisk: LUKS2: %s, %u-bit key, %u-byte sectors, data offset %llu MiB; %s\n",
 	       o.cipher, o.key_bits, o.sector, (unsigned long long)(DATA_OFFSET >> 20), kdf_desc);

@@ -13,5 +13,9 @@ int cmd_decrypt(int argc, char **argv);
 int cmd_mkdisk(int argc, char **argv);
 int cmd_mksecret(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_cat(int argc, char **argv);
+int cmd_cp(int argc, char **argv);
+int cmd_fsbench(int argc, char **argv);
 
 #endif

@@ -11,3 +11,4 @@ echo "LuksDxe crypto benchmark: $(grep -m1 'model name' /proc/cpuinfo | cut -d: 
 echo "ratio > 1: ours is faster than the reference; < 1: slower; load average: $(cut -d" " -f1-3 /proc/loadavg)"
 build/bench/bench_crypto "${BENCH_ARGON2_MIB:-1024}"
 echo "load average at the end: $(cut -d" " -f1-3 /proc/loadavg)"
+bash tests/bench/fs.sh
