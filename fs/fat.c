@@ -501,7 +501,7 @@ int ld_fat_readdir(ld_fat_file *f, uint64_t *pos, ld_fat_dirent *ent)
 	int lfn_next = 0, lfn_total = 0, end, r, k;
 	uint8_t sum = 0, e[DIRENT];
 	const uint8_t *p;
-	uint64_t off;
+	uint64_t off = 0; /* set by entry_off() whenever it succeeds */
 
 	if (!(f->ent.attr & LD_FAT_ATTR_DIR))
 		return fail(fs, LD_ERR_INVALID, "not a directory", NONUM, "");
