@@ -22,7 +22,10 @@ set -u
 . "$(dirname "$0")/lib.sh"
 e2e_init xts_paths
 W=$E2E_WORK
-drv="$E2E_TOP/build/LuksDxe.efi"
+# The audit-mode driver: this test is about the cipher paths, and its probe application runs
+# from the plaintext boot disk after the driver (which enables the AVX state) is loaded; the
+# enforcing driver would refuse it (tests/e2e/test_firmware_image.sh covers the policy).
+drv="$E2E_TOP/build/LuksDxe-audit.efi"
 probe="$E2E_TOP/build/e2e-apps/vaes_probe.efi"
 [ -f "$drv" ] && [ -f "$probe" ] || e2e_bail "build LuksDxe.efi and the e2e apps first (make test-bins)"
 
