@@ -14,8 +14,12 @@ $(BUILD)/vg/%.o: %.c | $(DEPS_STAMP)
 	$(call quiet,CC.vg)$(HOST_CC) $(VG_CFLAGS) $(CORE_INC) -I$(TOP)/tests/unit $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
 $(BUILD)/vg/libluksdxe.a: $(VG_CORE_OBJS)
 	$(call quiet,AR)rm -f $@; ar rcs $@ $^
-$(BUILD)/vg-tests/test_%: $(BUILD)/vg/tests/unit/test_%.o $(VG_COMMON_OBJS) $(BUILD)/vg/libluksdxe.a
+# A test's extra objects (TEST_EXTRA_NAME in tests/module.mk) are built in this flavour too.
+$(BUILD)/vg-tests/test_%: $(BUILD)/vg/tests/unit/test_%.o $(VG_COMMON_OBJS) \
+		$$(subst $(BUILD)/test/,$(BUILD)/vg/,$$(TEST_EXTRA_$$*)) $(BUILD)/vg/libluksdxe.a
 	@mkdir -p $(@D)
 	$(call quiet,LD.vg)$(HOST_CC) -o $@ $(filter %.o,$^) $(BUILD)/vg/libluksdxe.a $(TEST_LIBS)
 test-bins: $(VG_BINS)
 -include $(VG_CORE_OBJS:.o=.d) $(patsubst %.c,$(BUILD)/vg/%.d,$(VG_SRCS) $(TEST_COMMON_SRCS))
+# The assembly sources, as for every other flavour (mk/core.mk).
+$(eval $(call nasm_rule,vg))
