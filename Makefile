@@ -1,9 +1,10 @@
 # LuksDxe top-level Makefile.
 #
-# The portable core (crypto/, luks/, fs/) is compiled three times from the same sources:
+# The portable core (crypto/, luks/, fs/) is compiled four times from the same sources:
 #   build/efi/   freestanding objects for the UEFI driver (gnu-efi, MS ABI)
 #   build/host/  optimised host objects for lukstool and the benchmarks
 #   build/test/  host objects with ASan + UBSan for the unit tests
+#   build/fuzz/  clang libFuzzer objects with ASan + UBSan for the fuzz targets
 # Each directory lists its own sources in a module.mk; mk/*.mk hold the toolchain rules.
 
 .DEFAULT_GOAL := all
@@ -13,7 +14,7 @@ TP    := third_party
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-DEPS_STAMP := $(TP)/.deps-v1
+DEPS_STAMP := $(TP)/.deps-v2
 
 .SECONDEXPANSION:
 # Keep intermediate objects (test and app objects made by chained rules).
@@ -29,8 +30,12 @@ include tools/module.mk
 include tests/module.mk
 include tests/e2e/e2e.mk
 
-.PHONY: all deps check bench demo clean distclean install
-all: $(BUILD)/LuksDxe.efi $(BUILD)/lukstool
+.PHONY: all deps check bench demo clean distclean install ovmf build-all build-check fuzz-bins
+# Every documented target first runs the dependency installer, then makes its real work in a
+# second make: the third-party sources the object rules name exist only after deps has run.
+all: deps
+	@$(MAKE) --no-print-directory build-all
+build-all: $(BUILD)/LuksDxe.efi $(BUILD)/LuksDxe-audit.efi $(BUILD)/lukstool
 
 # Installs Debian packages and unpacks the pinned source packages (idempotent).
 deps: $(DEPS_STAMP)
@@ -40,18 +45,30 @@ $(DEPS_STAMP): scripts/install-deps.sh scripts/deps.sha256
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 check: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) all test-bins
+	@$(MAKE) --no-print-directory -j$(JOBS) build-all test-bins
+	@$(MAKE) --no-print-directory build-ovmf
 	@$(MAKE) --no-print-directory run-tests
+
+# The firmware image (scripts/build-ovmf.sh): OVMF AmdSev from Debian's edk2 source with
+# LuksDxe built in, and its audit-mode twin.  A stamp beside each image skips the build when
+# nothing changed.
+ovmf: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/LuksDxe.efi $(BUILD)/LuksDxe-audit.efi
+	@$(MAKE) --no-print-directory build-ovmf
+build-ovmf:
+	@bash scripts/build-ovmf.sh enforce
+	@bash scripts/build-ovmf.sh audit
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/lukstool $(BENCH_BINS)
 	@$(MAKE) --no-print-directory run-bench
 
 demo: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) all
+	@$(MAKE) --no-print-directory -j$(JOBS) build-all
 	bash tests/e2e/demo.sh
 
-install: all
+install: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) build-all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/luksdxe
 	install -m 0755 $(BUILD)/lukstool $(DESTDIR)$(PREFIX)/bin/lukstool
 	install -m 0644 $(BUILD)/LuksDxe.efi $(DESTDIR)$(PREFIX)/share/luksdxe/LuksDxe.efi

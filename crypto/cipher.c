@@ -18,6 +18,7 @@
 
 #include <string.h>
 
+#include "crypto/aes_impl.h"
 #include "mbedtls/aes.h"
 
 typedef enum { MODE_ECB, MODE_CBC, MODE_XTS } cipher_mode;
@@ -39,6 +40,8 @@ struct ld_cipher {
 		} blk;    /* ECB, CBC */
 		struct {
 			mbedtls_aes_xts_context enc, dec;
+			ld_aes_impl impl; /* LD_AES_PORTABLE: mbedTLS; else sched */
+			struct ld_xts_sched sched;
 		} xts;
 	} k;
 	mbedtls_aes_context essiv; /* keyed with H(key), encrypt direction */
@@ -110,6 +113,38 @@ static int xts_setkey(mbedtls_aes_xts_context *x, const uint8_t *key, size_t key
 	return r;
 }
 
+/* Fills the fast paths' schedule from the two keyed directions of an XTS key. */
+static int xts_sched(struct ld_xts_sched *s, const mbedtls_aes_xts_context *enc,
+		     const mbedtls_aes_xts_context *dec)
+{
+	return ld_xts_sched_set(s, enc->crypt.rk, dec->crypt.rk, enc->tweak.rk, enc->crypt.nr);
+}
+
+/* One ld_aes_xts call through a fast path: x is keyed for one direction only, so the
+ * other direction's data schedule is made here too (the path's input wants both). */
+static int xts_fast_once(const mbedtls_aes_xts_context *x, ld_aes_impl impl,
+			 const uint8_t *key, size_t keylen, int encrypt, const uint8_t tweak[16],
+			 const uint8_t *in, uint8_t *out, size_t len)
+{
+	mbedtls_aes_xts_context other;
+	struct ld_xts_sched s;
+	int r;
+
+	mbedtls_aes_xts_init(&other);
+	r = xts_setkey(&other, key, keylen, !encrypt);
+	if (r == 0)
+		r = encrypt ? xts_sched(&s, x, &other) : xts_sched(&s, &other, x);
+	if (r == 0) {
+		uintptr_t g = ld_xts_fast_begin(impl);
+
+		ld_xts_fast(impl, &s, encrypt, tweak, in, out, len / 16);
+		ld_xts_fast_end(impl, g);
+	}
+	mbedtls_aes_xts_free(&other);
+	ld_wipe(&s, sizeof(s));
+	return r;
+}
+
 int ld_aes_xts(const uint8_t *key, size_t keylen, int encrypt, const uint8_t tweak[16],
 	       const uint8_t *in, uint8_t *out, size_t len)
 {
@@ -121,9 +156,16 @@ int ld_aes_xts(const uint8_t *key, size_t keylen, int encrypt, const uint8_t twe
 		return LD_ERR_INVALID;
 	mbedtls_aes_xts_init(&x);
 	r = xts_setkey(&x, key, keylen, encrypt);
-	if (r == 0)
-		r = mbedtls_aes_crypt_xts(&x, encrypt ? MBEDTLS_AES_ENCRYPT : MBEDTLS_AES_DECRYPT,
-					  len, tweak, in, out);
+	if (r == 0) {
+		ld_aes_impl impl = ld_aes_impl_current();
+
+		if (impl != LD_AES_PORTABLE)
+			r = xts_fast_once(&x, impl, key, keylen, encrypt, tweak, in, out, len);
+		else
+			r = mbedtls_aes_crypt_xts(&x, encrypt ? MBEDTLS_AES_ENCRYPT
+							      : MBEDTLS_AES_DECRYPT,
+						  len, tweak, in, out);
+	}
 	mbedtls_aes_xts_free(&x);
 	return r == 0 ? LD_OK : LD_ERR_INVALID;
 }
@@ -400,6 +442,9 @@ int ld_cipher_new(ld_cipher **out, const char *spec, const uint8_t *key, size_t 
 		r = xts_setkey(&c->k.xts.enc, key, keylen, 1);
 		if (r == 0)
 			r = xts_setkey(&c->k.xts.dec, key, keylen, 0);
+		c->k.xts.impl = ld_aes_impl_current();
+		if (r == 0 && c->k.xts.impl != LD_AES_PORTABLE)
+			r = xts_sched(&c->k.xts.sched, &c->k.xts.enc, &c->k.xts.dec);
 	} else {
 		mbedtls_aes_init(&c->k.blk.enc);
 		mbedtls_aes_init(&c->k.blk.dec);
@@ -472,11 +517,17 @@ static int crypt_sectors(ld_cipher *c, int encrypt, uint8_t *buf, size_t len,
 	uint8_t iv[16];
 	uint64_t n = iv_sector;
 	int r = 0;
+	ld_aes_impl fast = LD_AES_PORTABLE;
+	uintptr_t guard = 0;
 
 	/* dm-crypt sector sizes: a power of two from 512 to 4096 bytes. */
 	if (c == NULL || (buf == NULL && len != 0) || sector_size < 512 || sector_size > 4096 ||
 	    (sector_size & (sector_size - 1)) != 0 || len % sector_size != 0 || iv_step == 0)
 		return LD_ERR_INVALID;
+	if (c->mode == MODE_XTS && len != 0) {
+		fast = c->k.xts.impl;
+		guard = ld_xts_fast_begin(fast);
+	}
 	for (size_t off = 0; r == 0 && off < len; off += sector_size, n += iv_step) {
 		uint8_t *s = buf + off;
 
@@ -494,11 +545,17 @@ static int crypt_sectors(ld_cipher *c, int encrypt, uint8_t *buf, size_t len,
 						  sector_size, iv, s, s);
 			break;
 		case MODE_XTS:
-			r = mbedtls_aes_crypt_xts(encrypt ? &c->k.xts.enc : &c->k.xts.dec, dir,
-						  sector_size, iv, s, s);
+			if (fast != LD_AES_PORTABLE)
+				ld_xts_fast(fast, &c->k.xts.sched, encrypt, iv, s, s,
+					    sector_size / 16);
+			else
+				r = mbedtls_aes_crypt_xts(encrypt ? &c->k.xts.enc : &c->k.xts.dec,
+							  dir, sector_size, iv, s, s);
 			break;
 		}
 	}
+	if (fast != LD_AES_PORTABLE)
+		ld_xts_fast_end(fast, guard);
 	ld_wipe(iv, sizeof(iv));
 	return r == 0 ? LD_OK : LD_ERR_INVALID;
 }

@@ -51,7 +51,9 @@ typedef enum { LD_ARGON2I = 1, LD_ARGON2ID = 2 } ld_argon2_type;
 /* Argon2 version 0x13 (what LUKS2 uses).  m_cost in KiB.  Memory comes from alloc: one
  * block of m' KiB (m' = m rounded down to a multiple of 4*lanes, at least 8*lanes), which
  * must be aligned for uint64_t; it is wiped before it is freed.  Lanes are computed one
- * after the other (no threads).  progress (may be NULL) is called after every slice:
+ * after the other (ld_argon2_keyed_par below runs them in parallel).  The compression
+ * uses AVX-512, AVX2 or SSSE3 when ld_kdf_cpu_features() (kdf_cpu.h) offers them, else
+ * the reference's portable code.  progress (may be NULL) is called after every slice:
  * done counts slices, total = 4 * t_cost.  Needs salt >= 8 bytes, out >= 4 bytes. */
 int ld_argon2(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib, uint32_t lanes,
 	      const uint8_t *pw, size_t pwlen, const uint8_t *salt, size_t saltlen,
@@ -64,6 +66,32 @@ int ld_argon2_keyed(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib, u
 		    const uint8_t *secret, size_t secretlen, const uint8_t *ad, size_t adlen,
 		    uint8_t *out, size_t outlen, const ld_alloc *alloc,
 		    ld_progress_fn progress, void *progress_ctx);
+
+/* Running independent pieces of work in parallel, supplied by the caller: the portable
+ * core has no threads.  run() calls fn(arg, 0) ... fn(arg, n - 1), possibly at the same
+ * time on several processors, and returns only when all of them have returned.  fn
+ * touches only memory the core already holds (no allocation, no firmware or OS calls),
+ * so the host can run it on threads and firmware on application processors.  run()
+ * returns LD_OK, or an error when it could not run them (the core then calls fn itself,
+ * one index after the other).  Each call of fn wipes the stack it used. */
+typedef struct ld_parallel {
+	int (*run)(void *ctx, uint32_t n, void (*fn)(void *arg, uint32_t i), void *arg);
+	void *ctx;
+} ld_parallel;
+
+/* ld_argon2_keyed with the lanes of each slice run through par (NULL: one after the
+ * other on the calling processor, like ld_argon2).  All lanes of a slice finish before
+ * the next slice starts (RFC 9106 3.4: blocks of other lanes' finished slices may be
+ * referenced); progress is reported from the calling processor only. */
+int ld_argon2_keyed_par(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib,
+			uint32_t lanes, const uint8_t *pw, size_t pwlen, const uint8_t *salt,
+			size_t saltlen, const uint8_t *secret, size_t secretlen, const uint8_t *ad,
+			size_t adlen, uint8_t *out, size_t outlen, const ld_alloc *alloc,
+			const ld_parallel *par, ld_progress_fn progress, void *progress_ctx);
+/* The runner ld_argon2 and ld_argon2_keyed use (NULL, the default: none), for a program
+ * that has one for every derivation, such as the driver with the firmware's other
+ * processors, without passing it through the LUKS layer.  par must stay valid. */
+void ld_argon2_set_parallel(const ld_parallel *par);
 
 /* ---- raw AES (whole 16-byte blocks; in and out may be the same buffer) --------------- */
 /* keylen 16, 24 or 32 for ECB/CBC; for XTS the concatenated data key and tweak key,

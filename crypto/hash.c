@@ -1,5 +1,5 @@
 /* SHA-1, SHA-256, SHA-512, RIPEMD-160 over mbedTLS's direct contexts; HMAC (RFC 2104)
- * and PBKDF2 (RFC 8018) built on them. */
+ * built on them (PBKDF2, on the bare compression functions, is in kdf_pbkdf2.c). */
 #include "crypto.h"
 
 #include <string.h>
@@ -237,82 +237,4 @@ int ld_hmac(ld_hash_alg alg, const uint8_t *key, size_t keylen, const void *data
 	return r;
 }
 
-/* ---- PBKDF2 ---------------------------------------------------------------------- */
-
-/* How many iterations run between two progress reports. */
-#define PBKDF2_PROGRESS_STEP 4096u
-
-int ld_pbkdf2(ld_hash_alg alg, const uint8_t *pw, size_t pwlen, const uint8_t *salt,
-	      size_t saltlen, uint32_t iterations, uint8_t *out, size_t outlen,
-	      ld_progress_fn progress, void *progress_ctx)
-{
-	ld_hmac_ctx h;
-	ld_hash_ctx c;
-	uint8_t u[LD_HASH_MAX_SIZE], t[LD_HASH_MAX_SIZE], be[4];
-	size_t hs, blocks, done_bytes = 0;
-	uint64_t total, done = 0;
-	uint32_t blk, it;
-	int r;
-
-	if (!alg_ok(alg) || (pw == NULL && pwlen != 0) || (salt == NULL && saltlen != 0) ||
-	    out == NULL || outlen == 0 || iterations == 0)
-		return LD_ERR_INVALID;
-	hs = hash_info[alg].size;
-	blocks = outlen / hs + (outlen % hs != 0);
-	/* RFC 8018: dkLen at most (2^32 - 1) * hLen, i.e. the block counter must not wrap. */
-	if (blocks > 0xffffffffu)
-		return LD_ERR_INVALID;
-	total = (uint64_t)blocks * iterations;
-
-	r = ld_hmac_init(&h, alg, pw, pwlen);
-	if (r != LD_OK)
-		return r;
-	for (blk = 1; r == LD_OK && done_bytes < outlen; blk++) {
-		size_t n = outlen - done_bytes < hs ? outlen - done_bytes : hs;
-
-		/* U_1 = PRF(P, S || INT(i)) */
-		be[0] = (uint8_t)(blk >> 24);
-		be[1] = (uint8_t)(blk >> 16);
-		be[2] = (uint8_t)(blk >> 8);
-		be[3] = (uint8_t)blk;
-		c = h.inner;
-		r = ld_hash_update(&c, salt, saltlen);
-		if (r == LD_OK)
-			r = ld_hash_update(&c, be, sizeof(be));
-		if (r == LD_OK)
-			r = ld_hash_final(&c, u);
-		if (r == LD_OK) {
-			c = h.outer;
-			r = ld_hash_update(&c, u, hs);
-			if (r == LD_OK)
-				r = ld_hash_final(&c, u);
-		}
-		if (r != LD_OK)
-			break;
-		memcpy(t, u, hs);
-		/* U_j = PRF(P, U_{j-1});  T = U_1 ^ ... ^ U_c */
-		for (it = 1; it < iterations; it++) {
-			r = ld_hmac_mac(&h, u, hs, u);
-			if (r != LD_OK)
-				break;
-			for (size_t k = 0; k < hs; k++)
-				t[k] ^= u[k];
-			if (progress != NULL && it % PBKDF2_PROGRESS_STEP == 0)
-				progress(progress_ctx, done + it, total);
-		}
-		done += iterations;
-		if (r == LD_OK) {
-			memcpy(out + done_bytes, t, n);
-			done_bytes += n;
-			if (progress != NULL)
-				progress(progress_ctx, done, total);
-		}
-	}
-	ld_hmac_wipe(&h);
-	ld_wipe(&c, sizeof(c));
-	ld_wipe(u, sizeof(u));
-	ld_wipe(t, sizeof(t));
-	if (r != LD_OK)
-		ld_wipe(out, outlen);
-	return r;
-}
+/* PBKDF2 is in kdf_pbkdf2.c. */

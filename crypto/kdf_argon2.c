@@ -7,13 +7,20 @@
  * validate_inputs() for the parameter checks, initial_hash() + fill_first_blocks() for
  * H0 and the first two blocks of each lane, fill_segment() for every (pass, slice, lane),
  * and finalize() for the tag.  The block memory comes from the caller's ld_alloc, and
- * progress is reported after every slice (4 per pass).  No third-party file is patched. */
+ * progress is reported after every slice (4 per pass).  No third-party file is patched.
+ *
+ * Where the CPU offers AVX-512, AVX2 or SSSE3 (kdf_cpu.h), segments are filled by our
+ * own driver and vector compression (kdf_argon2_fill.c, kdf_argon2_{avx512,avx2,ssse3}.c)
+ * instead of the reference's fill_segment().  The lanes of a slice may run in parallel
+ * through a caller's ld_parallel. */
 #include "crypto.h"
 
 #include <string.h>
 
 #include "argon2.h"
 #include "core.h"
+#include "crypto/kdf_argon2.h"
+#include "crypto/kdf_cpu.h"
 
 /* finalize() wipes the block memory and then hands it to free_cbk; we release it
  * ourselves through the ld_alloc afterwards, so the callback has nothing to do. */
@@ -37,10 +44,12 @@ static int argon2_no_alloc(uint8_t **memory, size_t bytes)
  * wrote) and blake2b_compress()'s message words.  After the last block, that residue is
  * enough to recompute the tag, i.e. the derived key, and a firmware stack outlives the
  * driver's work (the OS gets boot-services memory as it finds it).  So once a derivation
- * ends, the stack it used below our frame is overwritten.  The deepest chain is
- * fill_segment (3 blocks) -> fill_block (2 blocks), or finalize (2 blocks) ->
- * blake2b_long -> blake2b_compress: under 8 KiB; 16 KiB leaves room for sanitizer
- * redzones and larger frames.  noinline keeps the buffer in a frame of its own, below
+ * ends, the stack it used below our frame is overwritten, and so is the stack of each
+ * lane's segment, which may have run on another processor.  Our vector compressions keep
+ * the same two matrices on the stack.  The deepest chains are fill_segment or
+ * ld_argon2_fill_segment (3 blocks) -> fill_block or a vector G (2 blocks), and
+ * finalize (2 blocks) -> blake2b_long -> blake2b_compress: under 8 KiB; 16 KiB leaves
+ * room for sanitizer redzones and larger frames.  noinline keeps the buffer in a frame of its own, below
  * ours, where those calls ran. */
 #define ARGON2_STACK_BURN (16u * 1024)
 
@@ -51,14 +60,56 @@ static __attribute__((noinline)) void argon2_burn_stack(void)
 	ld_wipe(scratch, sizeof(scratch));
 }
 
-int ld_argon2_keyed(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib, uint32_t lanes,
-		    const uint8_t *pw, size_t pwlen, const uint8_t *salt, size_t saltlen,
-		    const uint8_t *secret, size_t secretlen, const uint8_t *ad, size_t adlen,
-		    uint8_t *out, size_t outlen, const ld_alloc *alloc,
-		    ld_progress_fn progress, void *progress_ctx)
+/* The compression for the processor this runs on: AVX-512, AVX2, SSSE3, or NULL for the
+ * reference's code.  Asked on each processor, not once: XCR0 (which vector state the
+ * system enabled) is per processor, and firmware may have enabled the AVX state on the
+ * boot processor only.  Every path computes the same function. */
+static ld_argon2_g_fn select_g(void)
+{
+#if defined(LD_HAVE_ARGON2_SIMD)
+	uint32_t f = ld_kdf_cpu_features();
+
+	if (f & LD_KDF_CPU_AVX512)
+		return ld_argon2_g_avx512;
+	if (f & LD_KDF_CPU_AVX2)
+		return ld_argon2_g_avx2;
+	if (f & LD_KDF_CPU_SSSE3)
+		return ld_argon2_g_ssse3;
+#endif
+	return NULL;
+}
+
+/* One slice: what each lane's worker needs. */
+struct slice_job {
+	const argon2_instance_t *inst;
+	uint32_t pass, slice;
+};
+
+/* Fills the segment of one lane, then wipes the stack it used: on another processor
+ * (a thread, an application processor) that stack is not ours to burn afterwards. */
+static void fill_lane(void *arg, uint32_t lane)
+{
+	const struct slice_job *j = arg;
+	ld_argon2_g_fn g = select_g();
+
+	if (g != NULL) {
+		ld_argon2_fill_segment(j->inst, j->pass, lane, j->slice, g);
+	} else {
+		argon2_position_t pos = { j->pass, lane, (uint8_t)j->slice, 0 };
+		fill_segment(j->inst, pos);
+	}
+	argon2_burn_stack();
+}
+
+int ld_argon2_keyed_par(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib,
+			uint32_t lanes, const uint8_t *pw, size_t pwlen, const uint8_t *salt,
+			size_t saltlen, const uint8_t *secret, size_t secretlen, const uint8_t *ad,
+			size_t adlen, uint8_t *out, size_t outlen, const ld_alloc *alloc,
+			const ld_parallel *par, ld_progress_fn progress, void *progress_ctx)
 {
 	argon2_context ctx;
 	argon2_instance_t inst;
+	struct slice_job job;
 	uint8_t h0[ARGON2_PREHASH_SEED_LENGTH];
 	uint32_t blocks, seg;
 	size_t bytes;
@@ -140,13 +191,18 @@ int ld_argon2_keyed(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib, u
 	ld_wipe(h0, sizeof(h0));
 
 	total = (uint64_t)t_cost * ARGON2_SYNC_POINTS;
+	job.inst = &inst;
 	for (uint32_t pass = 0; pass < t_cost; pass++) {
 		for (uint32_t slice = 0; slice < ARGON2_SYNC_POINTS; slice++) {
 			/* Within a slice the lanes are independent; the next slice may
-			 * reference any lane, so all lanes of a slice finish first. */
-			for (uint32_t lane = 0; lane < lanes; lane++) {
-				argon2_position_t pos = { pass, lane, (uint8_t)slice, 0 };
-				fill_segment(&inst, pos);
+			 * reference any lane, so all lanes of a slice finish first: run()
+			 * returns only when every lane has. */
+			job.pass = pass;
+			job.slice = slice;
+			if (par == NULL || par->run == NULL || lanes == 1 ||
+			    par->run(par->ctx, lanes, fill_lane, &job) != LD_OK) {
+				for (uint32_t lane = 0; lane < lanes; lane++)
+					fill_lane(&job, lane);
 			}
 			done++;
 			if (progress != NULL)
@@ -158,8 +214,27 @@ int ld_argon2_keyed(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib, u
 	alloc->free(alloc->ctx, inst.memory, bytes);
 	ld_wipe(&inst, sizeof(inst));
 	ld_wipe(&ctx, sizeof(ctx));
+	ld_wipe(&job, sizeof(job));
 	argon2_burn_stack();
 	return LD_OK;
+}
+
+static const ld_parallel *default_parallel;
+
+void ld_argon2_set_parallel(const ld_parallel *par)
+{
+	default_parallel = par;
+}
+
+int ld_argon2_keyed(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib, uint32_t lanes,
+		    const uint8_t *pw, size_t pwlen, const uint8_t *salt, size_t saltlen,
+		    const uint8_t *secret, size_t secretlen, const uint8_t *ad, size_t adlen,
+		    uint8_t *out, size_t outlen, const ld_alloc *alloc,
+		    ld_progress_fn progress, void *progress_ctx)
+{
+	return ld_argon2_keyed_par(type, t_cost, m_cost_kib, lanes, pw, pwlen, salt, saltlen,
+				   secret, secretlen, ad, adlen, out, outlen, alloc,
+				   default_parallel, progress, progress_ctx);
 }
 
 int ld_argon2(ld_argon2_type type, uint32_t t_cost, uint32_t m_cost_kib, uint32_t lanes,

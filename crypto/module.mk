@@ -1,5 +1,7 @@
 # crypto/: our sources (every crypto/*.c), plus the pinned third-party sources they wrap.
 CRYPTO_SRCS := $(wildcard crypto/*.c)
+# Our assembly (nasm, x86-64): the fast AES-XTS paths, linked into every flavour.
+CRYPTO_ASM_SRCS := $(wildcard crypto/*.asm)
 
 # mbedTLS: AES (with AES-NI), the four hashes, and platform_util.c for
 # mbedtls_platform_zeroize, which every one of them uses to wipe its context.

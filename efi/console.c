@@ -17,6 +17,12 @@ typedef struct {
 static void con_flush(con_buf *b)
 {
 	b->buf[b->n] = 0;
+#ifdef LUKSDXE_DEBUGCON
+	/* Development builds only: QEMU's debug console (-debugcon, port 0x402) shows what
+	 * the driver prints before the firmware has connected a console. */
+	for (size_t i = 0; i < b->n; i++)
+		__asm__ volatile("outb %b0, %w1" : : "a"((uint8_t)b->buf[i]), "Nd"((uint16_t)0x402));
+#endif
 	if (con_st && con_st->ConOut && b->n)
 		con_st->ConOut->OutputString(con_st->ConOut, b->buf);
 	b->n = 0;

@@ -259,6 +259,72 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 	}
 }
 
+/* The volume key did not match the secret's pin (driver-internal result). */
+#define LD_ERR_PIN (-100)
+
+/* Unlocks d->vol with the secret: a passphrase, or a volume record holding a passphrase
+ * or the volume key and optionally a pin.  *slot is the keyslot (-1: the volume key was
+ * given).  LD_ERR_PIN: unlocked, but not the pinned volume - locked again.
+ * *secret_bad is set when the entry itself is unusable (LD_ERR_INVALID). */
+static int unlock_with(luksdxe_dev *d, const luksdxe_secret *secret, ld_progress_fn progress,
+		       void *pctx, int *slot, int *secret_bad, char *err, size_t errlen)
+{
+	ld_volume_secret vs;
+	int r = ld_volume_secret_parse(secret->data, secret->len, &vs, err, errlen);
+	if (r == LD_OK && secret->generic && (vs.pin || vs.volume_key)) {
+		static const char msg[] = "the shared disk-passphrase entry cannot hold a pin or a volume key";
+		size_t n = sizeof(msg) < errlen ? sizeof(msg) : errlen;
+		memcpy(err, msg, n);
+		err[n - 1] = 0;
+		r = LD_ERR_INVALID;
+	}
+	if (r != LD_OK) {
+		*secret_bad = 1;
+		return LD_ERR_INVALID;
+	}
+	*slot = vs.volume_key ? -1 : -2; /* -1: the volume key itself */
+	if (vs.volume_key)
+		r = ld_volume_unlock_key(d->vol, vs.volume_key, vs.volume_key_len, err, errlen);
+	else
+		r = ld_volume_unlock(d->vol, vs.passphrase, vs.passphrase_len, -1, progress, pctx,
+				     slot, err, errlen);
+	if (r != LD_OK || !vs.pin)
+		return r;
+
+	uint8_t vk[LD_VOLUME_KEY_MAX], pin[LD_PIN_SIZE];
+	size_t vklen = 0;
+	r = ld_volume_key(d->vol, vk, sizeof(vk), &vklen);
+	if (r == LD_OK)
+		r = ld_volume_pin(vk, vklen, pin);
+	ld_wipe(vk, sizeof(vk));
+	if (r == LD_OK)
+		r = ld_ct_equal(pin, vs.pin, LD_PIN_SIZE) ? LD_OK : LD_ERR_PIN;
+	ld_wipe(pin, sizeof(pin));
+	if (r != LD_OK) {
+		/* The key must not stay usable: close and reopen the volume locked. */
+		ld_volume_close(d->vol);
+		d->vol = NULL;
+		return r == LD_ERR_PIN ? LD_ERR_PIN : r;
+	}
+	d->pinned = 1;
+	return LD_OK;
+}
+
+size_t luksdxe_volumes(luksdxe_dp *paths, uint8_t *pinned, const char **uuids, size_t max)
+{
+	size_t n = 0;
+	for (luksdxe_dev *d = devices; d && n < max; d = d->next) {
+		if (!d->path || d->path_size < sizeof(EFI_DEVICE_PATH_PROTOCOL))
+			continue;
+		paths[n].bytes = (const uint8_t *)d->path;
+		paths[n].len = d->path_size - sizeof(EFI_DEVICE_PATH_PROTOCOL); /* no end node */
+		pinned[n] = (uint8_t)d->pinned;
+		uuids[n] = d->info.uuid;
+		n++;
+	}
+	return n;
+}
+
 /* ---- driver binding ------------------------------------------------------------ */
 
 /* A remaining device path (ConnectController towards a specific child) may only start
@@ -327,6 +393,8 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 		return EFI_SUCCESS;
 	if (find_child(ctrl))
 		return EFI_UNSUPPORTED;
+	/* Start runs when the boot manager connects disks, after the consoles. */
+	luksdxe_policy_console_ready();
 	EFI_STATUS st = luksdxe_bs->OpenProtocol(ctrl, &guid_disk_io, (void **)&dio, self, ctrl,
 						 EFI_OPEN_PROTOCOL_BY_DRIVER);
 	if (st != EFI_SUCCESS)
@@ -384,7 +452,9 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 	uint8_t guid[16];
 	luksdxe_secret secret;
 	ld_guid_from_uuid(guid, d->info.uuid_bin);
-	int slot = -1;
+	int slot = -2, secret_bad = 0;
+	/* Decided before any secret entry can be used (and, with the wipe option, deleted). */
+	(void)luksdxe_secret_pins_present();
 	for (int attempt = 1;; attempt++) {
 		r = luksdxe_secret_get(guid, uuid, &secret);
 		if (r != LD_OK) {
@@ -401,8 +471,7 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 		luksdxe_source src = secret.source;
 		ld_con_printf("LuksDxe: %s: deriving key (secret from %s%s): ", uuid,
 			      luksdxe_source_name(src), secret.generic ? ", disk passphrase" : "");
-		r = ld_volume_unlock(d->vol, secret.data, secret.len, -1, on_progress, &prog, &slot,
-				     err, sizeof(err));
+		r = unlock_with(d, &secret, on_progress, &prog, &slot, &secret_bad, err, sizeof(err));
 		ld_con_printf("\n");
 		luksdxe_secret_release(&secret, r == LD_OK);
 		/* Someone at the console may mistype; injected secrets are tried once. */
@@ -412,9 +481,20 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 		}
 		break;
 	}
+	if (r == LD_ERR_PIN) {
+		ld_con_printf("LuksDxe: %s: the volume key does not match the pin in the secret "
+			      "(not the guest owner's volume); the volume stays locked\n", uuid);
+		st = EFI_SECURITY_VIOLATION;
+		remember = 1;
+		goto fail;
+	}
 	if (r != LD_OK) {
 		if (r == LD_ERR_KEY)
-			ld_con_printf("LuksDxe: %s: wrong secret: no keyslot accepts it; the volume stays locked\n", uuid);
+			ld_con_printf("LuksDxe: %s: wrong secret: %s; the volume stays locked\n", uuid,
+				      slot == -1 ? err : "no keyslot accepts it");
+		else if (r == LD_ERR_INVALID && secret_bad)
+			ld_con_printf("LuksDxe: %s: unusable secret entry: %s; the volume stays locked\n",
+				      uuid, err);
 		else if (r == LD_ERR_UNSUPPORTED)
 			ld_con_printf("LuksDxe: %s: unsupported: %s\n", uuid, err);
 		else
@@ -442,7 +522,12 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 	}
 	d->next = devices;
 	devices = d;
-	ld_con_printf("LuksDxe: %s: unlocked with keyslot %d\n", uuid, slot);
+	if (slot >= 0)
+		ld_con_printf("LuksDxe: %s: unlocked with keyslot %d%s\n", uuid, slot,
+			      d->pinned ? ", volume key matches its pin" : "");
+	else
+		ld_con_printf("LuksDxe: %s: unlocked with the volume key from the secret%s\n", uuid,
+			      d->pinned ? ", volume key matches its pin" : "");
 	return EFI_SUCCESS;
 
 fail:
@@ -556,12 +641,20 @@ static VOID EFIAPI on_exit_boot_services(EFI_EVENT ev, VOID *ctx)
 		}
 	}
 	luksdxe_secret_exit_boot_services();
+	luksdxe_cpu_exit_boot_services();
 	ld_libc_exit_boot_services();
 }
 
 static EFI_STATUS EFIAPI drv_unload(EFI_HANDLE image)
 {
 	EFI_STATUS st;
+	/* The policy's code goes with the image: put the firmware's handlers back first. */
+	st = luksdxe_policy_uninstall();
+	if (st != EFI_SUCCESS) {
+		ld_con_printf("LuksDxe: not unloading: an image started under the load policy still "
+			      "runs, or another driver wrapped the policy's hooks\n");
+		return st;
+	}
 	/* Stop every volume first; if one cannot stop, stay loaded. */
 	while (devices) {
 		luksdxe_dev *d = devices;
@@ -577,6 +670,7 @@ static EFI_STATUS EFIAPI drv_unload(EFI_HANDLE image)
 		luksdxe_bs->CloseEvent(ebs_event);
 	ebs_event = NULL;
 	failed_n = 0;
+	luksdxe_secret_reset();
 	return EFI_SUCCESS;
 }
 
@@ -589,9 +683,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	luksdxe_bs = st->BootServices;
 	ld_libc_init(st->BootServices);
 	ld_con_init(st);
+	luksdxe_cpu_init(); /* AVX state for the VAES paths; prints the AES-XTS path */
 	devices = NULL;
 	failed_n = 0;
 	boot_services_gone = 0;
+	luksdxe_mp_init();
 
 	binding.ImageHandle = image;
 	binding.DriverBindingHandle = image;
@@ -614,8 +710,18 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		luksdxe_bs->UninstallProtocolInterface(image, &guid_binding, &binding);
 		return s;
 	}
-	li->Unload = drv_unload;
 	ld_con_printf("LuksDxe " LUKSDXE_VERSION ": loaded\n");
+	luksdxe_secret_reset();
+	s = luksdxe_policy_install();
+	if (s != EFI_SUCCESS && s != EFI_NOT_FOUND) {
+		ld_con_printf("LuksDxe: cannot install the load policy (error %lx)\n", (unsigned long)s);
+		luksdxe_bs->CloseEvent(ebs_event);
+		ebs_event = NULL;
+		luksdxe_bs->UninstallProtocolInterface(image, &guid_name2, &name2);
+		luksdxe_bs->UninstallProtocolInterface(image, &guid_binding, &binding);
+		return s;
+	}
+	li->Unload = drv_unload;
 	/* A boot-service driver that returns success stays resident. */
 	return EFI_SUCCESS;
 }

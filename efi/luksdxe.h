@@ -7,6 +7,7 @@
  *   secret.c   secret providers: CC secret area, QEMU fw_cfg, console prompt
  *   fwcfg.c    fw_cfg file directory over the port primitives of fwcfg_io.c
  *   console.c  printf onto ConOut
+ *   cpu.c      enables the AVX/AVX-512 register state the VAES paths need
  * The host shim (tests/shim) compiles all of these except fwcfg_io.c and efi/libc. */
 #ifndef LUKSDXE_H
 #define LUKSDXE_H
@@ -65,6 +66,7 @@ typedef struct luksdxe_dev {
 	EFI_DEVICE_PATH_PROTOCOL *path;
 	UINTN path_size;
 	CHAR16 name[64]; /* ComponentName2 controller name */
+	int pinned;      /* its volume key matched a pin in the secret */
 } luksdxe_dev;
 
 /* driver.c */
@@ -73,9 +75,18 @@ extern EFI_BOOT_SERVICES *luksdxe_bs;
 extern const ld_alloc luksdxe_alloc;
 extern EFI_GUID luksdxe_vendor_guid;
 
+/* mp.c: Argon2's lanes on the other processors when the firmware offers MP services. */
+void luksdxe_mp_init(void);
+
 /* gnu-efi's crt0 relocates the image, then calls this with the System V calling
  * convention (so it is deliberately not EFIAPI). */
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
+
+/* cpu.c: once from efi_main, before any ld_cipher exists: CR4/XCR0 for the AES-XTS
+ * paths of crypto/aes_impl.h (firmware only; the shim just reports), one console line. */
+void luksdxe_cpu_init(void);
+/* cpu.c: drops the TPL guard (no boot services after ExitBootServices). */
+void luksdxe_cpu_exit_boot_services(void);
 
 /* blockio.c: fills d->block_io, d->block_io2 and d->media from d->info.  BlockIo2
  * completes every request before returning (then signals the token's event). */
@@ -101,6 +112,22 @@ int luksdxe_secret_get(const uint8_t volume_guid[16], const char *uuid_text, luk
  * luksdxe_secret_exit_boot_services() (other volumes may still need it). */
 void luksdxe_secret_release(luksdxe_secret *s, int used);
 void luksdxe_secret_exit_boot_services(void);
+/* 1 if the secret pins any volume (see secret_table.h); decided at the first call. */
+int luksdxe_secret_pins_present(void);
+void luksdxe_secret_reset(void); /* forgets that decision (driver load and unload) */
+
+/* driver.c: the device paths (without end node) of the unlocked volumes, whether each is
+ * pinned, and their UUIDs; returns how many (at most max). */
+#include "policy.h"
+size_t luksdxe_volumes(luksdxe_dp *paths, uint8_t *pinned, const char **uuids, size_t max);
+
+/* policy_hook.c: the load policy (policy.h).  install wraps the Security architectural
+ * protocols; uninstall puts them back (EFI_ACCESS_DENIED if it cannot). */
+extern int luksdxe_opt_policy_audit;
+EFI_STATUS luksdxe_policy_install(void);
+EFI_STATUS luksdxe_policy_uninstall(void);
+/* Shows the refusals kept while there was no console, and prints live from then on. */
+void luksdxe_policy_console_ready(void);
 const char *luksdxe_source_name(luksdxe_source src);
 
 #endif

@@ -56,9 +56,31 @@ $(BUILD)/e2e-apps/%.so: $(BUILD)/efi/tests/e2e/apps/%.o $(E2E_APP_LIBOBJS)
 	$(call quiet,LD.efi)$(EFI_LD) -nostdlib -znocombreloc -T $(GNUEFI_LIB)/elf_x86_64_efi.lds -shared -Bsymbolic \
 		--no-undefined -L$(GNUEFI_LIB) $(GNUEFI_LIB)/crt0-efi-x86_64.o $^ \
 		-lefi -lgnuefi $(EFI_LIBGCC) -o $@
+# Test images that must stay resident are boot-service drivers; the rest applications.
+E2E_SUBSYS_unload_luksdxe := efi-bsdrv-x86_64
 $(BUILD)/e2e-apps/%.efi: $(BUILD)/e2e-apps/%.so
 	$(call quiet,PE32+)$(EFI_OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
-		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 $< $@
+		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc \
+		--target $(or $(E2E_SUBSYS_$*),efi-app-x86_64) $< $@
 
 test-bins: $(E2E_APPS)
 -include $(E2E_APP_OBJS:.o=.d)
+
+# ---- the audit-mode driver ----------------------------------------------------------
+# build/LuksDxe-audit.efi: the same driver with the load policy in audit mode (refusals are
+# logged, images still load).  Only policy_hook.c differs; the mode is fixed at build time.
+EFI_AUDIT_OBJS := $(filter-out $(BUILD)/efi/efi/policy_hook.o,$(EFI_DRV_OBJS)) \
+                  $(BUILD)/efi/audit/policy_hook.o
+$(BUILD)/efi/audit/policy_hook.o: efi/policy_hook.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(call quiet,CC.efi)$(EFI_CC) $(EFI_CFLAGS) $(CORE_INC) $(GNUEFI_INC) -I$(TOP)/efi $(EFI_OPTS) \
+		-DLUKSDXE_POLICY_AUDIT=1 -MMD -MP -c $< -o $@
+$(BUILD)/efi/LuksDxe-audit.so: $(EFI_AUDIT_OBJS) $(BUILD)/efi/libluksdxe.a
+	$(call quiet,LD.efi)$(EFI_LD) -nostdlib -znocombreloc -T $(GNUEFI_LIB)/elf_x86_64_efi.lds -shared -Bsymbolic \
+		--no-undefined -L$(GNUEFI_LIB) $(GNUEFI_LIB)/crt0-efi-x86_64.o $(EFI_AUDIT_OBJS) \
+		$(BUILD)/efi/libluksdxe.a -lefi -lgnuefi $(EFI_LIBGCC) -o $@
+$(BUILD)/LuksDxe-audit.efi: $(BUILD)/efi/LuksDxe-audit.so
+	$(call quiet,PE32+)$(EFI_OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc --target efi-bsdrv-x86_64 $< $@
+-include $(BUILD)/efi/audit/policy_hook.d
+test-bins: $(BUILD)/LuksDxe-audit.efi

@@ -62,35 +62,86 @@ static int from_table(uint8_t *area, size_t size, const uint8_t guid[16], const 
 	return LD_OK;
 }
 
-/* *present is set if the firmware publishes a secret area at all. */
-static int from_cc_area(const uint8_t guid[16], luksdxe_secret *s, int *present)
+/* The secret area the firmware publishes: 1 with *area and *size set, 0 if there is none,
+ * -1 if there is one but its location is unusable (then *area is NULL). */
+static int cc_area(uint8_t **area, size_t *size, int quiet)
 {
 	EFI_SYSTEM_TABLE *st = luksdxe_st;
-	*present = 0;
+	*area = NULL;
+	*size = 0;
 	for (UINTN i = 0; i < st->NumberOfTableEntries; i++) {
 		EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];
 		if (memcmp(&t->VendorGuid, ld_secret_area_cfg_guid, 16) != 0)
 			continue;
-		*present = 1;
 		/* { UINT64 Base; UINT64 Size; } as OVMF's SecretDxe publishes it. */
 		const uint8_t *loc = t->VendorTable;
 		if (!loc)
-			return LD_ERR_NOTFOUND;
-		uint64_t base = ld_le64(loc), size = ld_le64(loc + 8);
-		if (!base || size > SECRET_AREA_MAX || base > UINTPTR_MAX - size) {
-			ld_con_printf("LuksDxe: confidential-computing secret area: bad location; ignored\n");
-			return LD_ERR_NOTFOUND;
+			return -1;
+		uint64_t base = ld_le64(loc), len = ld_le64(loc + 8);
+		if (!base || len > SECRET_AREA_MAX || base > UINTPTR_MAX - len) {
+			if (!quiet)
+				ld_con_printf("LuksDxe: confidential-computing secret area: bad location; ignored\n");
+			return -1;
 		}
-		uint8_t *area = (uint8_t *)(uintptr_t)base;
-		int r = from_table(area, (size_t)size, guid, "confidential-computing secret table", s);
-		if (r == LD_OK) {
-			s->source = LUKSDXE_SRC_CC;
-			s->cc_area = area;
-			s->cc_size = (size_t)size;
-		}
-		return r;
+		*area = (uint8_t *)(uintptr_t)base;
+		*size = (size_t)len;
+		return 1;
 	}
-	return LD_ERR_NOTFOUND;
+	return 0;
+}
+
+/* *present is set if the firmware publishes a secret area at all. */
+static int from_cc_area(const uint8_t guid[16], luksdxe_secret *s, int *present)
+{
+	uint8_t *area;
+	size_t size;
+	int found = cc_area(&area, &size, 0);
+	*present = found != 0;
+	if (found <= 0)
+		return LD_ERR_NOTFOUND;
+	int r = from_table(area, size, guid, "confidential-computing secret table", s);
+	if (r == LD_OK) {
+		s->source = LUKSDXE_SRC_CC;
+		s->cc_area = area;
+		s->cc_size = size;
+	}
+	return r;
+}
+
+/* Whether the secret pins any volume, decided once, from the table the volumes are
+ * unlocked from (the secret area when there is one, else fw_cfg) and before any entry
+ * can be wiped; kept for the rest of the boot. */
+static int pins_known, pins;
+
+int luksdxe_secret_pins_present(void)
+{
+	if (pins_known)
+		return pins;
+	uint8_t *area;
+	size_t size;
+	int found = cc_area(&area, &size, 1);
+	if (found > 0) {
+		pins = ld_secret_table_has_pin(area, size);
+	} else if (found == 0) {
+		uint16_t sel;
+		uint32_t len;
+		if (ld_fwcfg_find_file(FWCFG_SECRET_FILE, &sel, &len) == LD_OK && len &&
+		    len <= SECRET_AREA_MAX) {
+			uint8_t *buf = luksdxe_alloc.alloc(luksdxe_alloc.ctx, len);
+			if (!buf)
+				return 1; /* not known yet: fail closed, ask again next time */
+			ld_fwcfg_read_item(sel, buf, len);
+			pins = ld_secret_table_has_pin(buf, len);
+			luksdxe_alloc.free(luksdxe_alloc.ctx, buf, len);
+		}
+	}
+	pins_known = 1;
+	return pins;
+}
+
+void luksdxe_secret_reset(void)
+{
+	pins_known = pins = 0;
 }
 
 static int from_fwcfg(const uint8_t guid[16], luksdxe_secret *s)

@@ -44,6 +44,14 @@ int ld_volume_unlock(ld_volume *v, const uint8_t *pass, size_t passlen, int keys
 		     ld_progress_fn progress, void *progress_ctx, int *opened_slot,
 		     char *err, size_t errlen);
 
+/* Unlocks with the volume key itself (a volume-key secret): checked against the digest
+ * of the data segment, no keyslot KDF.  LD_ERR_KEY if it does not match. */
+int ld_volume_unlock_key(ld_volume *v, const uint8_t *key, size_t keylen, char *err,
+			 size_t errlen);
+
+/* The largest volume key ld_volume_key() copies out. */
+#define LD_VOLUME_KEY_MAX 256
+
 /* Copies the volume key out (for lukstool --print-volume-key); LD_ERR_INVALID if locked. */
 int ld_volume_key(const ld_volume *v, uint8_t *out, size_t outlen, size_t *keylen);
 

@@ -132,8 +132,10 @@ int ld_secret_table_find(const uint8_t *area, size_t area_size, const uint8_t vo
 	size_t len = ld_le32(area + off + 16) - LD_SECRET_ENTRY_HDR_SIZE;
 	size_t data = off + LD_SECRET_ENTRY_HDR_SIZE;
 	/* A passphrase may carry its C string terminator; it is not part of the secret. */
-	if (len && area[data + len - 1] == 0)
-		len--;
+	if (len && area[data + len - 1] == 0 &&
+	    !(len >= LD_VOLREC_MAGIC_SIZE &&
+	      memcmp(area + data, ld_volrec_magic, LD_VOLREC_MAGIC_SIZE) == 0))
+		len--; /* a LuksDxe volume record keeps every byte */
 	if (len == 0) {
 		set_err(err, errlen, "secret table entry is empty");
 		return LD_ERR_INVALID;

@@ -190,15 +190,38 @@ static int try_slot(ld_volume *v, int id, const uint8_t *pass, size_t passlen,
 	return r;
 }
 
-int ld_volume_unlock(ld_volume *v, const uint8_t *pass, size_t passlen, int keyslot,
-		     ld_progress_fn progress, void *progress_ctx, int *opened_slot,
-		     char *err, size_t errlen)
+/* The key in v->key is the volume key: sets up the data cipher and marks the volume
+ * unlocked, or wipes the key. */
+static int start_cipher(ld_volume *v, char *err, size_t errlen)
 {
-	const ld_luks_meta *m = &v->meta;
-	const ld_segment *s = &m->segments[0];
-	char why[128] = "", cerr[96];
-	int r, pass_no, k, wrong = 0, unsup = 0, other = 0;
+	const ld_segment *s = &v->meta.segments[0];
+	char cerr[96];
+	int r = ld_cipher_new(&v->cipher, s->cipher, v->key, v->keylen, v->alloc, cerr,
+			      sizeof(cerr));
+	if (r) {
+		ld_err3(err, errlen, "data cipher: ", cerr, NULL);
+		goto fail;
+	}
+	v->bounce = v->alloc->alloc(v->alloc->ctx, s->sector_size);
+	if (!v->bounce) {
+		ld_err3(err, errlen, "out of memory", NULL, NULL);
+		r = LD_ERR_NOMEM;
+		goto fail;
+	}
+	v->unlocked = 1;
+	return LD_OK;
+fail:
+	if (v->cipher)
+		ld_cipher_free(v->cipher);
+	v->cipher = NULL;
+	ld_wipe(v->key, sizeof(v->key));
+	v->keylen = 0;
+	return r;
+}
 
+/* What keeps any key from unlocking: LD_OK if nothing does. */
+static int unlock_blocked(const ld_volume *v, char *err, size_t errlen)
+{
 	if (err && errlen)
 		err[0] = '\0';
 	if (v->unlocked) {
@@ -213,6 +236,46 @@ int ld_volume_unlock(ld_volume *v, const uint8_t *pass, size_t passlen, int keys
 		ld_err3(err, errlen, v->data_bad, NULL, NULL);
 		return LD_ERR_INVALID;
 	}
+	return LD_OK;
+}
+
+int ld_volume_unlock_key(ld_volume *v, const uint8_t *key, size_t keylen, char *err,
+			 size_t errlen)
+{
+	int r = unlock_blocked(v, err, errlen);
+	if (r != LD_OK)
+		return r;
+	if (v->seg_digest < 0) {
+		ld_err3(err, errlen, "no digest covers the data segment", NULL, NULL);
+		return LD_ERR_KEY;
+	}
+	if (keylen == 0 || keylen > sizeof(v->key)) {
+		ld_err3(err, errlen, "volume key has the wrong size", NULL, NULL);
+		return LD_ERR_KEY;
+	}
+	memcpy(v->key, key, keylen);
+	r = ld_digest_verify(&v->meta.digests[v->seg_digest], v->key, keylen);
+	if (r != LD_OK) {
+		ld_wipe(v->key, sizeof(v->key));
+		ld_err3(err, errlen, r == LD_ERR_KEY ? "the volume key does not match the volume's digest"
+			: "the volume's digest cannot be checked", NULL, NULL);
+		return r == LD_ERR_KEY ? LD_ERR_KEY : r;
+	}
+	v->keylen = keylen;
+	return start_cipher(v, err, errlen);
+}
+
+int ld_volume_unlock(ld_volume *v, const uint8_t *pass, size_t passlen, int keyslot,
+		     ld_progress_fn progress, void *progress_ctx, int *opened_slot,
+		     char *err, size_t errlen)
+{
+	const ld_luks_meta *m = &v->meta;
+	char why[128] = "", cerr[96];
+	int r, pass_no, k, wrong = 0, unsup = 0, other = 0;
+
+	r = unlock_blocked(v, err, errlen);
+	if (r != LD_OK)
+		return r;
 	if (keyslot >= 0) {
 		char num[21];
 		if (keyslot >= LD_MAX_KEYSLOTS || !m->keyslots[keyslot].present) {
@@ -267,27 +330,9 @@ int ld_volume_unlock(ld_volume *v, const uint8_t *pass, size_t passlen, int keys
 	return unsup ? LD_ERR_UNSUPPORTED : LD_ERR_INVALID;
 
 unlocked:
-	r = ld_cipher_new(&v->cipher, s->cipher, v->key, v->keylen, v->alloc, cerr, sizeof(cerr));
-	if (r) {
-		ld_err3(err, errlen, "data cipher: ", cerr, NULL);
-		goto fail;
-	}
-	v->bounce = v->alloc->alloc(v->alloc->ctx, s->sector_size);
-	if (!v->bounce) {
-		r = LD_ERR_NOMEM;
-		goto fail;
-	}
-	v->unlocked = 1;
 	if (opened_slot)
 		*opened_slot = keyslot;
-	return LD_OK;
-fail:
-	if (v->cipher)
-		ld_cipher_free(v->cipher);
-	v->cipher = NULL;
-	ld_wipe(v->key, sizeof(v->key));
-	v->keylen = 0;
-	return r;
+	return start_cipher(v, err, errlen);
 }
 
 int ld_volume_key(const ld_volume *v, uint8_t *out, size_t outlen, size_t *keylen)

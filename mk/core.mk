@@ -1,11 +1,14 @@
 # Compiles the portable core (our sources + the pinned third-party sources) in three
 # flavours.  Module files set CRYPTO_SRCS, LUKS_SRCS, FS_SRCS (ours, relative to the top)
-# and MBEDTLS_SRCS, ARGON2_SRCS (third party, relative to the top).
+# and MBEDTLS_SRCS, ARGON2_SRCS (third party, relative to the top); CRYPTO_ASM_SRCS are
+# nasm sources, assembled the same way for every flavour.
 
 CORE_SRCS := $(CRYPTO_SRCS) $(LUKS_SRCS) $(FS_SRCS)
 TP_SRCS   := $(MBEDTLS_SRCS) $(ARGON2_SRCS)
+CORE_ASM_SRCS := $(CRYPTO_ASM_SRCS)
 
-core_objs = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(CORE_SRCS) $(TP_SRCS))
+core_objs = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(CORE_SRCS) $(TP_SRCS)) \
+            $(patsubst %.asm,$(BUILD)/$(1)/%.o,$(CORE_ASM_SRCS))
 HOST_CORE_OBJS := $(call core_objs,host)
 TEST_CORE_OBJS := $(call core_objs,test)
 EFI_CORE_OBJS  := $(call core_objs,efi)
@@ -24,6 +27,22 @@ $(BUILD)/test/%.o: %.c | $(DEPS_STAMP)
 $(BUILD)/efi/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(call quiet,CC.efi)$(EFI_CC) $(EFI_CFLAGS) $(CORE_INC) $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
+
+# nasm: ELF64 objects, position independent by construction (`default rel` in each
+# source), so the same code serves the PIE host binaries and the relocated firmware
+# image; an object with an absolute relocation is refused.  -MD writes the %include
+# dependencies.
+NASM := nasm
+NASMFLAGS := -f elf64 -Wall -g
+define nasm_rule
+$(BUILD)/$(1)/%.o: %.asm | $(DEPS_STAMP)
+	@mkdir -p $$(@D)
+	$$(call quiet,NASM)$(NASM) $(NASMFLAGS) -MD $$(@:.o=.d) -MP -o $$@ $$<
+	@if readelf -rW $$@ | awk '/^Relocation section/ { dbg = ($$$$3 ~ /debug/) } \
+		!dbg && / R_X86_64_(64|32|32S) / { bad = 1; print } END { exit !bad }'; then \
+		echo "$$@: absolute relocation (use default rel)" >&2; rm -f $$@; false; fi
+endef
+$(foreach f,host test efi fuzz,$(eval $(call nasm_rule,$(f))))
 
 $(BUILD)/host/libluksdxe.a: $(HOST_CORE_OBJS)
 	$(call quiet,AR)rm -f $@; ar rcs $@ $^

@@ -2,13 +2,13 @@
 # Installs everything LuksDxe needs on Debian 12, from Debian's registries only.
 # Idempotent: re-running it does nothing that is already done.
 #  - binary packages with apt-get
-#  - source packages (mbedtls, cryptsetup) with `apt-get source`, pinned by SHA-256,
-#    unpacked into third_party/ (git-ignored)
+#  - source packages (mbedtls, cryptsetup, edk2) with `apt-get source`, pinned by SHA-256,
+#    unpacked into third_party/ (git-ignored); edk2 is the firmware `make ovmf` builds
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 tp="$top/third_party"
-stamp="$tp/.deps-v1"
+stamp="$tp/.deps-v2"
 
 PKGS=(
   build-essential gnu-efi nasm libjsmn-dev libcmocka-dev libcryptsetup-dev cryptsetup-bin
@@ -16,6 +16,8 @@ PKGS=(
   clang lld llvm libclang-rt-14-dev binutils dpkg-dev poppler-utils
   busybox-static systemd-boot-efi grub-efi-amd64-bin cpio xz-utils
   python3 python3-cryptography
+  acpica-tools uuid-dev
+  xorriso
 )
 
 SUDO=
@@ -25,6 +27,8 @@ SUDO=
 # Debian .dsc files; dpkg-source verifies every tarball against its .dsc.
 MBEDTLS_VER=2.28.3-1
 CRYPTSETUP_VER=2:2.6.1-4~deb12u2
+# The edk2 of the installed `ovmf` package: the firmware image is built from the same source.
+EDK2_VER=2022.11-6+deb12u2
 
 have_pkgs() {
   local p
@@ -56,7 +60,7 @@ ensure_deb_src() {
   APT_UPDATED=0
 }
 
-if [ -f "$stamp" ] && [ -d "$tp/mbedtls" ] && [ -d "$tp/cryptsetup" ] && have_pkgs; then
+if [ -f "$stamp" ] && [ -d "$tp/mbedtls" ] && [ -d "$tp/cryptsetup" ] && [ -d "$tp/edk2" ] && have_pkgs; then
   touch "$stamp"  # newer than this script, so make does not run it again
   exit 0
 fi
@@ -83,6 +87,7 @@ fetch_src() { # name version
 }
 fetch_src mbedtls "$MBEDTLS_VER"
 fetch_src cryptsetup "$CRYPTSETUP_VER"
+fetch_src edk2 "$EDK2_VER"
 
 # Verify pinned hashes of the .dsc files (which in turn pin every tarball).
 (cd "$tp/src" && sha256sum --quiet -c "$top/scripts/deps.sha256")
@@ -100,6 +105,7 @@ unpack() { # name dest-subdir
 }
 unpack mbedtls mbedtls
 unpack cryptsetup cryptsetup
+unpack edk2 edk2
 
 touch "$stamp"
 echo "install-deps: done"

@@ -9,6 +9,8 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 TEST_COMMON_SRCS := $(wildcard tests/unit/common/*.c)
 TEST_COMMON_OBJS := $(patsubst %.c,$(BUILD)/test/%.o,$(TEST_COMMON_SRCS))
 TEST_LIBS := -lcmocka -lcrypto -largon2 -lcryptsetup
+# The KDF path tests run Argon2's lanes on the host's threads (tools/lt_kdf.c).
+TEST_EXTRA_crypto_kdf_paths := $(BUILD)/test/tools/lt_kdf.o
 
 $(BUILD)/tests/test_%: $(BUILD)/test/tests/unit/test_%.o $(TEST_COMMON_OBJS) $$(TEST_EXTRA_$$*) $(BUILD)/test/libluksdxe.a
 	@mkdir -p $(@D)
@@ -26,16 +28,25 @@ $(BUILD)/fuzz-bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $$(FUZZ_EXT
 	@mkdir -p $(@D)
 	$(call quiet,LD.fuzz)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CORE_INC) -o $@ $(filter %.c %.o,$^) $(BUILD)/fuzz/libluksdxe.a
 
+# test_policy judges device paths captured from OVMF (tests/unit/data) with efi/policy.c,
+# which is plain C (no UEFI headers) and so builds as a test object like the core.
+TEST_EXTRA_policy := $(BUILD)/test/efi/policy.o
+$(BUILD)/test/tests/unit/test_policy.o: TEST_CFLAGS += -DLD_TEST_DATA='"$(TOP)/tests/unit/data"'
+
 # fuzz_fwcfg runs the driver's fw_cfg directory lookup (port I/O emulated by the target).
 FUZZ_EXTRA_fwcfg := efi/fwcfg.c
+# fuzz_policy runs the load policy's decision over arbitrary device paths.
+FUZZ_EXTRA_policy := efi/policy.c
 
 FUZZ_SECONDS ?= 20
 .PHONY: run-tests run-bench fuzz test-bins
 test-bins: $(UNIT_BINS) $(FUZZ_BINS)
 run-tests: test-bins
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run-all.sh
-fuzz: $(FUZZ_BINS)
+fuzz: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-bins
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} bash tests/run-fuzz.sh
+fuzz-bins: $(FUZZ_BINS)
 run-bench:
 	bash tests/bench/run.sh
 include tests/bench/bench.mk

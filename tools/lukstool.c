@@ -1,8 +1,12 @@
 /* lukstool: host companion of LuksDxe.  Dispatches argv[1] to one cmd_* per file. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "crypto/aes_impl.h"
+#include "crypto/ld_common.h"
 #include "tools/lukstool.h"
+#include "tools/lt_kdf.h"
 
 static const struct {
 	const char *name;
@@ -40,7 +44,28 @@ static void usage(FILE *f)
 		   "partition table (the first LUKS partition is used unless --partition N).\n"
 		   "--key-file FILE uses the file's exact bytes as the passphrase; '-' is stdin.\n"
 		   "\nExit status: 0 success, 1 usage error, 2 I/O error, 3 not a valid LUKS volume,\n"
-		   "4 no keyslot accepts the key, 5 valid but unsupported.\n");
+		   "4 no keyslot accepts the key, 5 valid but unsupported.\n"
+		   "\nLUKSDXE_CPU=portable|aesni|vaes256|vaes512 forces that AES-XTS path (it must\n"
+		   "be one this CPU runs); by default the fastest one is used.\n");
+}
+
+/* LUKSDXE_CPU: force one AES-XTS path (tests, benchmarks, comparing paths). */
+static int force_cpu_path(void)
+{
+	const char *v = getenv("LUKSDXE_CPU");
+	ld_aes_impl p;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	if (ld_aes_impl_from_name(v, strlen(v), &p) != LD_OK) {
+		fprintf(stderr, "lukstool: LUKSDXE_CPU=%s: not one of portable, aesni, vaes256, vaes512\n", v);
+		return -1;
+	}
+	if (ld_aes_impl_force(p) != LD_OK) {
+		fprintf(stderr, "lukstool: LUKSDXE_CPU=%s: this CPU (or OS) cannot run that path\n", v);
+		return -1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -55,6 +80,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return LT_OK;
 	}
+	if (force_cpu_path() != 0)
+		return LT_UNSUPPORTED;
+	lt_kdf_use_threads(); /* Argon2 keyslots: lanes on the machine's CPUs */
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);

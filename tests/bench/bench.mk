@@ -1,6 +1,6 @@
 # make bench: crypto benchmark, built from the optimised host flavour of the core.
 BENCH_BINS += $(BUILD)/bench/bench_crypto
 
-$(BUILD)/bench/bench_crypto: tests/bench/bench_crypto.c $(BUILD)/host/libluksdxe.a
+$(BUILD)/bench/bench_crypto: tests/bench/bench_crypto.c $(BUILD)/host/tools/lt_kdf.o $(BUILD)/host/libluksdxe.a
 	@mkdir -p $(@D)
-	$(call quiet,LD)$(HOST_CC) $(HOST_CFLAGS) $(CORE_INC) -o $@ $< $(BUILD)/host/libluksdxe.a -lcrypto -largon2
+	$(call quiet,LD)$(HOST_CC) $(HOST_CFLAGS) $(CORE_INC) -o $@ $< $(BUILD)/host/tools/lt_kdf.o $(BUILD)/host/libluksdxe.a -lcrypto -largon2

@@ -7,7 +7,8 @@
 #   bl_install_driver VARS DISK     copies OVMF's variable store to VARS and boots once
 #                                   with DISK so that the shell writes Driver0000 and
 #                                   DriverOrder into VARS
-#   bl_qemu RUN SECS VARS ARGS...   boots OVMF with that persistent VARS; the serial console
+#   bl_qemu RUN SECS VARS ARGS...   boots OVMF with that persistent VARS (none: no variable
+#                                   store, for the firmware image); the serial console
 #                                   goes to RUN.raw (raw), RUN.log (clean) and RUN.ts (clean,
 #                                   each line prefixed with seconds since QEMU started)
 #   bl_disk IMG SLOT [BOOTINDEX]    QEMU arguments for a virtio disk at a fixed PCI slot
@@ -102,13 +103,15 @@ bl_qemu() {
 		sleep "$secs"
 	) &
 	local feeder=$!
+	# VARS "none": a firmware image with its variables in memory (build/ovmf/OVMF-LuksDxe.fd).
+	local varsargs=()
+	[ "$vars" = none ] || varsargs=(-drive "if=pflash,format=raw,unit=1,file=$vars")
 	local t0=${EPOCHREALTIME/./}
 	timeout --kill-after=5 "$secs" "$E2E_QEMU" -machine q35 -cpu max -accel tcg -m "$E2E_MEM" \
 		-nodefaults -display none -no-user-config -net none -no-reboot \
 		-chardev stdio,id=con0,signal=off,logfile="$raw" -serial chardev:con0 \
 		-drive if=pflash,format=raw,unit=0,readonly=on,file="$E2E_OVMF_CODE" \
-		-drive if=pflash,format=raw,unit=1,file="$vars" \
-		"$@" <"$fifo" 2>"$run.stderr" | _bl_stamp "$t0" >"$run.stamped"
+		"${varsargs[@]}" "$@" <"$fifo" 2>"$run.stderr" | _bl_stamp "$t0" >"$run.stamped"
 	local rc=${PIPESTATUS[0]}
 	kill "$feeder" 2>/dev/null
 	wait "$feeder" 2>/dev/null

@@ -3,5 +3,6 @@
 .PHONY: bench-boot
 # Firmware start to OS loader start, LuksDxe vs GRUB, one run each (not part of make check).
 bench-boot: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory build-all
+	@$(MAKE) --no-print-directory build-ovmf
 	bash tests/bench/boot.sh

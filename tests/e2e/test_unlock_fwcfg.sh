@@ -3,8 +3,10 @@
 # a LUKS2 volume that cryptsetup made and encrypted; inside, a FAT file system with a
 # file whose content is random per run and an EFI application.  The secret comes through
 # fw_cfg (opt/luksdxe/secret, disk-passphrase entry).  The UEFI shell loads LuksDxe, and
-# its own output must show the file's content and the application running; then a test
-# application unloads the driver, which must take the volume away again.  A second boot
+# its own output must show the file's content and the application running; the load policy
+# refuses a copy of that application on the plaintext boot disk; then a test application
+# (itself stored in the encrypted volume: the policy admits nothing else) unloads the
+# driver, which must take the volume away again.  A second boot
 # with a wrong secret must leave the volume locked with a clear message, no hang.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -21,7 +23,8 @@ printf 'correct horse %s' "$RANDOM" >"$W/pass"
 printf 'wrong horse' >"$W/wrong"
 uuid=$(cat /proc/sys/kernel/random/uuid)
 e2e_luks_fat "$W/vol.img" 16 "$W/pass" --uuid "$uuid" -- \
-	"$W/token.txt=/token.txt" "$hello=/EFI/tools/hello.efi" || e2e_bail "cannot make the LUKS volume"
+	"$W/token.txt=/token.txt" "$hello=/EFI/tools/hello.efi" "$unload=/EFI/tools/unload.efi" ||
+	e2e_bail "cannot make the LUKS volume"
 e2e_gpt_disk "$W/disk.img" "$W/vol.img" || e2e_bail "cannot make the GPT disk"
 sum_before=$(sha256sum <"$W/disk.img")
 mapfile -t disk < <(e2e_disk "$W/disk.img")
@@ -32,15 +35,16 @@ map -r
 type FS1:\token.txt
 FS1:\EFI\tools\hello.efi
 devices
-FS0:
-FS0:\unload_luksdxe.efi
+load FS0:\hello.efi
+load FS1:\EFI\tools\unload.efi
+stall 1000000
 map -r
 type FS1:\token.txt'
 
 # Boot 1: the right secret.
 e2e_secret_table "$W/secret.bin" "disk=$W/pass"
 run="$W/good"
-e2e_shell_boot "$run" 90 "$script" "$drv=/LuksDxe.efi" "$unload=/unload_luksdxe.efi" -- \
+e2e_shell_boot "$run" 90 "$script" "$drv=/LuksDxe.efi" "$hello=/hello.efi" -- \
 	"${disk[@]}" -fw_cfg "name=opt/luksdxe/secret,file=$W/secret.bin"
 e2e_ok $? "boot with the right secret ran to power-off"
 e2e_expect "$run.log" "^LuksDxe: $uuid: deriving key \(secret from fw_cfg opt/luksdxe/secret, disk passphrase\)" \
@@ -53,9 +57,15 @@ e2e_expect "$run.log" "^$token\$" "the shell typed the per-run random file from 
 e2e_expect "$run.log" "^luksdxe-e2e-hello: running from the unlocked volume" \
 	"an EFI application stored inside the encrypted volume ran"
 e2e_expect "$run.log" " LUKS volume $uuid\$" "the shell's device list names the controller (ComponentName2)"
+e2e_expect "$run.log" "^LuksDxe: refused to load PciRoot\(0x0\)/Pci\(0x1,0x0\)/\\\\hello.efi: not on a volume the guest owner encrypted" \
+	"the load policy refused the same application on the plaintext boot disk"
+[ "$(grep -c '^luksdxe-e2e-hello: running' "$run.log")" = 1 ]
+e2e_ok $? "... so it ran once only, from the encrypted volume"
 e2e_expect "$run.log" "^LuksDxe: $uuid: stopped, key wiped$" "unloading stopped the volume"
-e2e_expect "$run.log" "^unload_luksdxe: UnloadImage: unloaded$" "the driver unloaded"
-sed -n '/unload_luksdxe: UnloadImage/,$p' "$run.log" >"$run.after-unload.log"
+e2e_expect "$run.log" "^unload_luksdxe: UnloadImage while started under the policy: access denied$" \
+	"the driver refuses to unload while an image it started runs (its code is on that stack)"
+e2e_expect "$run.log" "^unload_luksdxe: UnloadImage from a timer: unloaded$" "the driver unloaded"
+sed -n '/unload_luksdxe: UnloadImage from a timer/,$p' "$run.log" >"$run.after-unload.log"
 e2e_expect "$run.after-unload.log" "Cannot open file - 'FS1:.token.txt'" \
 	"after unloading, the file is gone"
 e2e_reject "$run.after-unload.log" "VenMedia\(CDD7A9B4" "after unloading, no unlocked volume is mapped"

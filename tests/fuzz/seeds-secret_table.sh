@@ -11,3 +11,10 @@ printf "$vol$hdr\x5c\0\0\0$vol\x18\0\0\0vol\0$disk\x19\0\0\0disk\0" >"$out/seed-
 printf '\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x17\0\0\0\0\0\0\0\0\0\0' >>"$out/seed-two"
 printf "$vol$hdr\x14\0\0\0" >"$out/seed-empty"
 printf "$vol$hdr\x2a\0\0\0$disk\x16\0\0\0pw\0\0\0\0\0\0\0\0\0\0" >"$out/seed-disk-padded"
+# per-volume records (luks/secret_table.h): passphrase "pw" + pin; 16-byte volume key + pin
+# + an optional item (tag 0x80)
+magic='\0LDXVOL\x01'
+pin=$(printf '\\x22%.0s' $(seq 32))
+key=$(printf '\\x11%.0s' $(seq 16))
+printf "$vol$hdr\x5a\0\0\0$vol\x46\0\0\0$magic\x01\0\x02\0pw\x03\0\x20\0$pin" >"$out/seed-record-pin"
+printf "$vol$hdr\x6c\0\0\0$vol\x58\0\0\0$magic\x02\0\x10\0$key\x03\0\x20\0$pin\x80\0\0\0" >"$out/seed-record-key"

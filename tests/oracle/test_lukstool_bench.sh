@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Smoke test for `lukstool bench` (no oracle: it measures this machine).  With tiny sizes
 # it must run, exit 0 and print every figure it promises as a positive number: PBKDF2 for
-# the four hashes, Argon2i and Argon2id, and each cipher row (mode x key size x sector
-# size) with positive encryption and decryption rates.  Selectors narrow the output; bad
+# the four hashes, Argon2i and Argon2id (one thread, and one thread per lane), the KDF
+# code path in use (LUKSDXE_KDF_CPU forces one), and each cipher row (mode x key size x
+# sector size) with positive encryption and decryption rates.  Selectors narrow the output; bad
 # input gives the documented exit status.
 . "$(dirname "$0")/luks_lib.sh"   # ok/not_ok/check/rc/finish, $LT, private dir $T
 [ -x "$LT" ] || { echo "Bail out! $LT missing (run make)"; exit 1; }
@@ -28,9 +29,20 @@ for h in sha1 sha256 sha512 ripemd160; do
 	[ "$c" = 1 ]; t "PBKDF2-$h: one positive iterations-per-second figure"
 done
 for a in argon2i argon2id; do
-	c=$(count_pos "$work/all.out" "^$a .* s for t=1, m=8192 KiB, p=2," 2)
-	[ "$c" = 1 ]; t "$a: one positive time at the requested cost (t=1, m=8192, p=2)"
+	c=$(count_pos "$work/all.out" "^$a .* s for t=1, m=8192 KiB, p=2, 256-bit key, 1 thread\$" 2)
+	[ "$c" = 1 ]; t "$a: one positive one-thread time at the requested cost (t=1, m=8192, p=2)"
+	c=$(count_pos "$work/all.out" "^$a .* s for t=1, m=8192 KiB, p=2, 256-bit key, 2 threads " 2)
+	[ "$c" = 1 ]; t "$a: one positive time with the 2 lanes on 2 threads"
 done
+grep -Eq '^# KDF code path: [a-z0-9+]+$' "$work/all.out"; t "the KDF code path in use is shown"
+# LUKSDXE_KDF_CPU forces a path: portable always exists; an unknown name is refused.
+LUKSDXE_KDF_CPU=portable "$LT" bench --pbkdf pbkdf2 --hash sha256 --time 5 >"$work/port.out" 2>&1
+[ $? -eq 0 ] && grep -q '^# KDF code path: portable$' "$work/port.out" &&
+	[ "$(count_pos "$work/port.out" "^PBKDF2-sha256 " 2)" = 1 ]
+t "LUKSDXE_KDF_CPU=portable: runs on the portable path and says so"
+LUKSDXE_KDF_CPU=mmx "$LT" bench --pbkdf pbkdf2 >"$work/mmx.out" 2>"$work/mmx.err"
+[ $? -eq 1 ] && grep -q LUKSDXE_KDF_CPU "$work/mmx.err" && ! grep -q PBKDF2 "$work/mmx.out"
+t "LUKSDXE_KDF_CPU with an unknown path: usage error, nothing measured"
 # rows: SPEC KEYBITS SECTOR ENC MiB/s DEC MiB/s
 rows=$(count_pos "$work/all.out" "^ *aes-[a-z0-9:-]+ +[0-9]+ +(512|4096) " 4 6)
 [ "$rows" = 24 ]; t "24 cipher rows (4 modes x 3 key sizes x 2 sector sizes) with positive rates (got $rows)"
@@ -62,7 +74,7 @@ t "--pbkdf pbkdf2 --hash sha512 measures only PBKDF2-SHA512"
 
 "$LT" bench --pbkdf argon2id --pbkdf-memory 1024 -t 2 >"$work/a2.out" 2>&1
 r=$?
-[ $r -eq 0 ] && [ "$(count_pos "$work/a2.out" "^argon2id .* t=2, m=1024 KiB, p=1," 2)" = 1 ] &&
+[ $r -eq 0 ] && [ "$(count_pos "$work/a2.out" "^argon2id .* t=2, m=1024 KiB, p=1, 256-bit key, 1 thread" 2)" = 1 ] &&
 	[ "$(grep -c -e '^PBKDF2' -e '^argon2' -e MiB/s "$work/a2.out")" = 1 ]
 t "--pbkdf argon2id measures only Argon2id, default one lane"
 

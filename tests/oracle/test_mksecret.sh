@@ -111,5 +111,189 @@ ok $? "an existing output is refused without --force"
 	[ "$(python3 "$work/parse.py" "$work/s.bin" | wc -l)" -eq 1 ]
 ok $? "--force replaces it"
 
+
+# ---- --image: entries computed from the owner's image ---------------------------------
+# Images made by cryptsetup; the expected bytes are built here in Python from the volume key
+# that cryptsetup itself prints, the pin from hashlib (SHA-256 of the published domain
+# string, its NUL, then the key), never from lukstool's output.
+command -v cryptsetup >/dev/null || bail "cryptsetup missing"
+command -v sgdisk >/dev/null || bail "sgdisk missing"
+PB="--pbkdf pbkdf2 --pbkdf-force-iterations 1000"
+cs_vk() { # IMG KEYFILE [--header H]: cryptsetup's volume key, lowercase hex
+	local img=$1 kf=$2; shift 2
+	cryptsetup luksDump -q --dump-volume-key --key-file "$kf" "$@" "$img" 2>/dev/null |
+		awk '/^MK dump:/{f=1; sub(/^MK dump:/,"")} /^[A-Za-z]/{if(!/^MK dump/)f=0} f' |
+		tr -d ' \t\n' | tr 'A-F' 'a-f'
+}
+cat >"$work/record.py" <<'PY'
+# record.py MODE KEYFILE VKHEX: prints the hex of the entry data lukstool must write for
+# MODE (plain | pin | vkey), built from the published record layout.
+import hashlib, struct, sys
+mode, kf, vkhex = sys.argv[1], sys.argv[2], sys.argv[3]
+key, vk = open(kf, 'rb').read(), bytes.fromhex(vkhex)
+assert 16 <= len(vk) <= 64, 'cryptsetup printed no usable volume key'
+pin = hashlib.sha256(b'LuksDxe volume pin v1\0' + vk).digest()
+item = lambda tag, v: struct.pack('<BBH', tag, 0, len(v)) + v
+magic = b'\0LDXVOL\x01'
+if mode == 'plain':
+    out = key + b'\0'
+elif mode == 'pin':
+    out = magic + item(1, key) + item(3, pin)
+else:
+    out = magic + item(2, vk) + item(3, pin)
+print(out.hex())
+PY
+cat >"$work/items.py" <<'PY'
+# items.py HEX: walks one record independently of lukstool and prints "tag len" per item;
+# exits non-zero on a bad magic, a nonzero reserved byte or a length past the end.
+import struct, sys
+d = bytes.fromhex(sys.argv[1])
+if d[:8] != b'\x00LDXVOL\x01':
+    sys.exit('items.py: bad magic %s' % d[:8].hex())
+off = 8
+while off < len(d):
+    if len(d) - off < 4:
+        sys.exit('items.py: truncated item header')
+    tag, z, l = struct.unpack_from('<BBH', d, off)
+    if z or l > len(d) - off - 4:
+        sys.exit('items.py: bad item at %d' % off)
+    print(tag, l)
+    off += 4 + l
+PY
+# entry_of TABLE UUID: hex of the data of the entry with that GUID (empty if none)
+entry_of() { python3 "$work/parse.py" "$1" | awk -v g="$2" '$1 == g { print $2 }'; }
+
+uA=11111111-2222-4333-8444-555555555555
+uB=66666666-7777-4888-9999-aaaaaaaaaaaa
+printf 'image passphrase %s' "$RANDOM" >"$work/ka"
+printf 'second image %s\n' "$RANDOM" >"$work/kb"
+truncate -s 20M "$work/a.img" "$work/b.img" "$work/c.img"
+# a: plain LUKS2 image, aes-xts 512-bit key (64 bytes)
+cryptsetup luksFormat -q --type luks2 $PB --key-file "$work/ka" --uuid "$uA" "$work/a.img" >/dev/null 2>&1 ||
+	bail "cryptsetup luksFormat failed"
+# b: LUKS2 with a 256-bit key (32 bytes) as partition 2 of a GPT disk
+cryptsetup luksFormat -q --type luks2 $PB --key-size 256 --key-file "$work/kb" --uuid "$uB" \
+	"$work/b.img" >/dev/null 2>&1 || bail "cryptsetup luksFormat failed"
+truncate -s 48M "$work/disk.img"
+sgdisk -n 1:2048:+8M -t 1:8300 -n 2:0:+20M -t 2:8309 "$work/disk.img" >/dev/null || bail "sgdisk failed"
+p2=$(sgdisk -i 2 "$work/disk.img" | sed -n 's/^First sector: \([0-9]*\).*/\1/p')
+dd if="$work/b.img" of="$work/disk.img" bs=512 seek="$p2" conv=notrunc status=none || bail "dd failed"
+# c: detached header (the same passphrase as a: only the pin tells them apart)
+cryptsetup luksFormat -q --type luks2 $PB --key-file "$work/ka" --header "$work/c.hdr" \
+	"$work/c.img" >/dev/null 2>&1 || bail "cryptsetup luksFormat (detached header) failed"
+uC=$(cryptsetup luksUUID "$work/c.hdr")
+vkA=$(cs_vk "$work/a.img" "$work/ka")
+vkB=$(cs_vk "$work/b.img" "$work/kb")
+vkC=$(cs_vk "$work/c.img" "$work/ka" --header "$work/c.hdr")
+[ ${#vkA} -eq 128 ] && [ ${#vkB} -eq 64 ] && [ ${#vkC} -eq 128 ]
+ok $? "cryptsetup printed the volume keys of the three images (64, 32, 64 bytes)"
+
+"$LUKSTOOL" mksecret --passphrase-file "$work/generic" \
+	--image "$work/a.img" --key-file "$work/ka" --pin \
+	--image "$work/disk.img" --partition 2 --key-file "$work/kb" --volume-key \
+	--image "$work/c.img" --header "$work/c.hdr" --key-file "$work/ka" \
+	--entry "$u3:$work/raw" -o "$work/img.bin" >"$work/out" 2>&1
+ok $? "mksecret --image: a pinned passphrase, a volume key from a GPT partition, a detached header"
+sed 's/^/# /' "$work/out"
+python3 "$work/parse.py" "$work/img.bin" >"$work/parsed" 2>"$work/parse.err"
+ok $? "the independent parser accepts the table"
+cut -d' ' -f1 "$work/parsed" | tr '\n' ' ' | grep -qx "736869e5-84f0-4973-92ec-06879ce3da0b $uA $uB $uC $u3 "
+ok $? "entries in command-line order, each --image keyed by its volume's UUID"
+[ "$(entry_of "$work/img.bin" "$uA")" = "$(python3 "$work/record.py" pin "$work/ka" "$vkA")" ]
+ok $? "--pin: record = magic, passphrase item, pin of cryptsetup's volume key, byte for byte"
+[ "$(entry_of "$work/img.bin" "$uB")" = "$(python3 "$work/record.py" vkey "$work/kb" "$vkB")" ]
+ok $? "--volume-key: record = magic, cryptsetup's 32-byte volume key, its pin, byte for byte"
+[ "$(entry_of "$work/img.bin" "$uC")" = "$(python3 "$work/record.py" plain "$work/ka" "$vkC")" ]
+ok $? "--image alone: the passphrase NUL-terminated, as --volume stores it (detached header's UUID)"
+[ "$(python3 "$work/items.py" "$(entry_of "$work/img.bin" "$uA")" | tr '\n' ' ')" = \
+  "1 $(stat -c %s "$work/ka") 3 32 " ] &&
+[ "$(python3 "$work/items.py" "$(entry_of "$work/img.bin" "$uB")" | tr '\n' ' ')" = "2 32 3 32 " ]
+ok $? "item tags and lengths: (1, passphrase) (3, 32) and (2, 32) (3, 32); reserved bytes zero"
+python3 -c 'import sys; open(sys.argv[2], "wb").write(bytes.fromhex(sys.argv[1])[12:44])' \
+	"$(entry_of "$work/img.bin" "$uB")" "$work/vkB.bin"
+cryptsetup open --test-passphrase --header "$work/b.img" --volume-key-file "$work/vkB.bin" \
+	"$work/b.img" >/dev/null 2>&1
+ok $? "cryptsetup accepts the record's volume key (open --test-passphrase --volume-key-file)"
+
+# The pin is what tells two volumes with the same passphrase apart.
+"$LUKSTOOL" mksecret --image "$work/c.img" --header "$work/c.hdr" --key-file "$work/ka" --volume-key \
+	-o "$work/c.bin" >/dev/null 2>&1 &&
+	[ "$(entry_of "$work/c.bin" "$uC")" = "$(python3 "$work/record.py" vkey "$work/ka" "$vkC")" ] &&
+	[ "$(entry_of "$work/c.bin" "$uC" | tail -c 65)" != "$(entry_of "$work/img.bin" "$uA" | tail -c 65)" ]
+ok $? "--volume-key with a detached header: 64-byte key; the pin differs from a's (same passphrase)"
+# Automatic partition choice on a GPT disk (the first LUKS partition is 2).
+"$LUKSTOOL" mksecret --image "$work/disk.img" --key-file "$work/kb" --pin -o "$work/d.bin" >/dev/null 2>&1 &&
+	[ "$(entry_of "$work/d.bin" "$uB")" = "$(python3 "$work/record.py" pin "$work/kb" "$vkB")" ]
+ok $? "--image of a whole GPT disk uses its LUKS partition"
+# A binary key file: fine for --volume-key (never stored), refused where it would be stored.
+head -c 64 /dev/urandom >"$work/kbin"; printf '\0' >>"$work/kbin"
+cryptsetup luksAddKey -q $PB --key-file "$work/ka" "$work/a.img" "$work/kbin" >/dev/null 2>&1 ||
+	bail "cryptsetup luksAddKey failed"
+"$LUKSTOOL" mksecret --image "$work/a.img" --key-file "$work/kbin" --volume-key -o "$work/e.bin" \
+	>/dev/null 2>&1 &&
+	[ "$(entry_of "$work/e.bin" "$uA")" = "$(python3 "$work/record.py" vkey "$work/kbin" "$vkA")" ]
+ok $? "--volume-key with a binary key file (second keyslot) gives the same volume key"
+
+# LUKS1: the same records (cryptsetup's LUKS1 volume key, 32 bytes here).
+truncate -s 8M "$work/l1.img"
+cryptsetup luksFormat -q --type luks1 --pbkdf-force-iterations 1000 --key-size 256 --key-file "$work/ka" \
+	"$work/l1.img" >/dev/null 2>&1 || bail "cryptsetup luksFormat --type luks1 failed"
+uL=$(cryptsetup luksUUID "$work/l1.img")
+vkL=$(cs_vk "$work/l1.img" "$work/ka")
+"$LUKSTOOL" mksecret --image "$work/l1.img" --key-file "$work/ka" --volume-key -o "$work/l1.bin" >/dev/null 2>&1 &&
+	[ ${#vkL} -eq 64 ] &&
+	[ "$(entry_of "$work/l1.bin" "$uL")" = "$(python3 "$work/record.py" vkey "$work/ka" "$vkL")" ]
+ok $? "--volume-key on a LUKS1 image: cryptsetup's volume key and its pin"
+
+# Refusals with an image: each fails with a message and leaves no output.
+refuse_img() { # DESCRIPTION PATTERN ARGS...
+	local d=$1 pat=$2; shift 2
+	rm -f "$work/r.bin"
+	! "$LUKSTOOL" mksecret "$@" -o "$work/r.bin" >/dev/null 2>"$work/r.err" && [ ! -e "$work/r.bin" ] &&
+		grep -q -- "$pat" "$work/r.err"
+	ok $? "refused with a message: $d"
+	sed 's/^/#   /' "$work/r.err"
+}
+printf 'not the passphrase' >"$work/wrong"
+refuse_img "wrong key file" "does not unlock" --image "$work/a.img" --key-file "$work/wrong" --pin
+"$LUKSTOOL" mksecret --image "$work/a.img" --key-file "$work/wrong" -o "$work/r.bin" >/dev/null 2>&1
+[ $? -eq 4 ] && [ ! -e "$work/r.bin" ]
+ok $? "wrong key file: exit status 4 (no keyslot accepts the key), no output"
+refuse_img "--pin with nothing to pin" "give --image" --passphrase-file "$work/generic" --pin
+refuse_img "--volume-key with no image" "give --image" --volume "$u1" --passphrase-file "$work/v1" --volume-key
+refuse_img "--key-file with no image" "give --image" --key-file "$work/ka" --passphrase-file "$work/generic"
+refuse_img "--image without --key-file" "no --key-file" --image "$work/a.img" --pin
+refuse_img "--pin and --volume-key both" "exclude each other" --image "$work/a.img" --key-file "$work/ka" \
+	--pin --volume-key
+refuse_img "--key-file twice" "twice" --image "$work/a.img" --key-file "$work/ka" --key-file "$work/ka"
+refuse_img "--partition 0" "bad partition" --image "$work/disk.img" --partition 0 --key-file "$work/kb"
+refuse_img "a partition that does not exist" "no partition 7" --image "$work/disk.img" --partition 7 \
+	--key-file "$work/kb"
+refuse_img "an image that is not LUKS" "raw" --image "$work/raw" --key-file "$work/ka"
+refuse_img "a binary key file with --pin" "NUL" --image "$work/a.img" --key-file "$work/kbin" --pin
+refuse_img "a binary key file as the passphrase" "NUL" --image "$work/a.img" --key-file "$work/kbin"
+head -c 600 /dev/urandom | base64 -w0 | head -c 513 >"$work/klong"
+cryptsetup luksAddKey -q $PB --key-file "$work/ka" "$work/a.img" "$work/klong" >/dev/null 2>&1 ||
+	bail "cryptsetup luksAddKey failed"
+refuse_img "a 513-byte passphrase in a record" "512 bytes" --image "$work/a.img" --key-file "$work/klong" --pin
+refuse_img "an image's UUID twice" "given twice" --image "$work/a.img" --key-file "$work/ka" \
+	--volume "$uA" --passphrase-file "$work/v1"
+refuse_img "--volume followed by --image" "followed by --passphrase-file" --volume "$u1" \
+	--image "$work/a.img" --key-file "$work/ka"
+touch "$work/exists"
+# With a wrong key file too: the message names --force, so the check came before the unlock.
+! "$LUKSTOOL" mksecret --image "$work/a.img" --key-file "$work/wrong" -o "$work/exists" >/dev/null 2>"$work/r.err" &&
+	[ ! -s "$work/exists" ] && grep -q -- "--force" "$work/r.err" && ! grep -q "does not unlock" "$work/r.err"
+ok $? "an existing output is refused before the volume is unlocked"
+
+# The AmdSev area is 3 KiB: larger tables are written, with a warning.
+head -c 3100 /dev/urandom >"$work/big"
+"$LUKSTOOL" mksecret --image "$work/a.img" --key-file "$work/ka" --volume-key --entry "$u3:$work/big" \
+	-o "$work/big.bin" >/dev/null 2>"$work/r.err" && grep -q "3072-byte secret area" "$work/r.err" &&
+	python3 "$work/parse.py" "$work/big.bin" >/dev/null
+ok $? "a table larger than 3 KiB is written with a warning"
+"$LUKSTOOL" mksecret --help | grep -q -- "--volume-key" && "$LUKSTOOL" mksecret --help | grep -q "LDXVOL\|'L' 'D' 'X'"
+ok $? "--help documents --image, --pin, --volume-key and the record format"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

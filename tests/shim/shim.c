@@ -171,6 +171,56 @@ static EFI_STATUS EFIAPI s_handle_protocol(EFI_HANDLE Handle, EFI_GUID *Protocol
 	return EFI_SUCCESS;
 }
 
+EFI_HANDLE shim_handle_of(EFI_GUID *guid)
+{
+	for (unsigned i = 0; i < MAX_HANDLES; i++)
+		if (handles[i].live && find_if(&handles[i], guid))
+			return &handles[i];
+	return NULL;
+}
+
+static EFI_STATUS EFIAPI s_locate_protocol(EFI_GUID *Protocol, VOID *Registration,
+					    VOID **Interface)
+{
+	(void)Registration;
+	if (!Protocol || !Interface)
+		return EFI_INVALID_PARAMETER;
+	for (unsigned i = 0; i < MAX_HANDLES; i++) {
+		shim_iface *f = handles[i].live ? find_if(&handles[i], Protocol) : NULL;
+		if (f) {
+			*Interface = f->iface;
+			return EFI_SUCCESS;
+		}
+	}
+	*Interface = NULL;
+	return EFI_NOT_FOUND;
+}
+
+/* LocateHandleBuffer(ByProtocol) only; the buffer comes from the shim's pool. */
+static EFI_STATUS EFIAPI s_alloc_pool(EFI_MEMORY_TYPE t, UINTN n, VOID **p);
+static EFI_STATUS EFIAPI s_locate_handle_buffer(EFI_LOCATE_SEARCH_TYPE Type, EFI_GUID *Protocol,
+						 VOID *Key, UINTN *Count, EFI_HANDLE **Buffer)
+{
+	(void)Key;
+	if (Type != ByProtocol || !Protocol || !Count || !Buffer)
+		return EFI_INVALID_PARAMETER;
+	UINTN n = 0;
+	for (unsigned i = 0; i < MAX_HANDLES; i++)
+		if (handles[i].live && find_if(&handles[i], Protocol))
+			n++;
+	*Count = 0;
+	*Buffer = NULL;
+	if (n == 0)
+		return EFI_NOT_FOUND;
+	EFI_STATUS st = s_alloc_pool(EfiBootServicesData, n * sizeof(EFI_HANDLE), (VOID **)Buffer);
+	if (st != EFI_SUCCESS)
+		return st;
+	for (unsigned i = 0; i < MAX_HANDLES; i++)
+		if (handles[i].live && find_if(&handles[i], Protocol))
+			(*Buffer)[(*Count)++] = &handles[i];
+	return EFI_SUCCESS;
+}
+
 static EFI_GUID g_binding = EFI_DRIVER_BINDING_PROTOCOL_GUID;
 static EFI_GUID g_loaded_image = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 
@@ -375,6 +425,26 @@ static EFI_STATUS EFIAPI s_signal_event(EFI_EVENT Event)
 	return EFI_SUCCESS;
 }
 
+/* CreateEventEx: a plain event that remembers its group (ReadyToBoot is signalled by
+ * shim_signal_group). */
+static EFI_GUID event_group[8];
+static EFI_STATUS EFIAPI s_create_event_ex(UINT32 Type, EFI_TPL Tpl, EFI_EVENT_NOTIFY Fn,
+					   const VOID *Ctx, const EFI_GUID *Group, EFI_EVENT *Event)
+{
+	EFI_STATUS st = s_create_event(Type, Tpl, Fn, (VOID *)Ctx, Event);
+	if (st == EFI_SUCCESS)
+		event_group[(shim_event *)*Event - events] = Group ? *Group : (EFI_GUID){ 0 };
+	return st;
+}
+
+void shim_signal_group(const EFI_GUID *group)
+{
+	for (unsigned i = 0; i < 8; i++)
+		if (events[i].live && memcmp(&event_group[i], group, sizeof(*group)) == 0 &&
+		    events[i].fn)
+			events[i].fn(&events[i], events[i].ctx);
+}
+
 void shim_exit_boot_services(void)
 {
 	for (unsigned i = 0; i < 8; i++)
@@ -462,6 +532,15 @@ void shim_set_config_table(EFI_GUID *guid, void *table)
 	}
 }
 
+/* ---- runtime services: only GetVariable, and no variable exists ------------------- */
+static EFI_STATUS EFIAPI s_get_variable(CHAR16 *Name, EFI_GUID *Vendor, UINT32 *Attr,
+					UINTN *Size, VOID *Data)
+{
+	(void)Name; (void)Vendor; (void)Attr; (void)Size; (void)Data;
+	return EFI_NOT_FOUND;
+}
+static EFI_RUNTIME_SERVICES shim_rt;
+
 /* ---- tables ----------------------------------------------------------------------- */
 EFI_BOOT_SERVICES shim_bs;
 EFI_SYSTEM_TABLE shim_st;
@@ -493,6 +572,10 @@ void shim_reset(void)
 	shim_bs.CloseProtocol = s_close;
 	shim_bs.DisconnectController = s_disconnect;
 	shim_bs.WaitForEvent = s_wait_for_event;
+	shim_bs.LocateProtocol = s_locate_protocol;
+	shim_bs.LocateHandleBuffer = s_locate_handle_buffer;
+	shim_bs.CreateEventEx = s_create_event_ex;
+	memset(event_group, 0, sizeof(event_group));
 	nkeys = keypos = 0;
 
 	memset(&shim_st, 0, sizeof(shim_st));
@@ -500,6 +583,9 @@ void shim_reset(void)
 	shim_st.ConOut = &con_out;
 	shim_st.ConIn = &con_in;
 	shim_st.BootServices = &shim_bs;
+	memset(&shim_rt, 0, sizeof(shim_rt));
+	shim_rt.GetVariable = s_get_variable;
+	shim_st.RuntimeServices = &shim_rt;
 	shim_st.ConfigurationTable = cfg;
 	shim_st.NumberOfTableEntries = 0;
 	shim_fwcfg_reset(0);

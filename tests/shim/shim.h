@@ -37,6 +37,7 @@ unsigned shim_open_count(EFI_HANDLE h, EFI_GUID *guid, UINT32 attributes);
 /* Handles opening guid on h with BY_CHILD_CONTROLLER (the children); returns count. */
 unsigned shim_children(EFI_HANDLE h, EFI_GUID *guid, EFI_HANDLE *out, unsigned max);
 unsigned shim_live_handles(void);
+EFI_HANDLE shim_handle_of(EFI_GUID *guid); /* the first handle with guid, or NULL */
 /* Makes agent hold guid on h BY_DRIVER (a consumer that refuses to let go). */
 EFI_STATUS shim_hold(EFI_HANDLE h, EFI_GUID *guid, EFI_HANDLE agent);
 
@@ -49,6 +50,7 @@ void shim_fail_allocs_after(long n);           /* -1: never fail */
 
 /* Events and tables. */
 void shim_exit_boot_services(void);
+void shim_signal_group(const EFI_GUID *group); /* signals CreateEventEx events of a group */
 void shim_set_config_table(EFI_GUID *guid, void *table); /* table NULL removes */
 
 /* Console: everything the driver printed since shim_reset, CRs dropped. */

@@ -1,7 +1,9 @@
 /* Unit tests of luks/secret_table.c, the confidential-computing secret GUID table.
  * Oracles: the GUIDs as EDK2 and Linux declare them (32/16/16-bit fields plus 8 bytes,
  * serialized here field by field, independently of the parser), and a table written out
- * byte by byte from the layout OVMF's AmdSev SecretDxe publishes. */
+ * byte by byte from the layout OVMF's AmdSev SecretDxe publishes.  Volume records
+ * (luks/volume_secret.c): records typed in byte by byte from the format in secret_table.h,
+ * the pin checked against OpenSSL's SHA-256 of the documented input. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <cmocka.h>
+#include <openssl/sha.h>
 
 #include "luks/secret_table.h"
 
@@ -276,6 +279,416 @@ static void test_truncations(void **state)
 	(void)state;
 }
 
+/* ---- volume records (luks/volume_secret.c) ----------------------------------------- */
+
+/* "\0LDXVOL\1", passphrase "pw", volume key 16 x 0x11, pin 32 x 0x22, typed in. */
+static const uint8_t rec_fixture[] = {
+	0x00, 'L', 'D', 'X', 'V', 'O', 'L', 0x01,
+	0x01, 0x00, 0x02, 0x00, 'p', 'w',
+	0x03, 0x00, 0x20, 0x00,
+	0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22,
+	0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22,
+};
+
+static int vs_parse(const uint8_t *d, size_t n, ld_volume_secret *vs, char *err)
+{
+	/* In an exact-size buffer, so that ASan reports any read past the entry. */
+	uint8_t *b = malloc(n ? n : 1);
+	assert_non_null(b);
+	if (n)
+		memcpy(b, d, n);
+	err[0] = 0;
+	int r = ld_volume_secret_parse(n ? b : NULL, n, vs, err, 96);
+	if (r == LD_OK) {
+		/* Fields point into the buffer: rebase them onto d for the caller. */
+		if (vs->passphrase)
+			vs->passphrase = d + (vs->passphrase - b);
+		if (vs->volume_key)
+			vs->volume_key = d + (vs->volume_key - b);
+		if (vs->pin)
+			vs->pin = d + (vs->pin - b);
+	}
+	free(b);
+	return r;
+}
+
+static void expect_record_invalid(const uint8_t *d, size_t n, const char *why)
+{
+	ld_volume_secret vs;
+	char err[96];
+	assert_int_equal(vs_parse(d, n, &vs, err), LD_ERR_INVALID);
+	if (!strstr(err, why))
+		fail_msg("want \"%s\", got \"%s\"", why, err);
+	assert_null(vs.passphrase);
+	assert_null(vs.volume_key);
+	assert_null(vs.pin);
+}
+
+/* A record from tag/length/value triples; returns its length. */
+static size_t mkrec(uint8_t *out, const uint8_t *items, size_t ilen)
+{
+	memcpy(out, ld_volrec_magic, LD_VOLREC_MAGIC_SIZE);
+	memcpy(out + LD_VOLREC_MAGIC_SIZE, items, ilen);
+	return LD_VOLREC_MAGIC_SIZE + ilen;
+}
+
+static size_t item(uint8_t *p, uint8_t tag, size_t len, uint8_t fill)
+{
+	p[0] = tag;
+	p[1] = 0;
+	p[2] = (uint8_t)len;
+	p[3] = (uint8_t)(len >> 8);
+	memset(p + 4, fill, len);
+	return 4 + len;
+}
+
+static void test_volrec_fixture(void **state)
+{
+	(void)state;
+	ld_volume_secret vs, in;
+	char err[96];
+	uint8_t pin[32], out[128];
+	size_t n;
+	assert_memory_equal(ld_volrec_magic, "\0LDXVOL\1", 8);
+	assert_int_equal(vs_parse(rec_fixture, sizeof(rec_fixture), &vs, err), LD_OK);
+	assert_ptr_equal(vs.passphrase, rec_fixture + 12);
+	assert_int_equal(vs.passphrase_len, 2);
+	assert_null(vs.volume_key);
+	assert_ptr_equal(vs.pin, rec_fixture + 18);
+
+	/* The builder writes exactly the typed-in bytes. */
+	memset(pin, 0x22, sizeof(pin));
+	memset(&in, 0, sizeof(in));
+	in.passphrase = (const uint8_t *)"pw";
+	in.passphrase_len = 2;
+	in.pin = pin;
+	assert_int_equal(ld_volume_secret_build(out, sizeof(out), &n, &in), LD_OK);
+	assert_int_equal(n, sizeof(rec_fixture));
+	assert_memory_equal(out, rec_fixture, n);
+	for (size_t cap = 0; cap < n; cap++)
+		assert_int_equal(ld_volume_secret_build(out, cap, &n, &in), LD_ERR_RANGE);
+}
+
+/* Round trips for every allowed combination and size edge. */
+static void test_volrec_round_trip(void **state)
+{
+	(void)state;
+	uint8_t key[64], pin[32], pass[512], out[700];
+	char err[96];
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(0xa0 + i);
+	memset(pin, 0x5c, sizeof(pin));
+	memset(pass, 'p', sizeof(pass));
+	static const size_t klens[] = { 16, 32, 48, 64 };
+	static const size_t plens[] = { 1, 7, 511, 512 };
+	for (int with_pin = 0; with_pin < 2; with_pin++) {
+		for (size_t k = 0; k < 4; k++) {
+			ld_volume_secret in = { 0 }, vs;
+			size_t n;
+			in.volume_key = key;
+			in.volume_key_len = klens[k];
+			in.pin = with_pin ? pin : NULL;
+			assert_int_equal(ld_volume_secret_build(out, sizeof(out), &n, &in), LD_OK);
+			assert_int_equal(n, 8 + 4 + klens[k] + (with_pin ? 36 : 0));
+			assert_int_equal(vs_parse(out, n, &vs, err), LD_OK);
+			assert_null(vs.passphrase);
+			assert_int_equal(vs.volume_key_len, klens[k]);
+			assert_memory_equal(vs.volume_key, key, klens[k]);
+			if (with_pin)
+				assert_memory_equal(vs.pin, pin, 32);
+			else
+				assert_null(vs.pin);
+		}
+		for (size_t k = 0; k < 4; k++) {
+			ld_volume_secret in = { 0 }, vs;
+			size_t n;
+			in.passphrase = pass;
+			in.passphrase_len = plens[k];
+			in.pin = with_pin ? pin : NULL;
+			assert_int_equal(ld_volume_secret_build(out, sizeof(out), &n, &in), LD_OK);
+			assert_int_equal(vs_parse(out, n, &vs, err), LD_OK);
+			assert_int_equal(vs.passphrase_len, plens[k]);
+			assert_memory_equal(vs.passphrase, pass, plens[k]);
+			assert_null(vs.volume_key);
+			assert_true(with_pin ? vs.pin != NULL : vs.pin == NULL);
+		}
+	}
+	/* The builder refuses what the parser would refuse. */
+	ld_volume_secret bad = { 0 };
+	size_t n;
+	assert_int_equal(ld_volume_secret_build(out, sizeof(out), &n, &bad), LD_ERR_INVALID);
+	bad.pin = pin;
+	assert_int_equal(ld_volume_secret_build(out, sizeof(out), &n, &bad), LD_ERR_INVALID);
+	bad.passphrase = pass;
+	bad.passphrase_len = 4;
+	bad.volume_key = key;
+	bad.volume_key_len = 32;
+	assert_int_equal(ld_volume_secret_build(out, sizeof(out), &n, &bad), LD_ERR_INVALID);
+	bad.volume_key = NULL;
+	bad.passphrase_len = 0;
+	assert_int_equal(ld_volume_secret_build(out, sizeof(out), &n, &bad), LD_ERR_INVALID);
+	bad.passphrase_len = 513;
+	assert_int_equal(ld_volume_secret_build(out, sizeof(out), &n, &bad), LD_ERR_INVALID);
+	bad.passphrase = (const uint8_t *)"a\0b";
+	bad.passphrase_len = 3;
+	assert_int_equal(ld_volume_secret_build(out, sizeof(out), &n, &bad), LD_ERR_INVALID);
+	bad.passphrase = NULL;
+	bad.volume_key = key;
+	bad.volume_key_len = 15;
+	assert_int_equal(ld_volume_secret_build(out, sizeof(out), &n, &bad), LD_ERR_INVALID);
+	bad.volume_key_len = 65;
+	assert_int_equal(ld_volume_secret_build(out, sizeof(out), &n, &bad), LD_ERR_INVALID);
+}
+
+static void test_volrec_refusals(void **state)
+{
+	(void)state;
+	uint8_t d[1500], it[1400];
+	size_t n, k;
+
+	/* Wrong magic or version: every byte of the magic. */
+	for (size_t i = 1; i < 8; i++) {
+		memcpy(d, rec_fixture, sizeof(rec_fixture));
+		d[i] ^= 0x01;
+		expect_record_invalid(d, sizeof(rec_fixture), "unknown record format or version");
+	}
+	memcpy(d, rec_fixture, sizeof(rec_fixture));
+	d[7] = 2;
+	expect_record_invalid(d, sizeof(rec_fixture), "unknown record format or version");
+	expect_record_invalid(rec_fixture, 7, "unknown record format or version");
+	expect_record_invalid(rec_fixture, 1, "unknown record format or version");
+
+	/* A truncated item header: 1..3 bytes after the last item. */
+	for (size_t extra = 1; extra < 4; extra++) {
+		memcpy(d, rec_fixture, sizeof(rec_fixture));
+		memset(d + sizeof(rec_fixture), 0x80, extra);
+		expect_record_invalid(d, sizeof(rec_fixture) + extra, "truncated item header");
+	}
+	/* An item longer than the entry: every truncation inside the pin item. */
+	for (size_t cut = 19; cut < sizeof(rec_fixture); cut++)
+		expect_record_invalid(rec_fixture, cut, "item longer than the entry");
+	memcpy(d, rec_fixture, sizeof(rec_fixture));
+	d[11] = 0xff; /* passphrase length 0xff02 */
+	expect_record_invalid(d, sizeof(rec_fixture), "item longer than the entry");
+	/* Nonzero reserved byte, in each item. */
+	memcpy(d, rec_fixture, sizeof(rec_fixture));
+	d[9] = 1;
+	expect_record_invalid(d, sizeof(rec_fixture), "nonzero reserved byte");
+	memcpy(d, rec_fixture, sizeof(rec_fixture));
+	d[15] = 0x80;
+	expect_record_invalid(d, sizeof(rec_fixture), "nonzero reserved byte");
+
+	/* Duplicate tags. */
+	k = item(it, 1, 3, 'a');
+	k += item(it + k, 1, 3, 'b');
+	n = mkrec(d, it, k);
+	expect_record_invalid(d, n, "two passphrases");
+	k = item(it, 2, 32, 1);
+	k += item(it + k, 2, 32, 1);
+	n = mkrec(d, it, k);
+	expect_record_invalid(d, n, "two volume keys");
+	k = item(it, 2, 32, 1);
+	k += item(it + k, 3, 32, 2);
+	k += item(it + k, 3, 32, 2);
+	n = mkrec(d, it, k);
+	expect_record_invalid(d, n, "two pins");
+
+	/* Unknown mandatory tags are refused; unknown optional ones are skipped. */
+	static const uint8_t mandatory[] = { 0x00, 0x04, 0x05, 0x7f };
+	for (size_t i = 0; i < sizeof(mandatory); i++) {
+		k = item(it, 2, 32, 1);
+		k += item(it + k, mandatory[i], 5, 9);
+		n = mkrec(d, it, k);
+		expect_record_invalid(d, n, "unknown mandatory item");
+	}
+	static const uint8_t optional[] = { 0x80, 0xc3, 0xff };
+	static const size_t olen[] = { 0, 1, 600 };
+	for (size_t i = 0; i < sizeof(optional); i++) {
+		ld_volume_secret vs;
+		char err[96];
+		k = item(it, optional[i], olen[i], 0); /* an optional item may hold NULs */
+		k += item(it + k, 2, 32, 1);
+		k += item(it + k, optional[i], olen[i], 0xee); /* and repeat */
+		n = mkrec(d, it, k);
+		assert_int_equal(vs_parse(d, n, &vs, err), LD_OK);
+		assert_int_equal(vs.volume_key_len, 32);
+		assert_ptr_equal(vs.volume_key, d + 8 + 4 + olen[i] + 4);
+		assert_null(vs.pin);
+	}
+
+	/* Both or neither of passphrase and volume key. */
+	k = item(it, 1, 3, 'a');
+	k += item(it + k, 2, 32, 1);
+	n = mkrec(d, it, k);
+	expect_record_invalid(d, n, "exactly one of passphrase and volume key");
+	k = item(it, 3, 32, 1);
+	n = mkrec(d, it, k);
+	expect_record_invalid(d, n, "exactly one of passphrase and volume key");
+	n = mkrec(d, it, 0);
+	expect_record_invalid(d, n, "exactly one of passphrase and volume key");
+	k = item(it, 0x80, 4, 1);
+	n = mkrec(d, it, k);
+	expect_record_invalid(d, n, "exactly one of passphrase and volume key");
+
+	/* Sizes: key 16..64, pin exactly 32, passphrase 1..512 without NUL. */
+	static const size_t bad_keys[] = { 0, 1, 15, 65, 256 };
+	for (size_t i = 0; i < 5; i++) {
+		k = item(it, 2, bad_keys[i], 1);
+		n = mkrec(d, it, k);
+		expect_record_invalid(d, n, "volume key size out of range");
+	}
+	static const size_t bad_pins[] = { 0, 31, 33, 64 };
+	for (size_t i = 0; i < 4; i++) {
+		k = item(it, 2, 16, 1);
+		k += item(it + k, 3, bad_pins[i], 2);
+		n = mkrec(d, it, k);
+		expect_record_invalid(d, n, "pin is not 32 bytes");
+	}
+	k = item(it, 1, 0, 'a');
+	n = mkrec(d, it, k);
+	expect_record_invalid(d, n, "passphrase empty, too long or with a NUL");
+	k = item(it, 1, 513, 'a');
+	n = mkrec(d, it, k);
+	expect_record_invalid(d, n, "passphrase empty, too long or with a NUL");
+	k = item(it, 1, 5, 'a');
+	it[4 + 2] = 0;
+	n = mkrec(d, it, k);
+	expect_record_invalid(d, n, "passphrase empty, too long or with a NUL");
+}
+
+/* An entry that is not a record is a passphrase (Linux/GRUB/sevctl form). */
+static void test_volrec_plain_passphrase(void **state)
+{
+	(void)state;
+	ld_volume_secret vs;
+	char err[96];
+	static const uint8_t a[] = "secret", b[] = { 's', 'e', 'c' };
+	assert_int_equal(vs_parse(a, sizeof(a), &vs, err), LD_OK); /* NUL-terminated */
+	assert_int_equal(vs.passphrase_len, 6);
+	assert_ptr_equal(vs.passphrase, a);
+	assert_null(vs.volume_key);
+	assert_null(vs.pin);
+	assert_int_equal(vs_parse(b, sizeof(b), &vs, err), LD_OK); /* without the NUL */
+	assert_int_equal(vs.passphrase_len, 3);
+	expect_record_invalid((const uint8_t *)"a\0b", 3, "passphrase empty or with a NUL inside");
+	expect_record_invalid((const uint8_t *)"ab\0\0", 4, "passphrase empty or with a NUL inside");
+	expect_record_invalid((const uint8_t *)"", 0, "empty");
+	/* A leading NUL makes it a record, which then needs the magic. */
+	expect_record_invalid((const uint8_t *)"\0", 1, "unknown record format or version");
+	assert_true(ld_volrec_is_record(rec_fixture, 1));
+	assert_false(ld_volrec_is_record(a, sizeof(a)));
+	assert_false(ld_volrec_is_record(rec_fixture, 0));
+	/* A short error buffer still gets a terminated prefix. */
+	char small[8];
+	memset(small, 'x', sizeof(small));
+	assert_int_equal(ld_volume_secret_parse((const uint8_t *)"\0", 1, &vs, small, sizeof(small)),
+			 LD_ERR_INVALID);
+	assert_int_equal(strlen(small), 7);
+}
+
+/* Every truncation of a record with every item kind, in exact-size buffers. */
+static void test_volrec_truncations(void **state)
+{
+	(void)state;
+	uint8_t it[200], d[256];
+	size_t k = item(it, 0x90, 3, 7);
+	k += item(it + k, 2, 24, 1);
+	k += item(it + k, 3, 32, 2);
+	size_t n = mkrec(d, it, k);
+	for (size_t cut = 0; cut <= n; cut++) {
+		ld_volume_secret vs;
+		char err[96];
+		int r = vs_parse(d, cut, &vs, err);
+		if (cut == n) {
+			assert_int_equal(r, LD_OK);
+		} else if (cut == n - 36) {
+			assert_int_equal(r, LD_OK); /* the pin item cut off whole: a key alone */
+			assert_null(vs.pin);
+		} else {
+			assert_int_equal(r, LD_ERR_INVALID);
+		}
+	}
+}
+
+/* pin = SHA-256("LuksDxe volume pin v1" NUL || volume key), against OpenSSL. */
+static void test_volume_pin(void **state)
+{
+	(void)state;
+	uint8_t key[64], pin[32], want[32], msg[22 + 64];
+	for (size_t len = 0; len <= 64; len += 16) {
+		for (size_t i = 0; i < len; i++)
+			key[i] = (uint8_t)(i * 7 + len);
+		memcpy(msg, "LuksDxe volume pin v1", 22); /* with its NUL */
+		memcpy(msg + 22, key, len);
+		SHA256(msg, 22 + len, want);
+		assert_int_equal(ld_volume_pin(key, len, pin), LD_OK);
+		assert_memory_equal(pin, want, 32);
+	}
+	/* One bit of the key changes the pin. */
+	uint8_t other[32];
+	assert_int_equal(ld_volume_pin(key, 64, pin), LD_OK);
+	key[63] ^= 1;
+	assert_int_equal(ld_volume_pin(key, 64, other), LD_OK);
+	assert_memory_not_equal(pin, other, 32);
+}
+
+/* ld_secret_table_has_pin over whole tables. */
+static void test_has_pin(void **state)
+{
+	(void)state;
+	uint8_t t[1024], rec[200], it[200], pin[32];
+	size_t n, rn;
+	ld_secret_entry e[3];
+	ld_volume_secret in = { 0 };
+	memset(pin, 3, sizeof(pin));
+
+	/* Passphrases only (and the fixture): no pin. */
+	assert_int_equal(ld_secret_table_has_pin(fixture, sizeof(fixture)), 0);
+	/* A record without a pin: none. */
+	in.passphrase = (const uint8_t *)"pw";
+	in.passphrase_len = 2;
+	assert_int_equal(ld_volume_secret_build(rec, sizeof(rec), &rn, &in), LD_OK);
+	memcpy(e[0].guid, vol_guid, 16);
+	e[0].data = (const uint8_t *)"plain";
+	e[0].len = 6;
+	memcpy(e[1].guid, other_guid, 16);
+	e[1].data = rec;
+	e[1].len = rn;
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, 2, 16), LD_OK);
+	assert_int_equal(ld_secret_table_has_pin(t, n), 0);
+	/* The same record with a pin, second of two entries: pinned. */
+	in.pin = pin;
+	assert_int_equal(ld_volume_secret_build(rec, sizeof(rec), &rn, &in), LD_OK);
+	e[1].len = rn;
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, 2, 16), LD_OK);
+	assert_int_equal(ld_secret_table_has_pin(t, n), 1);
+	/* ... but not when the table around it is malformed, or cut short. */
+	assert_int_equal(ld_secret_table_has_pin(t, n - 17), 0);
+	t[0] ^= 1;
+	assert_int_equal(ld_secret_table_has_pin(t, n), 0);
+	t[0] ^= 1;
+	assert_int_equal(ld_secret_table_has_pin(NULL, 0), 0);
+	/* A record (right magic) that cannot be parsed counts as pinned: a constraint that
+	 * cannot be read is not dropped. */
+	size_t k = item(it, 2, 32, 1);
+	k += item(it + k, 0x04, 1, 0); /* unknown mandatory item */
+	rn = mkrec(rec, it, k);
+	e[1].len = rn;
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, 2, 16), LD_OK);
+	assert_int_equal(ld_secret_table_has_pin(t, n), 1);
+	/* A data block that only starts with NUL (a wiped entry) is no record. */
+	static const uint8_t zeros[40];
+	e[1].data = zeros;
+	e[1].len = sizeof(zeros);
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, 2, 16), LD_OK);
+	assert_int_equal(ld_secret_table_has_pin(t, n), 0);
+	/* A pinned record cut to its magic's length is parsed and refused: pinned. */
+	e[1].data = ld_volrec_magic;
+	e[1].len = LD_VOLREC_MAGIC_SIZE;
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, 2, 16), LD_OK);
+	assert_int_equal(ld_secret_table_has_pin(t, n), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +700,13 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_not_found),
 		cmocka_unit_test(test_truncations),
+		cmocka_unit_test(test_volrec_fixture),
+		cmocka_unit_test(test_volrec_round_trip),
+		cmocka_unit_test(test_volrec_refusals),
+		cmocka_unit_test(test_volrec_plain_passphrase),
+		cmocka_unit_test(test_volrec_truncations),
+		cmocka_unit_test(test_volume_pin),
+		cmocka_unit_test(test_has_pin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

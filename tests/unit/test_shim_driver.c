@@ -277,6 +277,370 @@ static void disconnect_and_unload(shim_disk **ds, int n)
 }
 
 /* ---- tests ---------------------------------------------------------------------- */
+/* ---- the load policy (efi/policy_hook.c) on the shim ---------------------------- */
+/* Stand-ins for the firmware's Security and Security2 architectural protocols: they
+ * count the images that reach them (the policy passes allowed ones on). */
+typedef struct { EFI_STATUS (EFIAPI *FileAuthenticationState)(const void *, UINT32, const EFI_DEVICE_PATH_PROTOCOL *); } fake_sec;
+typedef struct { EFI_STATUS (EFIAPI *FileAuthentication)(const void *, const EFI_DEVICE_PATH_PROTOCOL *, VOID *, UINTN, BOOLEAN); } fake_sec2;
+static unsigned sec_calls, sec2_calls;
+static EFI_STATUS EFIAPI orig_sec(const void *t, UINT32 a, const EFI_DEVICE_PATH_PROTOCOL *f)
+{
+	(void)t; (void)a; (void)f;
+	sec_calls++;
+	return EFI_SUCCESS;
+}
+static EFI_STATUS EFIAPI orig_sec2(const void *t, const EFI_DEVICE_PATH_PROTOCOL *p, VOID *b,
+				   UINTN n, BOOLEAN bp)
+{
+	(void)t; (void)p; (void)b; (void)n; (void)bp;
+	sec2_calls++;
+	return EFI_SUCCESS;
+}
+static fake_sec the_sec;
+static fake_sec2 the_sec2;
+static EFI_GUID g_sec = { 0xa46423e3, 0x4617, 0x49f1, { 0xb9, 0xff, 0xd1, 0xbf, 0xa9, 0x11, 0x58, 0x39 } };
+static EFI_GUID g_sec2 = { 0x94ab2f58, 0x1438, 0x4ef1, { 0x91, 0x52, 0x18, 0x94, 0x1a, 0x3a, 0x0e, 0x68 } };
+static EFI_GUID g_fv2 = { 0x220e73b6, 0x6bdb, 0x4413, { 0x84, 0x05, 0xb9, 0x74, 0xb1, 0x08, 0x61, 0x9a } };
+static EFI_GUID g_ready = { 0x7ce88fb3, 0x4bd7, 0x4679, { 0x87, 0xa8, 0xa8, 0xd8, 0xde, 0xe5, 0x0d, 0x2b } };
+
+/* Device paths are built as bytes: { type, subtype, len16, data }. */
+typedef struct { uint8_t b[512]; size_t n; } dpbuf;
+static void dp_node(dpbuf *d, uint8_t type, uint8_t sub, const void *data, size_t len)
+{
+	assert_true(d->n + 4 + len <= sizeof(d->b));
+	d->b[d->n] = type;
+	d->b[d->n + 1] = sub;
+	d->b[d->n + 2] = (uint8_t)(4 + len);
+	d->b[d->n + 3] = (uint8_t)((4 + len) >> 8);
+	if (len)
+		memcpy(d->b + d->n + 4, data, len);
+	d->n += 4 + len;
+}
+static void dp_end(dpbuf *d) { dp_node(d, 0x7f, 0xff, NULL, 0); }
+static void dp_copy(dpbuf *d, const EFI_DEVICE_PATH_PROTOCOL *p) /* without its end */
+{
+	const uint8_t *b = (const uint8_t *)p;
+	for (d->n = 0; !(b[d->n] == 0x7f && b[d->n + 1] == 0xff);)
+		d->n += b[d->n + 2] | b[d->n + 3] << 8;
+	memcpy(d->b, b, d->n);
+}
+static void dp_file(dpbuf *d, const char *name)
+{
+	CHAR16 w[64];
+	size_t i = 0;
+	for (; name[i]; i++)
+		w[i] = (CHAR16)name[i];
+	w[i++] = 0;
+	dp_node(d, 0x04, 0x04, w, i * 2);
+}
+static const uint8_t dxefv_guid[16] = { 0xc9, 0xbd, 0xb8, 0x7c, 0xeb, 0xf8, 0x34, 0x4f, 0xaa, 0xea, 0x3e, 0xe4, 0xaf, 0x65, 0x16, 0xa1 };
+static const uint8_t file_guid[16] = { 0x21, 0xde, 0x8f, 0xbc, 0xa9, 0x3b, 0xab, 0x4b, 0xba, 0x17, 0xf1, 0x81, 0x7b, 0x7e, 0x6c, 0x27 };
+static dpbuf fv_path;
+static char fv_iface;
+
+static EFI_STATUS sec2_check(const dpbuf *p)
+{
+	fake_sec2 *s2 = shim_protocol(shim_handle_of(&g_sec2), &g_sec2);
+	static uint8_t image_bytes[64]; /* LoadImage passes the file it read */
+	return s2->FileAuthentication(s2, p ? (const EFI_DEVICE_PATH_PROTOCOL *)p->b : NULL,
+				      image_bytes, sizeof(image_bytes), 0);
+}
+
+/* Security protocols and one platform firmware volume exist before the driver loads. */
+static int setup_policy(void **state)
+{
+	(void)state;
+	shim_reset();
+	luksdxe_opt_prompt = 0;
+	luksdxe_opt_wipe_cc = 0;
+	luksdxe_opt_policy_audit = 0;
+	memset(disks, 0, sizeof(disks));
+	cc_area = NULL;
+	sec_calls = sec2_calls = 0;
+	the_sec.FileAuthenticationState = orig_sec;
+	the_sec2.FileAuthentication = orig_sec2;
+	EFI_HANDLE h = NULL;
+	assert_int_equal(shim_bs.InstallProtocolInterface(&h, &g_sec, EFI_NATIVE_INTERFACE, &the_sec), EFI_SUCCESS);
+	assert_int_equal(shim_bs.InstallProtocolInterface(&h, &g_sec2, EFI_NATIVE_INTERFACE, &the_sec2), EFI_SUCCESS);
+	memset(&fv_path, 0, sizeof(fv_path));
+	dp_node(&fv_path, 0x04, 0x07, dxefv_guid, 16); /* MEDIA_PIWG_FW_VOL */
+	dpbuf fvp = fv_path;
+	dp_end(&fvp);
+	static dpbuf fv_installed;
+	fv_installed = fvp;
+	h = NULL;
+	assert_int_equal(shim_bs.InstallProtocolInterface(&h, &g_fv2, EFI_NATIVE_INTERFACE, &fv_iface), EFI_SUCCESS);
+	assert_int_equal(shim_bs.InstallProtocolInterface(&h, &g_dp, EFI_NATIVE_INTERFACE, fv_installed.b), EFI_SUCCESS);
+	assert_int_equal(shim_load_driver(&image), EFI_SUCCESS);
+	/* No console yet (no ConOut variable): the line waits for one. */
+	assert_null(strstr(shim_console(), "load policy active"));
+	assert_ptr_not_equal(the_sec2.FileAuthentication, orig_sec2);
+	assert_ptr_not_equal(the_sec.FileAuthenticationState, orig_sec);
+	return 0;
+}
+
+static int teardown_policy(void **state)
+{
+	luksdxe_opt_policy_audit = 0;
+	return teardown(state);
+}
+
+/* Every shape: platform FV file, foreign FV, file on the unlocked volume, file on the
+ * plaintext parent, a relative-offset (option ROM) path, no path, malformed path. */
+static void test_policy_decisions(void **state)
+{
+	(void)state;
+	fwcfg_secret((ent[]){ { NULL, "pass-one", 0 } }, 1);
+	shim_disk *d = open_disk(0, "vol1.img", 512);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_SUCCESS);
+	EFI_HANDLE child = only_child(d);
+	/* Start runs once the boot manager has connected the consoles: the line shows. */
+	assert_non_null(strstr(shim_console(), "load policy active (enforced)"));
+	shim_console_clear();
+
+	dpbuf p = fv_path;
+	dp_node(&p, 0x04, 0x06, file_guid, 16);
+	dp_end(&p);
+	assert_int_equal(sec2_check(&p), EFI_SUCCESS);
+	assert_int_equal(sec2_calls, 1);
+
+	dpbuf q = { { 0 }, 0 };
+	uint8_t other[16];
+	memcpy(other, dxefv_guid, 16);
+	other[0] ^= 0x55;
+	dp_node(&q, 0x04, 0x07, other, 16);
+	dp_node(&q, 0x04, 0x06, file_guid, 16);
+	dp_end(&q);
+	assert_int_equal(sec2_check(&q), EFI_ACCESS_DENIED);
+	assert_non_null(strstr(shim_console(), "a firmware volume the platform did not publish"));
+
+	dpbuf c;
+	dp_copy(&c, shim_protocol(child, &g_dp));
+	dp_file(&c, "\\EFI\\BOOT\\BOOTX64.EFI");
+	dp_end(&c);
+	assert_int_equal(sec2_check(&c), EFI_SUCCESS);
+	assert_int_equal(sec2_calls, 2);
+	assert_non_null(strstr(shim_console(), "LuksDxe: loading "));
+	assert_non_null(strstr(shim_console(), ": volume " VOL1_UUID));
+
+	dpbuf pl;
+	dp_copy(&pl, shim_protocol(shim_disk_handle(d), &g_dp));
+	dp_file(&pl, "\\EFI\\BOOT\\BOOTX64.EFI");
+	dp_end(&pl);
+	shim_console_clear();
+	assert_int_equal(sec2_check(&pl), EFI_ACCESS_DENIED);
+	assert_non_null(strstr(shim_console(), "LuksDxe: refused to load "));
+	assert_non_null(strstr(shim_console(), "not on a volume the guest owner encrypted"));
+
+	dpbuf rom;
+	dp_copy(&rom, shim_protocol(shim_disk_handle(d), &g_dp));
+	uint8_t range[20] = { 0 };
+	range[4] = 0x00; range[5] = 0x10; /* offsets 0x1000 .. */
+	range[12] = 0xff; range[13] = 0x7f;
+	dp_node(&rom, 0x04, 0x08, range, sizeof(range));
+	dp_end(&rom);
+	assert_int_equal(sec2_check(&rom), EFI_ACCESS_DENIED);
+
+	/* ConnectController's question (no file): not an image load, passed on. */
+	fake_sec2 *s2 = shim_protocol(shim_handle_of(&g_sec2), &g_sec2);
+	unsigned before = sec2_calls;
+	assert_int_equal(s2->FileAuthentication(s2, (EFI_DEVICE_PATH_PROTOCOL *)pl.b, NULL, 0, 0), EFI_SUCCESS);
+	assert_int_equal(sec2_calls, before + 1);
+	sec2_calls = before;
+
+	assert_int_equal(sec2_check(NULL), EFI_ACCESS_DENIED);
+	assert_non_null(strstr(shim_console(), "no device path"));
+	dpbuf bad = c;
+	bad.b[2] = 2; /* a node shorter than its header */
+	assert_int_equal(sec2_check(&bad), EFI_ACCESS_DENIED);
+	assert_non_null(strstr(shim_console(), "malformed device path"));
+	assert_int_equal(sec2_calls, 2); /* refused images never reach the next handler */
+
+	/* The Security (v1) protocol is wrapped too. */
+	fake_sec *s1 = shim_protocol(shim_handle_of(&g_sec), &g_sec);
+	assert_int_equal(s1->FileAuthenticationState(s1, 0, (EFI_DEVICE_PATH_PROTOCOL *)pl.b), EFI_ACCESS_DENIED);
+	assert_int_equal(s1->FileAuthenticationState(s1, 0, (EFI_DEVICE_PATH_PROTOCOL *)p.b), EFI_SUCCESS);
+	assert_int_equal(sec_calls, 1);
+
+	/* Once the volume is gone, its files are refused too. */
+	assert_int_equal(shim_bs.DisconnectController(shim_disk_handle(d), image, NULL), EFI_SUCCESS);
+	assert_int_equal(sec2_check(&c), EFI_ACCESS_DENIED);
+	/* Unload puts the firmware's handlers back. */
+	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_ptr_equal(the_sec2.FileAuthentication, orig_sec2);
+	assert_ptr_equal(the_sec.FileAuthenticationState, orig_sec);
+}
+
+/* Refusals before the console is connected are shown at ReadyToBoot, not lost. */
+static void test_policy_backlog(void **state)
+{
+	(void)state;
+	dpbuf q = { { 0 }, 0 };
+	dp_node(&q, 0x01, 0x01, "\x00\x02", 2); /* Pci(0x2,0x0) */
+	dp_node(&q, 0x04, 0x08, (uint8_t[20]){ 0 }, 20);
+	dp_end(&q);
+	shim_console_clear();
+	assert_int_equal(sec2_check(&q), EFI_ACCESS_DENIED);
+	assert_null(strstr(shim_console(), "refused"));
+	shim_signal_group(&g_ready);
+	assert_non_null(strstr(shim_console(), "LuksDxe: refused to load "));
+	shim_console_clear();
+	assert_int_equal(sec2_check(&q), EFI_ACCESS_DENIED);
+	assert_non_null(strstr(shim_console(), "LuksDxe: refused to load ")); /* live now */
+}
+
+static void test_policy_audit(void **state)
+{
+	(void)state;
+	luksdxe_opt_policy_audit = 1;
+	dpbuf q = { { 0 }, 0 };
+	dp_node(&q, 0x04, 0x04, u"\\x.efi", 14);
+	dp_end(&q);
+	shim_signal_group(&g_ready);
+	assert_int_equal(sec2_check(&q), EFI_SUCCESS);
+	assert_non_null(strstr(shim_console(), "LuksDxe: audit: would refuse "));
+	assert_int_equal(sec2_calls, 1);
+}
+
+/* Someone wrapped the protocol after us: unloading would leave a dangling pointer. */
+static void test_policy_unload_refused(void **state)
+{
+	(void)state;
+	the_sec2.FileAuthentication = orig_sec2;
+	assert_int_equal(shim_unload_driver(image), EFI_ACCESS_DENIED);
+	assert_non_null(shim_protocol(image, &g_binding));
+}
+
+/* pin = SHA-256("LuksDxe volume pin v1" NUL || volume key), computed with OpenSSL from
+ * the key that cryptsetup dumped. */
+static void pin_of(const volume *v, uint8_t pin[32])
+{
+	static const char dom[] = "LuksDxe volume pin v1";
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	unsigned n = 0;
+	assert_int_equal(EVP_DigestInit_ex(c, EVP_sha256(), NULL), 1);
+	assert_int_equal(EVP_DigestUpdate(c, dom, sizeof(dom)), 1);
+	assert_int_equal(EVP_DigestUpdate(c, v->key, v->key_n), 1);
+	assert_int_equal(EVP_DigestFinal_ex(c, pin, &n), 1);
+	EVP_MD_CTX_free(c);
+}
+
+/* A volume record, written byte by byte from the format in secret_table.h. */
+static size_t record(uint8_t *out, const void *pass, size_t pass_n, const void *key, size_t key_n,
+		     const uint8_t *pin)
+{
+	static const uint8_t magic[8] = { 0, 'L', 'D', 'X', 'V', 'O', 'L', 1 };
+	size_t n = 8;
+	memcpy(out, magic, 8);
+	const struct { uint8_t tag; const void *v; size_t len; } it[3] = {
+		{ 1, pass, pass_n }, { 2, key, key_n }, { 3, pin, pin ? 32 : 0 } };
+	for (int i = 0; i < 3; i++) {
+		if (!it[i].v)
+			continue;
+		out[n] = it[i].tag;
+		out[n + 1] = 0;
+		out[n + 2] = (uint8_t)it[i].len;
+		out[n + 3] = (uint8_t)(it[i].len >> 8);
+		memcpy(out + n + 4, it[i].v, it[i].len);
+		n += 4 + it[i].len;
+	}
+	return n;
+}
+
+/* vol1 is pinned; vol2 opens with the shared passphrase but no pin names it. */
+static void test_policy_pins(void **state)
+{
+	(void)state;
+	uint8_t pin[32], rec[128];
+	pin_of(&vols[0], pin);
+	size_t n = record(rec, "pass-one", 8, NULL, 0, pin);
+	fwcfg_secret((ent[]){ { VOL1_UUID, (const char *)rec, n }, { NULL, "pass-two", 0 } }, 2);
+	shim_disk *d1 = open_disk(0, "vol1.img", 512);
+	shim_disk *d2 = open_disk(1, "vol2.img", 4096);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d1)), EFI_SUCCESS);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d2)), EFI_SUCCESS);
+	assert_non_null(strstr(shim_console(), VOL1_UUID ": unlocked with keyslot 0, volume key matches its pin"));
+	assert_non_null(strstr(shim_console(), VOL2_UUID ": unlocked with keyslot 0\n"));
+	dpbuf a, b;
+	dp_copy(&a, shim_protocol(only_child(d1), &g_dp));
+	dp_file(&a, "\\EFI\\BOOT\\BOOTX64.EFI");
+	dp_end(&a);
+	dp_copy(&b, shim_protocol(only_child(d2), &g_dp));
+	dp_file(&b, "\\EFI\\BOOT\\BOOTX64.EFI");
+	dp_end(&b);
+	assert_int_equal(sec2_check(&a), EFI_SUCCESS);
+	assert_int_equal(sec2_check(&b), EFI_ACCESS_DENIED);
+	assert_non_null(strstr(shim_console(), "on an unlocked volume that the secret does not pin"));
+	check_child_reads(only_child(d1), &vols[0]);
+}
+
+/* A pin that names another volume's key: the volume stays locked, its key wiped. */
+static void test_pin_mismatch(void **state)
+{
+	(void)state;
+	uint8_t pin[32], rec[128];
+	pin_of(&vols[1], pin);
+	size_t n = record(rec, "pass-one", 8, NULL, 0, pin);
+	fwcfg_secret((ent[]){ { VOL1_UUID, (const char *)rec, n } }, 1);
+	needles(&vols[0]);
+	shim_disk *d = open_disk(0, "vol1.img", 512);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_SECURITY_VIOLATION);
+	assert_non_null(strstr(shim_console(), VOL1_UUID ": the volume key does not match the pin in the secret"));
+	EFI_HANDLE kids[2];
+	assert_int_equal(shim_children(shim_disk_handle(d), &g_dio, kids, 2), 0);
+	assert_int_equal(shim_freed_with_needle(), 0);
+	assert_int_equal(shim_live_with_needle(), 0);
+}
+
+/* A volume-key record: no keyslot KDF, the key checked against the digest; a wrong
+ * key leaves the volume locked. */
+static void test_volume_key_secret(void **state)
+{
+	(void)state;
+	uint8_t pin[32], rec[160];
+	volume *v = &vols[1];
+	pin_of(v, pin);
+	size_t n = record(rec, NULL, 0, v->key, v->key_n, pin);
+	fwcfg_secret((ent[]){ { VOL2_UUID, (const char *)rec, n } }, 1);
+	shim_disk *d = open_disk(0, "vol2.img", 4096);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_SUCCESS);
+	assert_non_null(strstr(shim_console(), VOL2_UUID ": unlocked with the volume key from the secret, volume key matches its pin"));
+	assert_null(strstr(shim_console(), "100%")); /* no key derivation ran */
+	check_child_reads(only_child(d), v);
+
+	uint8_t bad[64];
+	memcpy(bad, vols[1].key, vols[1].key_n);
+	bad[0] ^= 1;
+	n = record(rec, NULL, 0, bad, vols[1].key_n, NULL);
+	fwcfg_secret((ent[]){ { VOL2_UUID, (const char *)rec, n } }, 1);
+	shim_console_clear();
+	shim_disk *d2 = open_disk(1, "vol2.img", 4096);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d2)), EFI_ACCESS_DENIED);
+	assert_non_null(strstr(shim_console(), "wrong secret: the volume key does not match the volume's digest"));
+}
+
+/* Records that must be refused: unknown mandatory item, pin in the shared entry. */
+static void test_bad_records(void **state)
+{
+	(void)state;
+	uint8_t rec[64];
+	size_t n = record(rec, "pass-one", 8, NULL, 0, NULL);
+	rec[n] = 0x7e; rec[n + 1] = 0; rec[n + 2] = 1; rec[n + 3] = 0; rec[n + 4] = 9;
+	fwcfg_secret((ent[]){ { VOL1_UUID, (const char *)rec, n + 5 } }, 1);
+	shim_disk *d = open_disk(0, "vol1.img", 512);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_DEVICE_ERROR);
+	assert_non_null(strstr(shim_console(), "unusable secret entry: volume secret: unknown mandatory item"));
+
+	uint8_t pin[32];
+	pin_of(&vols[0], pin);
+	n = record(rec, "pass-one", 8, NULL, 0, pin);
+	fwcfg_secret((ent[]){ { NULL, (const char *)rec, n } }, 1);
+	shim_disk_change_media(d);
+	shim_console_clear();
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_DEVICE_ERROR);
+	assert_non_null(strstr(shim_console(), "the shared disk-passphrase entry cannot hold a pin"));
+}
+
 
 static void test_unlock_fwcfg(void **state)
 {
@@ -881,6 +1245,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exit_boot_services, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allocation_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_decisions, setup_policy, teardown_policy),
+		cmocka_unit_test_setup_teardown(test_policy_backlog, setup_policy, teardown_policy),
+		cmocka_unit_test_setup_teardown(test_policy_audit, setup_policy, teardown_policy),
+		cmocka_unit_test_setup_teardown(test_policy_unload_refused, setup_policy, teardown_policy),
+		cmocka_unit_test_setup_teardown(test_policy_pins, setup_policy, teardown_policy),
+		cmocka_unit_test_setup_teardown(test_pin_mismatch, setup_policy, teardown_policy),
+		cmocka_unit_test_setup_teardown(test_volume_key_secret, setup_policy, teardown_policy),
+		cmocka_unit_test_setup_teardown(test_bad_records, setup_policy, teardown_policy),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

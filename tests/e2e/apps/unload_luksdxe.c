@@ -1,7 +1,12 @@
-/* Test-only EFI application: finds the loaded LuksDxe by its ComponentName2 driver name
- * and unloads it with UnloadImage, as `unload` in the shell would (the shell needs the
+/* Test-only EFI boot-service driver: finds the loaded LuksDxe by its ComponentName2 driver
+ * name and unloads it with UnloadImage, as `unload` in the shell would (the shell needs the
  * handle number, which changes between boots).  The firmware then runs the driver's
- * Unload, which must stop every volume under the partition and FAT drivers above it. */
+ * Unload, which must stop every volume under the partition and FAT drivers above it.
+ *
+ * Started after LuksDxe, this image runs inside LuksDxe's StartImage wrapper (its load
+ * policy), so LuksDxe refuses to go while it runs: its code is on the stack.  So it tries
+ * once at once (refused), then stays resident and tries again from a timer event, when
+ * the shell is back in charge. */
 #include <efi.h>
 #include "console.h"
 
@@ -18,13 +23,12 @@ static int starts_with(const CHAR16 *s, const char *prefix)
 	return 1;
 }
 
-EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+static EFI_BOOT_SERVICES *bs;
+
+static EFI_STATUS unload_luksdxe(const char *when)
 {
-	EFI_BOOT_SERVICES *bs = st->BootServices;
 	EFI_HANDLE *h = NULL;
 	UINTN n = 0;
-	(void)image;
-	ld_con_init(st);
 	if (bs->LocateHandleBuffer(ByProtocol, &guid_binding, NULL, &n, &h) != EFI_SUCCESS)
 		return EFI_NOT_FOUND;
 	EFI_STATUS result = EFI_NOT_FOUND;
@@ -38,12 +42,33 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		    bs->HandleProtocol(h[i], &guid_binding, (void **)&b) != EFI_SUCCESS)
 			continue;
 		result = bs->UnloadImage(b->ImageHandle);
-		ld_con_printf("unload_luksdxe: UnloadImage: %s\n",
-			      result == EFI_SUCCESS ? "unloaded" : "failed");
+		ld_con_printf("unload_luksdxe: UnloadImage %s: %s\n", when,
+			      result == EFI_SUCCESS ? "unloaded"
+			      : result == EFI_ACCESS_DENIED ? "access denied" : "failed");
 		break;
 	}
 	if (result == EFI_NOT_FOUND)
 		ld_con_printf("unload_luksdxe: LuksDxe not found\n");
 	bs->FreePool(h);
 	return result;
+}
+
+static VOID EFIAPI later(EFI_EVENT ev, VOID *ctx)
+{
+	(void)ctx;
+	bs->CloseEvent(ev);
+	unload_luksdxe("from a timer");
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	EFI_EVENT ev;
+	(void)image;
+	bs = st->BootServices;
+	ld_con_init(st);
+	unload_luksdxe("while started under the policy");
+	if (bs->CreateEvent(EVT_TIMER | EVT_NOTIFY_SIGNAL, TPL_CALLBACK, later, NULL, &ev) != EFI_SUCCESS ||
+	    bs->SetTimer(ev, TimerRelative, 2000000) != EFI_SUCCESS) /* 200 ms */
+		return EFI_OUT_OF_RESOURCES;
+	return EFI_SUCCESS; /* a driver: stays resident for the timer */
 }

@@ -1,0 +1,350 @@
+/* Every KDF code path of this CPU, one cmocka test per path: PBKDF2 portable and SHA-NI,
+ * Argon2 portable, SSSE3, AVX2, AVX-512, and lanes run on threads (tools/lt_kdf.c) on
+ * each.  Each path is forced with ld_kdf_cpu_allow() and checked against published
+ * vectors, against OpenSSL's PKCS5_PBKDF2_HMAC or the host libargon2, and against the
+ * portable path.
+ *
+ * A path this CPU (or its OS) lacks is not registered: it is printed as a TAP comment
+ * "# not run: ..." and counts neither as passed nor as failed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <argon2.h>
+#include <cmocka.h>
+#include <openssl/evp.h>
+
+#include "common/testutil.h"
+#include "crypto/crypto.h"
+#include "crypto/kdf_cpu.h"
+#include "tools/lt_kdf.h"
+
+static void force(uint32_t mask)
+{
+	assert_int_equal(ld_kdf_cpu_allow(mask), LD_OK);
+	assert_int_equal(ld_kdf_cpu_features(), mask);
+}
+
+static int restore(void **state)
+{
+	(void)state;
+	return ld_kdf_cpu_allow(LD_KDF_CPU_ALL);
+}
+
+/* ---- PBKDF2 ----------------------------------------------------------------------- */
+
+static const struct {
+	ld_hash_alg alg;
+	const char *pw;
+	size_t pwlen;
+	const char *salt;
+	size_t saltlen;
+	uint32_t iter;
+	const char *dk;
+} pbkdf2_vec[] = {
+	/* RFC 6070 (PBKDF2-HMAC-SHA1), RFC 7914 section 11 (PBKDF2-HMAC-SHA256). */
+	{ LD_HASH_SHA1, "password", 8, "salt", 4, 1, "0c60c80f961f0e71f3a9b524af6012062fe037a6" },
+	{ LD_HASH_SHA1, "password", 8, "salt", 4, 2, "ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957" },
+	{ LD_HASH_SHA1, "password", 8, "salt", 4, 4096, "4b007901b765489abead49d926f721d065a429c1" },
+	{ LD_HASH_SHA1, "passwordPASSWORDpassword", 24, "saltSALTsaltSALTsaltSALTsaltSALTsalt", 36,
+	  4096, "3d2eec4fe41c849b80c8d83662c0e44a8b291a964cf2f07038" },
+	{ LD_HASH_SHA1, "pass\0word", 9, "sa\0lt", 5, 4096, "56fa6aa75548099dcc37d7f03425e0c3" },
+	{ LD_HASH_SHA256, "passwd", 6, "salt", 4, 1,
+	  "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
+	  "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783" },
+	{ LD_HASH_SHA256, "Password", 8, "NaCl", 4, 80000,
+	  "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56"
+	  "a1d425a1225833549adb841b51c9b3176a272bdebba1d078478f62b397f33c8d" },
+};
+
+static const EVP_MD *ossl_md(ld_hash_alg a)
+{
+	switch (a) {
+	case LD_HASH_SHA1: return EVP_sha1();
+	case LD_HASH_SHA256: return EVP_sha256();
+	case LD_HASH_SHA512: return EVP_sha512();
+	case LD_HASH_RIPEMD160: return EVP_ripemd160();
+	}
+	return NULL;
+}
+
+static void pbkdf2_path(uint32_t mask)
+{
+	/* Key lengths around one and two digests of every hash, and long multi-block ones. */
+	static const size_t dklens[] = { 1, 16, 20, 31, 32, 33, 40, 41, 63, 64, 65, 96, 128, 129, 200 };
+	static const uint32_t iters[] = { 1, 2, 3, 4095, 4096, 4097 };
+	uint8_t pw[300], salt[100], a[256], b[256], c[256];
+
+	tu_rand_seed();
+	force(mask);
+	for (size_t i = 0; i < sizeof(pbkdf2_vec) / sizeof(pbkdf2_vec[0]); i++) {
+		size_t n = strlen(pbkdf2_vec[i].dk) / 2;
+		char hex[2 * 256 + 1];
+
+		assert_int_equal(ld_pbkdf2(pbkdf2_vec[i].alg, (const uint8_t *)pbkdf2_vec[i].pw,
+					   pbkdf2_vec[i].pwlen, (const uint8_t *)pbkdf2_vec[i].salt,
+					   pbkdf2_vec[i].saltlen, pbkdf2_vec[i].iter, a, n, NULL,
+					   NULL), LD_OK);
+		tu_hex(a, n, hex);
+		assert_string_equal(hex, pbkdf2_vec[i].dk);
+	}
+	for (int round = 0; round < 120; round++) {
+		ld_hash_alg alg = (ld_hash_alg)(round % 4);
+		size_t dlen = dklens[tu_rand_below(sizeof(dklens) / sizeof(dklens[0]))];
+		/* Passwords longer than the hash block (64 or 128 bytes) are hashed first. */
+		size_t plen = tu_rand_below(sizeof(pw) + 1), slen = tu_rand_below(sizeof(salt) + 1);
+		uint32_t it = round < 24 ? iters[round % 6] : 1 + tu_rand_below(3000);
+
+		tu_rand_bytes(pw, plen);
+		tu_rand_bytes(salt, slen);
+		memset(a, 0, sizeof(a));
+		assert_int_equal(ld_pbkdf2(alg, pw, plen, salt, slen, it, a, dlen, NULL, NULL), LD_OK);
+		assert_int_equal(PKCS5_PBKDF2_HMAC((const char *)pw, (int)plen, salt, (int)slen,
+						   (int)it, ossl_md(alg), (int)dlen, b), 1);
+		assert_memory_equal(a, b, dlen);
+		/* The same through the portable path. */
+		force(0);
+		assert_int_equal(ld_pbkdf2(alg, pw, plen, salt, slen, it, c, dlen, NULL, NULL), LD_OK);
+		force(mask);
+		assert_memory_equal(a, c, dlen);
+	}
+}
+
+static void test_pbkdf2_portable(void **state)
+{
+	(void)state;
+	pbkdf2_path(0);
+}
+
+static void test_pbkdf2_sha(void **state)
+{
+	(void)state;
+	pbkdf2_path(LD_KDF_CPU_SHA);
+}
+
+/* ---- Argon2 ----------------------------------------------------------------------- */
+
+static void expect_hex(const uint8_t *got, size_t n, const char *want)
+{
+	char h[2 * 128 + 1];
+
+	assert_true(n <= 128);
+	tu_hex(got, n, h);
+	assert_string_equal(h, want);
+}
+
+/* RFC 9106 5.2 (Argon2i) and 5.3 (Argon2id): t=3, m=32 KiB, p=4, P = 32 x 0x01,
+ * S = 16 x 0x02, K = 8 x 0x03, X = 12 x 0x04, 32-byte tag. */
+static void argon2_rfc(const ld_parallel *par)
+{
+	uint8_t pw[32], salt[16], secret[8], ad[12], tag[32];
+
+	memset(pw, 1, sizeof(pw));
+	memset(salt, 2, sizeof(salt));
+	memset(secret, 3, sizeof(secret));
+	memset(ad, 4, sizeof(ad));
+	assert_int_equal(ld_argon2_keyed_par(LD_ARGON2I, 3, 32, 4, pw, 32, salt, 16, secret, 8, ad,
+					     12, tag, 32, &tu_alloc, par, NULL, NULL), LD_OK);
+	expect_hex(tag, 32, "c814d9d1dc7f37aa13f0d77f2494bda1c8de6b016dd388d29952a4c4672b6ce8");
+	assert_int_equal(ld_argon2_keyed_par(LD_ARGON2ID, 3, 32, 4, pw, 32, salt, 16, secret, 8,
+					     ad, 12, tag, 32, &tu_alloc, par, NULL, NULL), LD_OK);
+	expect_hex(tag, 32, "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659");
+	assert_int_equal(tu_alloc_live(), 0);
+	assert_int_equal(tu_alloc_unwiped(), 0);
+}
+
+static int ref_argon2(argon2_type t, uint32_t tc, uint32_t m, uint32_t lanes, uint32_t threads,
+		      uint8_t *pw, size_t pwlen, uint8_t *salt, size_t saltlen, uint8_t *secret,
+		      size_t seclen, uint8_t *ad, size_t adlen, uint8_t *out, size_t outlen)
+{
+	argon2_context c;
+
+	memset(&c, 0, sizeof(c));
+	c.out = out;
+	c.outlen = (uint32_t)outlen;
+	c.pwd = pw;
+	c.pwdlen = (uint32_t)pwlen;
+	c.salt = salt;
+	c.saltlen = (uint32_t)saltlen;
+	c.secret = seclen ? secret : NULL;
+	c.secretlen = (uint32_t)seclen;
+	c.ad = adlen ? ad : NULL;
+	c.adlen = (uint32_t)adlen;
+	c.t_cost = tc;
+	c.m_cost = m;
+	c.lanes = lanes;
+	c.threads = threads;
+	c.version = ARGON2_VERSION_13;
+	c.flags = ARGON2_DEFAULT_FLAGS;
+	return argon2_ctx(&c, t);
+}
+
+/* Random parameters against libargon2 and against the portable path, through par. */
+static void argon2_random(uint32_t mask, const ld_parallel *par, uint32_t threads, int rounds)
+{
+	uint8_t pw[128], salt[64], secret[32], ad[32], a[128], b[128], c[128];
+
+	tu_rand_seed();
+	for (int round = 0; round < rounds; round++) {
+		int id = round % 2;
+		uint32_t lanes = 1 + tu_rand_below(4);
+		uint32_t t = 1 + tu_rand_below(3);
+		/* m not always a multiple of 4p; sometimes several address blocks (argon2i
+		 * uses one per 128 blocks of a segment) */
+		uint32_t m = 8 * lanes + tu_rand_below(round % 4 == 0 ? 2200 : 300);
+		size_t pwlen = tu_rand_below(sizeof(pw) + 1);
+		size_t saltlen = 8 + tu_rand_below(sizeof(salt) - 7);
+		size_t outlen = 4 + tu_rand_below(sizeof(a) - 3);
+		size_t seclen = (round % 3 == 0) ? tu_rand_below(sizeof(secret) + 1) : 0;
+		size_t adlen = (round % 5 == 0) ? tu_rand_below(sizeof(ad) + 1) : 0;
+		ld_argon2_type type = id ? LD_ARGON2ID : LD_ARGON2I;
+
+		tu_rand_bytes(pw, pwlen);
+		tu_rand_bytes(salt, saltlen);
+		tu_rand_bytes(secret, seclen);
+		tu_rand_bytes(ad, adlen);
+		memset(a, 0, sizeof(a));
+		assert_int_equal(ld_argon2_keyed_par(type, t, m, lanes, pw, pwlen, salt, saltlen,
+						     seclen ? secret : NULL, seclen,
+						     adlen ? ad : NULL, adlen, a, outlen, &tu_alloc,
+						     par, NULL, NULL), LD_OK);
+		assert_int_equal(ref_argon2(id ? Argon2_id : Argon2_i, t, m, lanes, threads, pw,
+					    pwlen, salt, saltlen, secret, seclen, ad, adlen, b,
+					    outlen), ARGON2_OK);
+		assert_memory_equal(a, b, outlen);
+		force(0);
+		assert_int_equal(ld_argon2_keyed_par(type, t, m, lanes, pw, pwlen, salt, saltlen,
+						     seclen ? secret : NULL, seclen,
+						     adlen ? ad : NULL, adlen, c, outlen, &tu_alloc,
+						     NULL, NULL, NULL), LD_OK);
+		force(mask);
+		assert_memory_equal(a, c, outlen);
+		assert_int_equal(tu_alloc_live(), 0);
+		assert_int_equal(tu_alloc_unwiped(), 0);
+	}
+}
+
+static void argon2_path(uint32_t mask)
+{
+	force(mask);
+	argon2_rfc(NULL);
+	argon2_random(mask, NULL, 1, 30);
+}
+
+static void test_argon2_portable(void **state)
+{
+	(void)state;
+	argon2_path(0);
+}
+
+static void test_argon2_ssse3(void **state)
+{
+	(void)state;
+	argon2_path(LD_KDF_CPU_SSSE3);
+}
+
+static void test_argon2_avx2(void **state)
+{
+	(void)state;
+	argon2_path(LD_KDF_CPU_AVX2);
+}
+
+static void test_argon2_avx512(void **state)
+{
+	(void)state;
+	argon2_path(LD_KDF_CPU_AVX512);
+}
+
+/* A runner that refuses: the core must then run the lanes itself. */
+static int refuse_run(void *ctx, uint32_t n, void (*fn)(void *arg, uint32_t i), void *arg)
+{
+	(void)n;
+	(void)fn;
+	(void)arg;
+	++*(int *)ctx;
+	return LD_ERR_UNSUPPORTED;
+}
+
+/* Lanes on 2, 3 and 4 threads, on every compression path this CPU has. */
+static void test_argon2_threads(void **state)
+{
+	static const uint32_t paths[] = { 0, LD_KDF_CPU_SSSE3, LD_KDF_CPU_AVX2, LD_KDF_CPU_AVX512 };
+	uint32_t have = ld_kdf_cpu_detected();
+	int refused = 0;
+	ld_parallel refuse = { refuse_run, &refused };
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(paths) / sizeof(paths[0]); k++) {
+		if ((paths[k] & have) != paths[k])
+			continue; /* that path's own test is reported as not run */
+		for (uint32_t threads = 2; threads <= 4; threads++) {
+			ld_parallel par = lt_parallel_threads(&threads);
+
+			force(paths[k]);
+			argon2_rfc(&par);
+			argon2_random(paths[k], &par, threads, 8);
+		}
+	}
+	assert_int_equal(ld_kdf_cpu_allow(LD_KDF_CPU_ALL), LD_OK);
+	argon2_rfc(&refuse);
+	assert_true(refused >= 4 * 3); /* asked at every slice with more than one lane */
+
+	/* ld_argon2_set_parallel: the runner ld_argon2 uses without being given one. */
+	{
+		uint32_t threads = 3;
+		ld_parallel par = lt_parallel_threads(&threads);
+		uint8_t salt[16] = "0123456789abcdef", a[32], b[32];
+
+		refused = 0;
+		ld_argon2_set_parallel(&refuse);
+		assert_int_equal(ld_argon2(LD_ARGON2ID, 2, 256, 4, (const uint8_t *)"pw", 2, salt,
+					   16, a, 32, &tu_alloc, NULL, NULL), LD_OK);
+		assert_int_equal(refused, 2 * 4); /* every slice went to the default runner */
+		ld_argon2_set_parallel(&par);
+		assert_int_equal(ld_argon2(LD_ARGON2ID, 2, 256, 4, (const uint8_t *)"pw", 2, salt,
+					   16, b, 32, &tu_alloc, NULL, NULL), LD_OK);
+		ld_argon2_set_parallel(NULL);
+		assert_memory_equal(a, b, 32);
+		assert_int_equal(ref_argon2(Argon2_id, 2, 256, 4, 1, (uint8_t *)"pw", 2, salt, 16,
+					    NULL, 0, NULL, 0, b, 32), ARGON2_OK);
+		assert_memory_equal(a, b, 32);
+	}
+}
+
+/* ---- registration ----------------------------------------------------------------- */
+
+struct path_test {
+	struct CMUnitTest t;
+	uint32_t needs; /* features the path runs on; 0 = always available */
+	const char *what;
+};
+
+#define PATH_TEST(f, needs, what) { cmocka_unit_test_teardown(f, restore), needs, what }
+
+int main(void)
+{
+	static const struct path_test all[] = {
+		PATH_TEST(test_pbkdf2_portable, 0, "PBKDF2 portable"),
+		PATH_TEST(test_pbkdf2_sha, LD_KDF_CPU_SHA, "PBKDF2 SHA-NI"),
+		PATH_TEST(test_argon2_portable, 0, "Argon2 portable"),
+		PATH_TEST(test_argon2_ssse3, LD_KDF_CPU_SSSE3, "Argon2 SSSE3"),
+		PATH_TEST(test_argon2_avx2, LD_KDF_CPU_AVX2, "Argon2 AVX2"),
+		PATH_TEST(test_argon2_avx512, LD_KDF_CPU_AVX512, "Argon2 AVX-512"),
+		PATH_TEST(test_argon2_threads, 0, "Argon2 lanes on threads"),
+	};
+	struct CMUnitTest run[sizeof(all) / sizeof(all[0])];
+	size_t n = 0;
+	uint32_t have = ld_kdf_cpu_detected();
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if ((all[i].needs & have) == all[i].needs)
+			run[n++] = all[i].t;
+		else
+			printf("# not run: %s (this CPU or its OS does not offer it)\n", all[i].what);
+	}
+	return _cmocka_run_group_tests("crypto_kdf_paths", run, n, NULL, NULL);
+}
