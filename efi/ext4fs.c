@@ -37,6 +37,7 @@ static EFI_GUID guid_block_io = EFI_BLOCK_IO_PROTOCOL_GUID;
 static EFI_GUID guid_device_path = EFI_DEVICE_PATH_PROTOCOL_GUID;
 static EFI_GUID guid_binding = EFI_DRIVER_BINDING_PROTOCOL_GUID;
 static EFI_GUID guid_sfs = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
+static EFI_GUID guid_name2 = EFI_COMPONENT_NAME2_PROTOCOL_GUID;
 static EFI_GUID guid_file_info = EFI_FILE_INFO_ID;
 static EFI_GUID guid_fs_info = EFI_FILE_SYSTEM_INFO_ID;
 static EFI_GUID guid_fs_label = EFI_FILE_SYSTEM_VOLUME_LABEL_ID;
@@ -843,6 +844,52 @@ static EFI_STATUS EFIAPI fs_stop(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE c
 	return EFI_SUCCESS;
 }
 
+/* ---- component name (the shell's `drivers` and `devices`) ------------------------------ */
+
+static CHAR16 fs_driver_name[] = u"LuksDxe read-only ext4 file system " LUKSDXE_VERSION;
+static CHAR16 fs_controller_name[] = u"ext4 file system (read-only, in a LUKS volume)";
+
+static int lang_en(const CHAR8 *lang)
+{
+	return lang && lang[0] == 'e' && lang[1] == 'n' && (lang[2] == 0 || lang[2] == '-');
+}
+
+static EFI_STATUS EFIAPI fs_name_driver(EFI_COMPONENT_NAME2_PROTOCOL *This, CHAR8 *Language,
+					CHAR16 **DriverName)
+{
+	(void)This;
+	if (!Language || !DriverName)
+		return EFI_INVALID_PARAMETER;
+	if (!lang_en(Language))
+		return EFI_UNSUPPORTED;
+	*DriverName = fs_driver_name;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI fs_name_controller(EFI_COMPONENT_NAME2_PROTOCOL *This, EFI_HANDLE ctrl,
+					    EFI_HANDLE child, CHAR8 *Language, CHAR16 **Name)
+{
+	(void)This;
+	if (!ctrl || !Language || !Name)
+		return EFI_INVALID_PARAMETER;
+	if (!lang_en(Language))
+		return EFI_UNSUPPORTED;
+	if (child) /* we make no children */
+		return EFI_UNSUPPORTED;
+	for (fs_vol *v = live_vols; v; v = v->next)
+		if (v->controller == ctrl) {
+			*Name = fs_controller_name;
+			return EFI_SUCCESS;
+		}
+	return EFI_UNSUPPORTED;
+}
+
+static EFI_COMPONENT_NAME2_PROTOCOL fs_name2 = {
+	.GetDriverName = fs_name_driver,
+	.GetControllerName = fs_name_controller,
+	.SupportedLanguages = (CHAR8 *)"en",
+};
+
 EFI_STATUS luksdxe_ext4fs_install(EFI_HANDLE image)
 {
 	live_vols = NULL;
@@ -860,6 +907,9 @@ EFI_STATUS luksdxe_ext4fs_install(EFI_HANDLE image)
 		return st;
 	}
 	fs_binding.DriverBindingHandle = fs_binding_handle;
+	/* Only a name: the file system works without it. */
+	luksdxe_bs->InstallProtocolInterface(&fs_binding_handle, &guid_name2, EFI_NATIVE_INTERFACE,
+					     &fs_name2);
 	return EFI_SUCCESS;
 }
 
@@ -878,10 +928,14 @@ EFI_STATUS luksdxe_ext4fs_uninstall(void)
 		if (st != EFI_SUCCESS || live_vols == v)
 			return st != EFI_SUCCESS ? st : EFI_DEVICE_ERROR;
 	}
+	luksdxe_bs->UninstallProtocolInterface(fs_binding_handle, &guid_name2, &fs_name2);
 	EFI_STATUS st = luksdxe_bs->UninstallProtocolInterface(fs_binding_handle, &guid_binding,
 							       &fs_binding);
 	if (st == EFI_SUCCESS)
 		fs_binding_handle = NULL;
+	else
+		luksdxe_bs->InstallProtocolInterface(&fs_binding_handle, &guid_name2,
+						     EFI_NATIVE_INTERFACE, &fs_name2);
 	return st;
 }
 

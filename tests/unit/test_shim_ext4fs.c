@@ -180,6 +180,14 @@ static void mount_child(void)
 	assert_non_null(sfs);
 	assert_int_equal(sfs->OpenVolume(sfs, &root), EFI_SUCCESS);
 	assert_non_null(strstr(shim_console(), "ext4 file system"));
+	EFI_GUID g_name2 = EFI_COMPONENT_NAME2_PROTOCOL_GUID;
+	EFI_COMPONENT_NAME2_PROTOCOL *cn = shim_protocol(luksdxe_ext4fs_binding_handle(), &g_name2);
+	assert_non_null(cn);
+	CHAR16 *nm;
+	assert_int_equal(cn->GetControllerName(cn, child, NULL, (CHAR8 *)"en", &nm), EFI_SUCCESS);
+	assert_int_equal(nm[0], 'e');
+	assert_int_equal(cn->GetControllerName(cn, shim_disk_handle(disk), NULL, (CHAR8 *)"en", &nm),
+			 EFI_UNSUPPORTED);
 }
 
 /* UTF-8 -> UCS-2 through glibc's iconv (the oracle); -1 if UCS-2 cannot hold it. */
@@ -673,6 +681,7 @@ static void test_stop_with_open_files(void **state)
 	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
 	assert_null(shim_protocol(child, &g_sfs));
 	assert_null(shim_binding(fsb));
+	assert_false(shim_handle_live(fsb));
 }
 
 /* Every allocation failing in turn: each call fails cleanly or works, nothing leaks. */
