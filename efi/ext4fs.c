@@ -373,7 +373,7 @@ static void name_of_path(fs_vol *v, ld_ext4_file *lf, const CHAR16 *path, size_t
 
 /* ---- EFI_FILE_PROTOCOL --------------------------------------------------------------- */
 
-static EFI_STATUS EFIAPI f_open(EFI_FILE_PROTOCOL *This, EFI_FILE_PROTOCOL **NewHandle,
+static EFI_STATUS do_open(EFI_FILE_PROTOCOL *This, EFI_FILE_PROTOCOL **NewHandle,
 				CHAR16 *FileName, UINT64 OpenMode, UINT64 Attributes)
 {
 	fs_file *self = file_of(This);
@@ -421,7 +421,7 @@ static EFI_STATUS EFIAPI f_open(EFI_FILE_PROTOCOL *This, EFI_FILE_PROTOCOL **New
 	return st;
 }
 
-static EFI_STATUS EFIAPI f_close(EFI_FILE_PROTOCOL *This)
+static EFI_STATUS do_close(EFI_FILE_PROTOCOL *This)
 {
 	fs_file *f = file_of(This);
 	if (!f)
@@ -431,7 +431,7 @@ static EFI_STATUS EFIAPI f_close(EFI_FILE_PROTOCOL *This)
 }
 
 /* The spec: Delete closes the handle whatever happens; a read-only volume keeps the file. */
-static EFI_STATUS EFIAPI f_delete(EFI_FILE_PROTOCOL *This)
+static EFI_STATUS do_delete(EFI_FILE_PROTOCOL *This)
 {
 	fs_file *f = file_of(This);
 	if (!f)
@@ -502,7 +502,7 @@ static EFI_STATUS read_dir(fs_file *d, UINTN *BufferSize, VOID *Buffer)
 	}
 }
 
-static EFI_STATUS EFIAPI f_read(EFI_FILE_PROTOCOL *This, UINTN *BufferSize, VOID *Buffer)
+static EFI_STATUS do_read(EFI_FILE_PROTOCOL *This, UINTN *BufferSize, VOID *Buffer)
 {
 	fs_file *f = file_of(This);
 	if (!f || !BufferSize)
@@ -531,7 +531,7 @@ static EFI_STATUS EFIAPI f_read(EFI_FILE_PROTOCOL *This, UINTN *BufferSize, VOID
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS EFIAPI f_write(EFI_FILE_PROTOCOL *This, UINTN *BufferSize, VOID *Buffer)
+static EFI_STATUS do_write(EFI_FILE_PROTOCOL *This, UINTN *BufferSize, VOID *Buffer)
 {
 	(void)Buffer;
 	fs_file *f = file_of(This);
@@ -543,7 +543,7 @@ static EFI_STATUS EFIAPI f_write(EFI_FILE_PROTOCOL *This, UINTN *BufferSize, VOI
 	return EFI_WRITE_PROTECTED;
 }
 
-static EFI_STATUS EFIAPI f_get_position(EFI_FILE_PROTOCOL *This, UINT64 *Position)
+static EFI_STATUS do_get_position(EFI_FILE_PROTOCOL *This, UINT64 *Position)
 {
 	fs_file *f = file_of(This);
 	if (!f || !Position)
@@ -558,7 +558,7 @@ static EFI_STATUS EFIAPI f_get_position(EFI_FILE_PROTOCOL *This, UINT64 *Positio
 
 /* Files: any position (past the end is allowed; reads then fail), all ones = the end.
  * Directories: only 0, which restarts the listing. */
-static EFI_STATUS EFIAPI f_set_position(EFI_FILE_PROTOCOL *This, UINT64 Position)
+static EFI_STATUS do_set_position(EFI_FILE_PROTOCOL *This, UINT64 Position)
 {
 	fs_file *f = file_of(This);
 	if (!f)
@@ -589,7 +589,7 @@ static UINTN label_of(const ld_ext4_info *in, CHAR16 *out, size_t max)
 	return (UINTN)k;
 }
 
-static EFI_STATUS EFIAPI f_get_info(EFI_FILE_PROTOCOL *This, EFI_GUID *Type, UINTN *BufferSize,
+static EFI_STATUS do_get_info(EFI_FILE_PROTOCOL *This, EFI_GUID *Type, UINTN *BufferSize,
 				    VOID *Buffer)
 {
 	fs_file *f = file_of(This);
@@ -637,7 +637,7 @@ static EFI_STATUS EFIAPI f_get_info(EFI_FILE_PROTOCOL *This, EFI_GUID *Type, UIN
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS EFIAPI f_set_info(EFI_FILE_PROTOCOL *This, EFI_GUID *Type, UINTN BufferSize,
+static EFI_STATUS do_set_info(EFI_FILE_PROTOCOL *This, EFI_GUID *Type, UINTN BufferSize,
 				    VOID *Buffer)
 {
 	(void)BufferSize;
@@ -649,7 +649,7 @@ static EFI_STATUS EFIAPI f_set_info(EFI_FILE_PROTOCOL *This, EFI_GUID *Type, UIN
 	return EFI_WRITE_PROTECTED;
 }
 
-static EFI_STATUS EFIAPI f_flush(EFI_FILE_PROTOCOL *This)
+static EFI_STATUS do_flush(EFI_FILE_PROTOCOL *This)
 {
 	fs_file *f = file_of(This);
 	if (!f)
@@ -657,6 +657,86 @@ static EFI_STATUS EFIAPI f_flush(EFI_FILE_PROTOCOL *This)
 	if (!f->f)
 		return EFI_NO_MEDIA;
 	return EFI_WRITE_PROTECTED;
+}
+
+/* ---- the TPL guard: the reader is not reentrant ------------------------------------------
+ * As EDK2's FAT driver does, every entry point runs at TPL_CALLBACK, so that no event
+ * notification can enter the file system while a call is in it.  RaiseTPL to
+ * TPL_HIGH_LEVEL first only learns the caller's TPL without ever lowering it. */
+static EFI_TPL tpl_enter(void)
+{
+	EFI_TPL old = luksdxe_bs->RaiseTPL(TPL_HIGH_LEVEL);
+	luksdxe_bs->RestoreTPL(old < TPL_CALLBACK ? TPL_CALLBACK : old);
+	return old;
+}
+
+static EFI_STATUS tpl_leave(EFI_TPL old, EFI_STATUS st)
+{
+	luksdxe_bs->RestoreTPL(old);
+	return st;
+}
+
+static EFI_STATUS EFIAPI f_open(EFI_FILE_PROTOCOL *This, EFI_FILE_PROTOCOL **NewHandle,
+				CHAR16 *FileName, UINT64 OpenMode, UINT64 Attributes)
+{
+	EFI_TPL t = tpl_enter();
+	return tpl_leave(t, do_open(This, NewHandle, FileName, OpenMode, Attributes));
+}
+
+static EFI_STATUS EFIAPI f_close(EFI_FILE_PROTOCOL *This)
+{
+	EFI_TPL t = tpl_enter();
+	return tpl_leave(t, do_close(This));
+}
+
+static EFI_STATUS EFIAPI f_delete(EFI_FILE_PROTOCOL *This)
+{
+	EFI_TPL t = tpl_enter();
+	return tpl_leave(t, do_delete(This));
+}
+
+static EFI_STATUS EFIAPI f_read(EFI_FILE_PROTOCOL *This, UINTN *BufferSize, VOID *Buffer)
+{
+	EFI_TPL t = tpl_enter();
+	return tpl_leave(t, do_read(This, BufferSize, Buffer));
+}
+
+static EFI_STATUS EFIAPI f_write(EFI_FILE_PROTOCOL *This, UINTN *BufferSize, VOID *Buffer)
+{
+	EFI_TPL t = tpl_enter();
+	return tpl_leave(t, do_write(This, BufferSize, Buffer));
+}
+
+static EFI_STATUS EFIAPI f_get_position(EFI_FILE_PROTOCOL *This, UINT64 *Position)
+{
+	EFI_TPL t = tpl_enter();
+	return tpl_leave(t, do_get_position(This, Position));
+}
+
+static EFI_STATUS EFIAPI f_set_position(EFI_FILE_PROTOCOL *This, UINT64 Position)
+{
+	EFI_TPL t = tpl_enter();
+	return tpl_leave(t, do_set_position(This, Position));
+}
+
+static EFI_STATUS EFIAPI f_get_info(EFI_FILE_PROTOCOL *This, EFI_GUID *Type, UINTN *BufferSize,
+				    VOID *Buffer)
+{
+	EFI_TPL t = tpl_enter();
+	return tpl_leave(t, do_get_info(This, Type, BufferSize, Buffer));
+}
+
+static EFI_STATUS EFIAPI f_set_info(EFI_FILE_PROTOCOL *This, EFI_GUID *Type, UINTN BufferSize,
+				    VOID *Buffer)
+{
+	EFI_TPL t = tpl_enter();
+	return tpl_leave(t, do_set_info(This, Type, BufferSize, Buffer));
+}
+
+static EFI_STATUS EFIAPI f_flush(EFI_FILE_PROTOCOL *This)
+{
+	EFI_TPL t = tpl_enter();
+	return tpl_leave(t, do_flush(This));
 }
 
 /* Revision 1: the *Ex functions of revision 2 are absent. */
@@ -676,7 +756,7 @@ static EFI_FILE_PROTOCOL file_template = {
 
 /* ---- EFI_SIMPLE_FILE_SYSTEM_PROTOCOL ---------------------------------------------------- */
 
-static EFI_STATUS EFIAPI open_volume(EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *This,
+static EFI_STATUS do_open_volume(EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *This,
 				     EFI_FILE_PROTOCOL **Root)
 {
 	if (!This || !Root)
@@ -695,6 +775,13 @@ static EFI_STATUS EFIAPI open_volume(EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *This,
 	if (st == EFI_SUCCESS)
 		*Root = &f->proto;
 	return st;
+}
+
+static EFI_STATUS EFIAPI open_volume(EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *This,
+				     EFI_FILE_PROTOCOL **Root)
+{
+	EFI_TPL t = tpl_enter();
+	return tpl_leave(t, do_open_volume(This, Root));
 }
 
 /* ---- driver binding ------------------------------------------------------------------ */
@@ -813,11 +900,8 @@ fail:
 	return st;
 }
 
-static EFI_STATUS EFIAPI fs_stop(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE ctrl,
-				 UINTN nchildren, EFI_HANDLE *children)
+static EFI_STATUS stop_volume(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE ctrl)
 {
-	(void)nchildren; /* we create no children */
-	(void)children;
 	fs_vol *v = live_vols;
 	while (v && v->controller != ctrl)
 		v = v->next;
@@ -889,6 +973,15 @@ static EFI_COMPONENT_NAME2_PROTOCOL fs_name2 = {
 	.GetControllerName = fs_name_controller,
 	.SupportedLanguages = (CHAR8 *)"en",
 };
+
+static EFI_STATUS EFIAPI fs_stop(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE ctrl,
+				 UINTN nchildren, EFI_HANDLE *children)
+{
+	(void)nchildren; /* we create no children */
+	(void)children;
+	EFI_TPL t = tpl_enter();
+	return tpl_leave(t, stop_volume(This, ctrl));
+}
 
 EFI_STATUS luksdxe_ext4fs_install(EFI_HANDLE image)
 {

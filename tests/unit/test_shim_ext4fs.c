@@ -48,10 +48,13 @@ typedef struct {
 	uint8_t path[256];
 } disk_io_over;
 
+static EFI_TPL read_tpl; /* the TPL of the last read */
+
 static EFI_STATUS EFIAPI over_read(EFI_DISK_IO_PROTOCOL *This, UINT32 MediaId, UINT64 Offset,
 				   UINTN Size, VOID *Buffer)
 {
 	disk_io_over *o = (disk_io_over *)This;
+	read_tpl = shim_tpl();
 	UINT32 bs = o->bio->Media->BlockSize;
 	UINT64 first = Offset / bs, last = (Offset + Size + bs - 1) / bs;
 	if (Size == 0)
@@ -165,6 +168,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	assert_int_equal(shim_tpl(), TPL_APPLICATION); /* every call restored the TPL */
 	if (plain)
 		shim_disk_close(plain);
 	shim_disk_close(disk);
@@ -509,7 +513,10 @@ static void test_positions(void **state)
 	/* > 64 KiB in one read, across a position set in the middle */
 	assert_int_equal(f->SetPosition(f, 12345), EFI_SUCCESS);
 	UINTN sz = sizeof(buf);
+	read_tpl = 0;
 	assert_int_equal(f->Read(f, &sz, buf), EFI_SUCCESS);
+	assert_int_equal(read_tpl, TPL_CALLBACK); /* the file system ran under its TPL guard */
+	assert_int_equal(shim_tpl(), TPL_APPLICATION);
 	assert_int_equal(sz, sizeof(buf));
 	assert_memory_equal(buf, want + 12345, sz);
 	assert_int_equal(f->GetPosition(f, &pos), EFI_SUCCESS);
