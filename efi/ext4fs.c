@@ -1,4 +1,4 @@
-/* A read-only EFI_SIMPLE_FILE_SYSTEM_PROTOCOL (revision 1 of EFI_FILE_PROTOCOL) over the
+/* A read-only EFI_SIMPLE_FILE_SYSTEM_PROTOCOL (EFI_FILE_PROTOCOL revision 2) over the
  * portable ext2/3/4 reader (fs/ext4.h); see ext4fs.h.
  *
  * Binding: BY_DRIVER on DiskIo of handles whose device path starts with the full path of
@@ -739,9 +739,54 @@ static EFI_STATUS EFIAPI f_flush(EFI_FILE_PROTOCOL *This)
 	return tpl_leave(t, do_flush(This));
 }
 
-/* Revision 1: the *Ex functions of revision 2 are absent. */
+/* Revision 2: the *Ex functions complete every request before they return (a read-only
+ * file system on a decrypting block device has nothing to overlap); with an event they
+ * report through the token and signal it, as a finished asynchronous request would. */
+static EFI_STATUS complete(EFI_FILE_IO_TOKEN *tok, EFI_STATUS st)
+{
+	tok->Status = st;
+	if (!tok->Event)
+		return st;
+	luksdxe_bs->SignalEvent(tok->Event);
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI f_open_ex(EFI_FILE_PROTOCOL *This, EFI_FILE_PROTOCOL **NewHandle,
+				   CHAR16 *FileName, UINT64 OpenMode, UINT64 Attributes,
+				   EFI_FILE_IO_TOKEN *Token)
+{
+	if (!Token)
+		return EFI_INVALID_PARAMETER;
+	return complete(Token, f_open(This, NewHandle, FileName, OpenMode, Attributes));
+}
+
+static EFI_STATUS EFIAPI f_read_ex(EFI_FILE_PROTOCOL *This, EFI_FILE_IO_TOKEN *Token)
+{
+	if (!Token)
+		return EFI_INVALID_PARAMETER;
+	return complete(Token, f_read(This, &Token->BufferSize, Token->Buffer));
+}
+
+static EFI_STATUS EFIAPI f_write_ex(EFI_FILE_PROTOCOL *This, EFI_FILE_IO_TOKEN *Token)
+{
+	if (!Token)
+		return EFI_INVALID_PARAMETER;
+	return complete(Token, f_write(This, &Token->BufferSize, Token->Buffer));
+}
+
+static EFI_STATUS EFIAPI f_flush_ex(EFI_FILE_PROTOCOL *This, EFI_FILE_IO_TOKEN *Token)
+{
+	if (!Token)
+		return EFI_INVALID_PARAMETER;
+	return complete(Token, f_flush(This));
+}
+
 static EFI_FILE_PROTOCOL file_template = {
-	.Revision = EFI_FILE_PROTOCOL_REVISION,
+	.Revision = EFI_FILE_PROTOCOL_REVISION2,
+	.OpenEx = f_open_ex,
+	.ReadEx = f_read_ex,
+	.WriteEx = f_write_ex,
+	.FlushEx = f_flush_ex,
 	.Open = f_open,
 	.Close = f_close,
 	.Delete = f_delete,

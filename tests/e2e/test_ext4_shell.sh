@@ -88,7 +88,7 @@ printf '%s\r\n' "$two" >"$W/p2/two.txt"
 truncate -s 18M "$W/parts.img"
 sgdisk -n 1:2048:+4M -t 1:8300 -n 2:0:+10M -t 2:8300 "$W/parts.img" >/dev/null ||
 	e2e_bail "sgdisk failed"
-mke2fs -q -F -t ext2 -d "$W/p1" "$W/p1.img" 4M && mke2fs -q -F -t ext4 -d "$W/p2" "$W/p2.img" 10M ||
+{ mke2fs -q -F -t ext2 -d "$W/p1" "$W/p1.img" 4M && mke2fs -q -F -t ext4 -d "$W/p2" "$W/p2.img" 10M; } >/dev/null 2>&1 ||
 	e2e_bail "mke2fs failed"
 dd if="$W/p1.img" of="$W/parts.img" bs=1M seek=1 conv=notrunc status=none
 dd if="$W/p2.img" of="$W/parts.img" bs=1M seek=5 conv=notrunc status=none

@@ -43,7 +43,7 @@ ln -s loop2 "$s/loop1"
 ln -s loop1 "$s/loop2"
 mkdir -p "$s/many"
 (cd "$s/many" && seq -f 'f%03g' 1 300 | xargs touch)
-mke2fs -q -F -t ext4 -b 1024 -I 256 -L 'lbl-é4' -d "$s" "$dir/fs.img" 8M
+mke2fs -q -F -t ext4 -b 1024 -I 256 -L 'lbl-é4' -d "$s" "$dir/fs.img" 8M >/dev/null
 # mke2fs -d (1.47.0) stores 32-bit times only; set the epoch bit of "future" with debugfs
 # (as tests/oracle/test_ext4.sh does) and check that e2fsprogs now reads 2040.
 debugfs -w -R 'sif /future mtime_extra 1' "$dir/fs.img" >/dev/null 2>&1

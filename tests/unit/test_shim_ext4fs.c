@@ -749,6 +749,56 @@ static void test_alloc_failures(void **state)
 	assert_true(completed);
 }
 
+/* Revision 2: the *Ex calls complete at once; with an event, through the token. */
+static unsigned notified;
+static VOID EFIAPI on_done(EFI_EVENT ev, VOID *ctx)
+{
+	(void)ev;
+	(void)ctx;
+	notified++;
+}
+
+static void test_revision2(void **state)
+{
+	(void)state;
+	mount_child();
+	assert_int_equal(root->Revision, EFI_FILE_PROTOCOL_REVISION2);
+	EFI_EVENT ev;
+	assert_int_equal(shim_bs.CreateEvent(EVT_NOTIFY_SIGNAL, TPL_CALLBACK, on_done, NULL, &ev),
+			 EFI_SUCCESS);
+	notified = 0;
+	EFI_FILE_IO_TOKEN tok = { 0 };
+	EFI_FILE_PROTOCOL *f;
+	CHAR16 name[] = u"hello.txt";
+	/* blocking (no event): the result is returned */
+	assert_int_equal(root->OpenEx(root, &f, name, EFI_FILE_MODE_READ, 0, &tok), EFI_SUCCESS);
+	uint8_t buf[64];
+	tok.Event = ev;
+	tok.Buffer = buf;
+	tok.BufferSize = sizeof(buf);
+	tok.Status = EFI_NOT_READY;
+	assert_int_equal(f->ReadEx(f, &tok), EFI_SUCCESS);
+	assert_int_equal(notified, 1);
+	assert_int_equal(tok.Status, EFI_SUCCESS);
+	assert_int_equal(tok.BufferSize, 16);
+	assert_memory_equal(buf, "hello from ext4\n", 16);
+	tok.BufferSize = 4;
+	assert_int_equal(f->WriteEx(f, &tok), EFI_SUCCESS);
+	assert_int_equal(notified, 2);
+	assert_int_equal(tok.Status, EFI_WRITE_PROTECTED);
+	assert_int_equal(f->FlushEx(f, &tok), EFI_SUCCESS);
+	assert_int_equal(tok.Status, EFI_WRITE_PROTECTED);
+	assert_int_equal(f->ReadEx(f, NULL), EFI_INVALID_PARAMETER);
+	CHAR16 nope[] = u"nope";
+	EFI_FILE_PROTOCOL *g;
+	assert_int_equal(root->OpenEx(root, &g, nope, EFI_FILE_MODE_READ, 0, &tok), EFI_SUCCESS);
+	assert_int_equal(tok.Status, EFI_NOT_FOUND);
+	assert_int_equal(notified, 4);
+	f->Close(f);
+	root->Close(root);
+	shim_bs.CloseEvent(ev);
+}
+
 /* A read error of the disk under the file system is EFI_DEVICE_ERROR, not a crash. */
 static void test_io_error(void **state)
 {
@@ -780,6 +830,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stop_with_open_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_io_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revision2, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
