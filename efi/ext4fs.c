@@ -345,8 +345,9 @@ static void dir_name(fs_vol *v, ld_ext4_file *d, uint32_t ino, CHAR16 *name, UIN
 	ld_ext4_close(parent);
 }
 
-/* The handle's name: the path's last component, unless that is "", "." or "..". */
-static void name_of_path(fs_vol *v, ld_ext4_file *lf, const CHAR16 *path, size_t len,
+/* The handle's name: the path's last component, unless that is "", "." or "..": then the
+ * name of the handle it started from if it is the same inode, else the parent's entry. */
+static void name_of_path(const fs_file *self, ld_ext4_file *lf, const CHAR16 *path, size_t len,
 			 CHAR16 *name, UINTN *n)
 {
 	while (len && path[len - 1] == '\\')
@@ -361,8 +362,11 @@ static void name_of_path(fs_vol *v, ld_ext4_file *lf, const CHAR16 *path, size_t
 	if (st.ino == LD_EXT4_ROOT_INO) {
 		*n = 0;
 		name[0] = 0;
+	} else if (st.ino == self->st.ino && (cl == 0 || (cl == 1 && c[0] == '.'))) {
+		*n = self->name_len;
+		memcpy(name, self->name, (*n + 1) * sizeof(CHAR16));
 	} else if (cl == 0 || (c[0] == '.' && (cl == 1 || (cl == 2 && c[1] == '.')))) {
-		dir_name(v, lf, st.ino, name, n);
+		dir_name(self->vol, lf, st.ino, name, n);
 	} else {
 		/* Lookup succeeded with at most 255 bytes, so at most 255 units. */
 		*n = cl <= LD_EXT4_NAME_MAX ? cl : LD_EXT4_NAME_MAX;
@@ -413,7 +417,7 @@ static EFI_STATUS do_open(EFI_FILE_PROTOCOL *This, EFI_FILE_PROTOCOL **NewHandle
 		return st;
 	CHAR16 name[LD_EXT4_NAME_MAX + 1];
 	UINTN n;
-	name_of_path(self->vol, lf, FileName, len, name, &n);
+	name_of_path(self, lf, FileName, len, name, &n);
 	fs_file *nf;
 	st = new_handle(self->vol, lf, name, n, &nf);
 	if (st == EFI_SUCCESS)

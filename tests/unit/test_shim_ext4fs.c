@@ -460,6 +460,17 @@ static void test_paths(void **state)
 	assert_true(ucs2_eq(fi->FileName, want));
 	assert_true(fi->Attribute & EFI_FILE_DIRECTORY);
 	inner->Close(inner);
+	/* "." and "" from a handle: its own name */
+	assert_int_equal(open_path(sub, &inner, "."), EFI_SUCCESS);
+	sz = 512;
+	assert_int_equal(inner->GetInfo(inner, &g_finfo, &sz, fi), EFI_SUCCESS);
+	assert_true(ucs2_eq(fi->FileName, want));
+	inner->Close(inner);
+	assert_int_equal(open_path(sub, &inner, ""), EFI_SUCCESS);
+	sz = 512;
+	assert_int_equal(inner->GetInfo(inner, &g_finfo, &sz, fi), EFI_SUCCESS);
+	assert_true(ucs2_eq(fi->FileName, want));
+	inner->Close(inner);
 	assert_int_equal(open_path(sub, &inner, ".."), EFI_SUCCESS);
 	sz = 512;
 	assert_int_equal(inner->GetInfo(inner, &g_finfo, &sz, fi), EFI_SUCCESS);
