@@ -8,6 +8,7 @@
 #include "luksdxe.h"
 #include "luks/luks_meta.h"
 #include "console.h"
+#include "ext4fs.h"
 #include "libc/ld_libc.h"
 
 EFI_SYSTEM_TABLE *luksdxe_st;
@@ -688,6 +689,12 @@ static EFI_STATUS EFIAPI drv_unload(EFI_HANDLE image)
 {
 	EFI_STATUS st;
 	/* The policy's code goes with the image: put the firmware's handlers back first. */
+	/* The ext4 file systems first: they refuse while EFI_FILE_PROTOCOL handles are open. */
+	st = luksdxe_ext4fs_uninstall();
+	if (st != EFI_SUCCESS) {
+		ld_con_printf("LuksDxe: not unloading: files of an ext4 volume are open\n");
+		return st;
+	}
 	st = luksdxe_policy_uninstall();
 	if (st != EFI_SUCCESS) {
 		ld_con_printf("LuksDxe: not unloading: an image started under the load policy still "
@@ -760,6 +767,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		luksdxe_bs->UninstallProtocolInterface(image, &guid_binding, &binding);
 		return s;
 	}
+	/* The read-only ext4 file system on unlocked volumes: a second binding. */
+	if (luksdxe_ext4fs_install(image) != EFI_SUCCESS)
+		ld_con_printf("LuksDxe: cannot install the ext4 file system driver\n");
 	li->Unload = drv_unload;
 	/* A boot-service driver that returns success stays resident. */
 	return EFI_SUCCESS;

@@ -272,6 +272,31 @@ static EFI_STATUS EFIAPI s_disconnect(EFI_HANDLE Controller, EFI_HANDLE DriverIm
 	return st;
 }
 
+/* TPLs: only the level is kept (nothing is deferred); raising below the current level or
+ * restoring above it is a driver bug, as in the DXE core's debug builds. */
+static EFI_TPL cur_tpl = TPL_APPLICATION;
+static EFI_TPL EFIAPI s_raise_tpl(EFI_TPL n)
+{
+	if (n < cur_tpl) {
+		fprintf(stderr, "shim: RaiseTPL(%lu) below the current TPL %lu\n", (unsigned long)n,
+			(unsigned long)cur_tpl);
+		abort();
+	}
+	EFI_TPL old = cur_tpl;
+	cur_tpl = n;
+	return old;
+}
+static VOID EFIAPI s_restore_tpl(EFI_TPL old)
+{
+	if (old > cur_tpl) {
+		fprintf(stderr, "shim: RestoreTPL(%lu) above the current TPL %lu\n", (unsigned long)old,
+			(unsigned long)cur_tpl);
+		abort();
+	}
+	cur_tpl = old;
+}
+EFI_TPL shim_tpl(void) { return cur_tpl; }
+
 /* ---- memory --------------------------------------------------------------------- */
 typedef struct {
 	void *p;
@@ -582,6 +607,9 @@ void shim_reset(void)
 	shim_bs.LocateProtocol = s_locate_protocol;
 	shim_bs.LocateHandleBuffer = s_locate_handle_buffer;
 	shim_bs.CreateEventEx = s_create_event_ex;
+	shim_bs.RaiseTPL = s_raise_tpl;
+	shim_bs.RestoreTPL = s_restore_tpl;
+	cur_tpl = TPL_APPLICATION;
 	memset(event_group, 0, sizeof(event_group));
 	shim_bs.Stall = s_stall;
 	nkeys = keypos = 0;

@@ -41,6 +41,9 @@ EFI_HANDLE shim_handle_of(EFI_GUID *guid); /* the first handle with guid, or NUL
 /* Makes agent hold guid on h BY_DRIVER (a consumer that refuses to let go). */
 EFI_STATUS shim_hold(EFI_HANDLE h, EFI_GUID *guid, EFI_HANDLE agent);
 
+/* RaiseTPL/RestoreTPL keep a level (abort on misuse); the current one. */
+EFI_TPL shim_tpl(void);
+
 /* Memory. */
 size_t shim_live_allocs(void);
 void shim_add_needle(const void *p, size_t n); /* up to 8 secrets to look for */
