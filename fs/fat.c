@@ -496,7 +496,7 @@ int ld_fat_readdir(ld_fat_file *f, uint64_t *pos, ld_fat_dirent *ent)
 {
 	static const uint8_t lfn_at[13] = { 1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30 };
 	ld_fat *fs = f->fs;
-	uint16_t units[20 * 13];
+	uint16_t units[20 * 13] = { 0 };
 	uint32_t idx = *pos > MAX_DIR_ENTRIES ? MAX_DIR_ENTRIES : (uint32_t)*pos;
 	int lfn_next = 0, lfn_total = 0, end, r, k;
 	uint8_t sum = 0, e[DIRENT];
@@ -518,7 +518,7 @@ int ld_fat_readdir(ld_fat_file *f, uint64_t *pos, ld_fat_dirent *ent)
 		if (e[0] == 0)
 			return LD_ERR_NOTFOUND;
 		if (e[0] == 0xE5) {
-			lfn_next = 0;
+			lfn_next = lfn_total = 0;
 			continue;
 		}
 		if ((e[11] & 0x3F) == 0x0F) {
@@ -529,7 +529,8 @@ int ld_fat_readdir(ld_fat_file *f, uint64_t *pos, ld_fat_dirent *ent)
 				sum = e[13];
 			}
 			if (seq < 1 || seq > 20 || seq != lfn_next || e[13] != sum) {
-				lfn_next = 0;
+				/* A broken sequence names nothing: never use the parts it left. */
+				lfn_next = lfn_total = 0;
 				continue;
 			}
 			for (k = 0; k < 13; k++)
@@ -538,7 +539,7 @@ int ld_fat_readdir(ld_fat_file *f, uint64_t *pos, ld_fat_dirent *ent)
 			continue;
 		}
 		if (e[11] & LD_FAT_ATTR_VOLUME) {
-			lfn_next = 0;
+			lfn_next = lfn_total = 0;
 			continue;
 		}
 		break;
