@@ -17,7 +17,7 @@ PKGS=(
   busybox-static systemd-boot-efi grub-efi-amd64-bin cpio xz-utils
   python3 python3-cryptography valgrind jq
   acpica-tools uuid-dev
-  xorriso
+  xorriso xxd
 )
 
 SUDO=
