@@ -81,7 +81,7 @@ static const ld_alloc heap = { b_alloc, b_free, NULL };
 
 /* The XTS rows time this thread's CPU time, not the wall clock: on a shared machine the
  * other jobs then shift both sides of a row less (caches are still shared). */
-static double cpu_now(void)
+static double thread_cpu_now(void)
 {
 	struct timespec t;
 
@@ -141,26 +141,26 @@ static void bench_xts(ld_aes_impl path, size_t keylen, size_t ss, int enc)
 		die("AES-XTS: ld_cipher and OpenSSL disagree");
 
 	for (int t = 0; t < TRIALS; t++) {
-		double t0 = cpu_now(), bytes = 0;
+		double t0 = thread_cpu_now(), bytes = 0;
 		uint64_t s = 0;
-		while (cpu_now() - t0 < XTS_TRIAL_SECONDS) {
+		while (thread_cpu_now() - t0 < XTS_TRIAL_SECONDS) {
 			ours_xts_run(c, enc, a, XTS_BUF, ss, s);
 			s += XTS_BUF / ss;
 			bytes += XTS_BUF;
 		}
-		double r = bytes / (cpu_now() - t0) / 1e6;
+		double r = bytes / (thread_cpu_now() - t0) / 1e6;
 		if (r > best_ours)
 			best_ours = r;
 
-		t0 = cpu_now();
+		t0 = thread_cpu_now();
 		bytes = 0;
 		s = 0;
-		while (cpu_now() - t0 < XTS_TRIAL_SECONDS) {
+		while (thread_cpu_now() - t0 < XTS_TRIAL_SECONDS) {
 			ossl_xts_run(x, enc, b, XTS_BUF, ss, s);
 			s += XTS_BUF / ss;
 			bytes += XTS_BUF;
 		}
-		r = bytes / (cpu_now() - t0) / 1e6;
+		r = bytes / (thread_cpu_now() - t0) / 1e6;
 		if (r > best_ref)
 			best_ref = r;
 	}
