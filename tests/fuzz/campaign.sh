@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# One long fuzzing campaign for one libFuzzer target (make fuzz-campaign), the long-run
+# counterpart of run-one.sh's short runs in make check:
+#   tests/fuzz/campaign.sh NAME EXECS
+# 1. starts from the target's corpus kept in the tree (tests/fuzz/corpus/NAME/) plus the
+#    seeds its generator makes now (tests/fuzz/seeds-NAME.sh), with its dictionary
+#    (tests/fuzz/dict/NAME.dict) when there is one;
+# 2. runs EXECS executions under ASan + UBSan (build/fuzz-bin/fuzz_NAME), in slices of at
+#    most SLICE executions so that the machine's other work is not starved for hours;
+# 3. minimizes what it found together with the old corpus (libFuzzer -merge=1: the
+#    smallest inputs that keep every coverage feature) back into tests/fuzz/corpus/NAME/;
+# 4. appends one line to tests/fuzz/ledger.tsv: date, target, executions, seconds,
+#    coverage edges and features at the end, corpus files and bytes, commit, findings.
+# A finding stops the campaign: the input is kept in build/fuzz-campaign/NAME/ and must be
+# fixed, then added to tests/fuzz/regress/NAME/ (run-one.sh replays that directory in
+# every make check).  Exit 0 only without a finding.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+name=$1 execs=$2
+slice=${SLICE:-2000000}
+bin=build/fuzz-bin/fuzz_$name
+corpus=tests/fuzz/corpus/$name
+dict=tests/fuzz/dict/$name.dict
+work=build/fuzz-campaign/$name
+[ -x "$bin" ] || { echo "campaign: $bin is not built (make fuzz-bins)" >&2; exit 2; }
+mkdir -p "$corpus" "$work"
+rm -rf "$work/gen" "$work/new" "$work/min"
+mkdir -p "$work/gen" "$work/new" "$work/min"
+[ -f "tests/fuzz/seeds-$name.sh" ] && bash "tests/fuzz/seeds-$name.sh" "$work/gen" >/dev/null 2>&1
+cp -r "$corpus"/. "$work/new"/
+opts=(-timeout=10 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$work/")
+[ -f "$dict" ] && opts+=(-dict="$dict")
+[ -n "${MAX_LEN:-}" ] && opts+=(-max_len="$MAX_LEN")
+
+done_execs=0 cov=0 ft=0 findings=0
+t0=$(date +%s)
+while [ "$done_execs" -lt "$execs" ]; do
+	n=$((execs - done_execs))
+	[ "$n" -gt "$slice" ] && n=$slice
+	log=$work/slice.log
+	if ! nice -n "${NICE:-10}" "$bin" "${opts[@]}" -runs="$n" "$work/new" "$work/gen" >"$log" 2>&1; then
+		findings=1
+	fi
+	ran=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+	last=$(grep -E '^#[0-9]+ +(DONE|pulse|NEW|REDUCE)' "$log" | tail -1 || true)
+	c=$(sed -n 's/.* cov: \([0-9]*\) .*/\1/p' <<<"$last")
+	f=$(sed -n 's/.* ft: \([0-9]*\) .*/\1/p' <<<"$last")
+	[ -n "$c" ] && cov=$c
+	[ -n "$f" ] && ft=$f
+	done_execs=$((done_execs + ${ran:-0}))
+	echo "campaign $name: $done_execs of $execs executions, cov $cov ft $ft, $(($(date +%s) - t0)) s"
+	if [ "$findings" -ne 0 ]; then
+		grep -E 'ERROR|SUMMARY|artifact|Test unit written' "$log" || tail -20 "$log"
+		break
+	fi
+	[ "${ran:-0}" -gt 0 ] || { echo "campaign: no executions counted" >&2; tail -20 "$log"; exit 2; }
+done
+secs=$(($(date +%s) - t0))
+
+# Minimize the old corpus and the new finds together; the generated seeds are merged
+# only as far as they add coverage.
+"$bin" -merge=1 "${opts[@]}" "$work/min" "$work/new" "$work/gen" >"$work/merge.log" 2>&1
+rm -rf "$corpus"
+mkdir -p "$corpus"
+cp "$work/min"/* "$corpus"/ 2>/dev/null || true
+files=$(find "$corpus" -type f | wc -l)
+bytes=$(find "$corpus" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+ledger=tests/fuzz/ledger.tsv
+[ -f "$ledger" ] || printf 'date\ttarget\texecutions\tseconds\tcov\tft\tcorpus_files\tcorpus_bytes\tcommit\tfindings\n' >"$ledger"
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$name" "$done_execs" "$secs" \
+	"$cov" "$ft" "$files" "$bytes" "$commit" "$findings" >>"$ledger"
+echo "campaign $name: $done_execs executions in $secs s, cov $cov ft $ft, corpus $files files $bytes bytes, findings $findings"
+exit "$findings"
