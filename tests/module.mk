@@ -52,3 +52,4 @@ run-bench:
 include tests/bench/bench.mk
 include tests/shim/shim.mk
 include tests/valgrind.mk
+include tests/fuzz/fuzz.mk

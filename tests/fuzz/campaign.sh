@@ -42,7 +42,7 @@ while [ "$done_execs" -lt "$execs" ]; do
 		findings=1
 	fi
 	ran=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-	last=$(grep -E '^#[0-9]+ +(DONE|pulse|NEW|REDUCE)' "$log" | tail -1 || true)
+	last=$(grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE)' "$log" | tail -1 || true)
 	c=$(sed -n 's/.* cov: \([0-9]*\) .*/\1/p' <<<"$last")
 	f=$(sed -n 's/.* ft: \([0-9]*\) .*/\1/p' <<<"$last")
 	[ -n "$c" ] && cov=$c
