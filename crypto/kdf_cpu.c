@@ -69,6 +69,11 @@ uint32_t ld_kdf_cpu_features(void)
 	return detect() & allowed;
 }
 
+uint32_t ld_kdf_cpu_allowed(void)
+{
+	return allowed;
+}
+
 int ld_kdf_cpu_allow(uint32_t mask)
 {
 	if (mask != LD_KDF_CPU_ALL && (mask & ~detect()) != 0)

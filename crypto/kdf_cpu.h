@@ -24,6 +24,8 @@
 uint32_t ld_kdf_cpu_detected(void);
 /* What the KDF code uses now: detected & allowed. */
 uint32_t ld_kdf_cpu_features(void);
+/* The mask set by ld_kdf_cpu_allow (no detection: cheap enough for every hash block). */
+uint32_t ld_kdf_cpu_allowed(void);
 /* Restricts the features used to mask (LD_KDF_CPU_ALL restores the default).  Returns
  * LD_ERR_UNSUPPORTED, changing nothing, when mask names a feature not detected. */
 int ld_kdf_cpu_allow(uint32_t mask);

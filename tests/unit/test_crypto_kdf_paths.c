@@ -1,4 +1,5 @@
-/* Every KDF code path of this CPU, one cmocka test per path: PBKDF2 portable and SHA-NI,
+/* Every KDF code path of this CPU, one cmocka test per path: SHA-1/SHA-256 hashing
+ * (ld_hash, whose block function is crypto/sha_alt.c) portable and SHA-NI, PBKDF2 portable and SHA-NI,
  * Argon2 portable, SSSE3, AVX2, AVX-512, and lanes run on threads (tools/lt_kdf.c) on
  * each.  Each path is forced with ld_kdf_cpu_allow() and checked against published
  * vectors, against OpenSSL's PKCS5_PBKDF2_HMAC or the host libargon2, and against the
@@ -124,6 +125,68 @@ static void test_pbkdf2_sha(void **state)
 {
 	(void)state;
 	pbkdf2_path(LD_KDF_CPU_SHA);
+}
+
+/* ---- ld_hash on each block-function path ------------------------------------------ */
+
+/* FIPS 180-4 examples (NIST's SHA-1/SHA-256 example values): one block, two blocks. */
+static const struct {
+	ld_hash_alg alg;
+	const char *msg, *md;
+} hash_vec[] = {
+	{ LD_HASH_SHA1, "abc", "a9993e364706816aba3e25717850c26c9cd0d89d" },
+	{ LD_HASH_SHA1, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	  "84983e441c3bd26ebaae4aa1f95129e5e54670f1" },
+	{ LD_HASH_SHA256, "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+	{ LD_HASH_SHA256, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+};
+
+static void hash_path(uint32_t mask)
+{
+	static uint8_t msg[5000];
+	uint8_t a[LD_HASH_MAX_SIZE], b[EVP_MAX_MD_SIZE];
+	char hex[2 * LD_HASH_MAX_SIZE + 1];
+	unsigned int blen;
+
+	tu_rand_seed();
+	force(mask);
+	for (size_t i = 0; i < sizeof(hash_vec) / sizeof(hash_vec[0]); i++) {
+		assert_int_equal(ld_hash(hash_vec[i].alg, hash_vec[i].msg, strlen(hash_vec[i].msg), a),
+				 LD_OK);
+		tu_hex(a, ld_hash_size(hash_vec[i].alg), hex);
+		assert_string_equal(hex, hash_vec[i].md);
+	}
+	/* Lengths around the padding boundaries and long ones, fed in random pieces. */
+	for (int round = 0; round < 400; round++) {
+		ld_hash_alg alg = round & 1 ? LD_HASH_SHA256 : LD_HASH_SHA1;
+		size_t len = round < 140 ? (size_t)round : tu_rand_below(sizeof(msg) + 1), off = 0;
+		ld_hash_ctx c;
+
+		tu_rand_bytes(msg, len);
+		assert_int_equal(ld_hash_init(&c, alg), LD_OK);
+		while (off < len) {
+			size_t n = 1 + tu_rand_below(len - off < 200 ? len - off : 200);
+			assert_int_equal(ld_hash_update(&c, msg + off, n), LD_OK);
+			off += n;
+		}
+		assert_int_equal(ld_hash_final(&c, a), LD_OK);
+		assert_int_equal(EVP_Digest(msg, len, b, &blen, ossl_md(alg), NULL), 1);
+		assert_int_equal(blen, ld_hash_size(alg));
+		assert_memory_equal(a, b, blen);
+	}
+}
+
+static void test_hash_portable(void **state)
+{
+	(void)state;
+	hash_path(0);
+}
+
+static void test_hash_sha(void **state)
+{
+	(void)state;
+	hash_path(LD_KDF_CPU_SHA);
 }
 
 /* ---- Argon2 ----------------------------------------------------------------------- */
@@ -328,6 +391,8 @@ struct path_test {
 int main(void)
 {
 	static const struct path_test all[] = {
+		PATH_TEST(test_hash_portable, 0, "SHA-1/SHA-256 portable"),
+		PATH_TEST(test_hash_sha, LD_KDF_CPU_SHA, "SHA-1/SHA-256 SHA-NI"),
 		PATH_TEST(test_pbkdf2_portable, 0, "PBKDF2 portable"),
 		PATH_TEST(test_pbkdf2_sha, LD_KDF_CPU_SHA, "PBKDF2 SHA-NI"),
 		PATH_TEST(test_argon2_portable, 0, "Argon2 portable"),
