@@ -2,7 +2,7 @@
 # Seed corpus for fuzz_fat: FAT12, FAT16 and FAT32 images made by mkfs.vfat and filled by
 # mcopy (long names, nested directories, a multi-cluster file).  Flag byte first (0: the
 # device is 64 MiB with zeros after the input), then the first part of the image (the
-# FATs, the root directory and the first files).
+# FATs, the root directory and the first files) without its trailing zero sectors.
 set -eu
 out=$1
 mkdir -p "$out"
@@ -18,7 +18,16 @@ mk() {
 	rm -f "$t/img"
 	mkfs.vfat -C "$@" "$t/img" "$kib" >/dev/null 2>&1 || return 0
 	mcopy -s -i "$t/img" "$t/src/EFI" "$t/src/A long directory name" "$t/src/short.TXT" ::/ 2>/dev/null || return 0
-	{ printf '\x00'; head -c "$keep" "$t/img"; } >"$out/$name"
+	head -c "$keep" "$t/img" >"$t/part"
+	# Trailing zero sectors are cut: the target reads zeros past the input anyway.
+	python3 - "$t/part" "$out/$name" <<'PY'
+import sys
+d = open(sys.argv[1], 'rb').read()
+end = len(d)
+while end >= 512 and not any(d[end - 512:end]):
+    end -= 512
+open(sys.argv[2], 'wb').write(b'\0' + d[:end])
+PY
 }
 mk fat12 1024 200000 -F 12 -s 1
 mk fat16 8192 300000 -F 16 -s 2
