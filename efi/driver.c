@@ -9,7 +9,7 @@
 #include "luks/luks_meta.h"
 #include "console.h"
 #include "ext4fs.h"
-#include "libc/ld_libc.h"
+#include "libc/luksdxe_libc.h"
 
 EFI_SYSTEM_TABLE *luksdxe_st;
 EFI_BOOT_SERVICES *luksdxe_bs;
@@ -255,7 +255,7 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 		done = total;
 	uint64_t pct = total > UINT64_MAX / 100 ? done / (total / 100) : done * 100 / total;
 	while (p->next <= 100 && pct >= p->next) {
-		ld_con_printf("%u%% ", p->next);
+		luksdxe_con_printf("%u%% ", p->next);
 		p->next += 25;
 	}
 }
@@ -347,7 +347,7 @@ static uint64_t kdf_now_us(void *ctx)
 static void kdf_notice(void *ctx, const char *line)
 {
 	(void)ctx;
-	ld_con_printf("\nLuksDxe: %s\n", line);
+	luksdxe_con_printf("\nLuksDxe: %s\n", line);
 }
 
 static void set_kdf_limit(ld_volume *vol)
@@ -462,7 +462,7 @@ static EFI_STATUS open_volume(EFI_HANDLE ctrl, const parent_io *p, luksdxe_dev *
 	int r = ld_volume_open(&d->vol, &d->bdev, &d->bdev, &luksdxe_alloc, err, sizeof(err));
 	if (r != LD_OK) {
 		d->vol = NULL;
-		ld_con_printf("LuksDxe: not a usable LUKS volume: %s\n", err);
+		luksdxe_con_printf("LuksDxe: not a usable LUKS volume: %s\n", err);
 		st = r == LD_ERR_IO ? EFI_DEVICE_ERROR : EFI_UNSUPPORTED;
 		*lasting = r != LD_ERR_IO && r != LD_ERR_NOMEM;
 		goto fail;
@@ -472,15 +472,15 @@ static EFI_STATUS open_volume(EFI_HANDLE ctrl, const parent_io *p, luksdxe_dev *
 	const char *uuid = d->info.uuid;
 	const char *why = ld_volume_unsupported(d->vol);
 	if (why && why[0]) {
-		ld_con_printf("LuksDxe: %s: unsupported: %s; the volume stays locked\n", uuid, why);
+		luksdxe_con_printf("LuksDxe: %s: unsupported: %s; the volume stays locked\n", uuid, why);
 		*lasting = 1;
 		goto fail;
 	}
 	if (d->info.sector_size < 512 || d->info.sector_size > 4096 ||
 	    d->info.data_size < d->info.sector_size || d->info.data_size % d->info.sector_size) {
-		ld_con_printf(d->info.data_size < d->info.sector_size
-			      ? "LuksDxe: %s: the data segment is empty or starts beyond the end of the disk; the volume stays locked\n"
-			      : "LuksDxe: %s: unsupported data segment geometry\n", uuid);
+		luksdxe_con_printf(d->info.data_size < d->info.sector_size
+				   ? "LuksDxe: %s: the data segment is empty or starts beyond the end of the disk; the volume stays locked\n"
+				   : "LuksDxe: %s: unsupported data segment geometry\n", uuid);
 		*lasting = 1;
 		goto fail;
 	}
@@ -497,21 +497,21 @@ static EFI_STATUS report_locked(const char *uuid, int r, int slot, int secret_ba
 				const char *err, int *lasting)
 {
 	if (r == LD_ERR_PIN) {
-		ld_con_printf("LuksDxe: %s: the volume key does not match the pin in the secret "
-			      "(not the guest owner's volume); the volume stays locked\n", uuid);
+		luksdxe_con_printf("LuksDxe: %s: the volume key does not match the pin in the secret "
+				   "(not the guest owner's volume); the volume stays locked\n", uuid);
 		*lasting = 1;
 		return EFI_SECURITY_VIOLATION;
 	}
 	if (r == LD_ERR_KEY)
-		ld_con_printf("LuksDxe: %s: wrong secret: %s; the volume stays locked\n", uuid,
-			      slot == -1 ? err : "no keyslot accepts it");
+		luksdxe_con_printf("LuksDxe: %s: wrong secret: %s; the volume stays locked\n", uuid,
+				   slot == -1 ? err : "no keyslot accepts it");
 	else if (r == LD_ERR_INVALID && secret_bad)
-		ld_con_printf("LuksDxe: %s: unusable secret entry: %s; the volume stays locked\n",
-			      uuid, err);
+		luksdxe_con_printf("LuksDxe: %s: unusable secret entry: %s; the volume stays locked\n",
+				   uuid, err);
 	else if (r == LD_ERR_UNSUPPORTED)
-		ld_con_printf("LuksDxe: %s: unsupported: %s\n", uuid, err);
+		luksdxe_con_printf("LuksDxe: %s: unsupported: %s\n", uuid, err);
 	else
-		ld_con_printf("LuksDxe: %s: unlock failed: %s\n", uuid, err);
+		luksdxe_con_printf("LuksDxe: %s: unlock failed: %s\n", uuid, err);
 	*lasting = r == LD_ERR_KEY || r == LD_ERR_UNSUPPORTED;
 	return r == LD_ERR_KEY ? EFI_ACCESS_DENIED
 	     : r == LD_ERR_UNSUPPORTED ? EFI_UNSUPPORTED : EFI_DEVICE_ERROR;
@@ -537,23 +537,23 @@ static EFI_STATUS unlock_volume(luksdxe_dev *d, int *slot, int *lasting)
 		r = luksdxe_secret_get(guid, uuid, &secret);
 		if (r != LD_OK) {
 			if (r == LD_ERR_NOTFOUND) {
-				ld_con_printf("LuksDxe: %s: no secret for this volume; it stays locked\n", uuid);
+				luksdxe_con_printf("LuksDxe: %s: no secret for this volume; it stays locked\n", uuid);
 				*lasting = 1;
 				return EFI_NOT_FOUND;
 			}
-			ld_con_printf("LuksDxe: %s: out of memory\n", uuid);
+			luksdxe_con_printf("LuksDxe: %s: out of memory\n", uuid);
 			return EFI_OUT_OF_RESOURCES;
 		}
 		progress_state prog = { 0, 0 };
 		luksdxe_source src = secret.source;
-		ld_con_printf("LuksDxe: %s: deriving key (secret from %s%s): ", uuid,
-			      luksdxe_source_name(src), secret.generic ? ", disk passphrase" : "");
+		luksdxe_con_printf("LuksDxe: %s: deriving key (secret from %s%s): ", uuid,
+				   luksdxe_source_name(src), secret.generic ? ", disk passphrase" : "");
 		r = unlock_with(d, &secret, on_progress, &prog, slot, &secret_bad, err, sizeof(err));
-		ld_con_printf("\n");
+		luksdxe_con_printf("\n");
 		luksdxe_secret_release(&secret, r == LD_OK);
 		/* Someone at the console may mistype; injected secrets are tried once. */
 		if (r == LD_ERR_KEY && src == LUKSDXE_SRC_PROMPT && attempt < PROMPT_ATTEMPTS) {
-			ld_con_printf("LuksDxe: %s: wrong passphrase, try again\n", uuid);
+			luksdxe_con_printf("LuksDxe: %s: wrong passphrase, try again\n", uuid);
 			continue;
 		}
 		break;
@@ -591,10 +591,10 @@ static void announce_unlocked(const luksdxe_dev *d, int slot)
 {
 	const char *pin = d->pinned ? ", volume key matches its pin" : "";
 	if (slot >= 0)
-		ld_con_printf("LuksDxe: %s: unlocked with keyslot %d%s\n", d->info.uuid, slot, pin);
+		luksdxe_con_printf("LuksDxe: %s: unlocked with keyslot %d%s\n", d->info.uuid, slot, pin);
 	else
-		ld_con_printf("LuksDxe: %s: unlocked with the volume key from the secret%s\n",
-			      d->info.uuid, pin);
+		luksdxe_con_printf("LuksDxe: %s: unlocked with the volume key from the secret%s\n",
+				   d->info.uuid, pin);
 }
 
 /* Opens, unlocks and publishes; on failure returns an error and leaves nothing behind
@@ -671,7 +671,7 @@ static EFI_STATUS EFIAPI drv_stop(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE 
 				*pp = d->next;
 				break;
 			}
-		ld_con_printf("LuksDxe: %s: stopped, key wiped\n", d->info.uuid);
+		luksdxe_con_printf("LuksDxe: %s: stopped, key wiped\n", d->info.uuid);
 		destroy(d);
 	}
 	return result;
@@ -744,7 +744,7 @@ static VOID EFIAPI on_exit_boot_services(EFI_EVENT ev, VOID *ctx)
 	}
 	luksdxe_secret_exit_boot_services();
 	luksdxe_cpu_exit_boot_services();
-	ld_libc_exit_boot_services();
+	luksdxe_libc_exit_boot_services();
 }
 
 static EFI_STATUS EFIAPI drv_unload(EFI_HANDLE image)
@@ -754,13 +754,13 @@ static EFI_STATUS EFIAPI drv_unload(EFI_HANDLE image)
 	/* The ext4 file systems first: they refuse while EFI_FILE_PROTOCOL handles are open. */
 	st = luksdxe_ext4fs_uninstall();
 	if (st != EFI_SUCCESS) {
-		ld_con_printf("LuksDxe: not unloading: files of an ext4 volume are open\n");
+		luksdxe_con_printf("LuksDxe: not unloading: files of an ext4 volume are open\n");
 		return st;
 	}
 	st = luksdxe_policy_uninstall();
 	if (st != EFI_SUCCESS) {
-		ld_con_printf("LuksDxe: not unloading: an image started under the load policy still "
-			      "runs, or another driver wrapped the policy's hooks\n");
+		luksdxe_con_printf("LuksDxe: not unloading: an image started under the load policy still "
+				   "runs, or another driver wrapped the policy's hooks\n");
 		return st;
 	}
 	/* Stop every volume first; if one cannot stop, stay loaded. */
@@ -789,8 +789,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 
 	luksdxe_st = st;
 	luksdxe_bs = st->BootServices;
-	ld_libc_init(st->BootServices);
-	ld_con_init(st);
+	luksdxe_libc_init(st->BootServices);
+	luksdxe_con_init(st);
 	luksdxe_cpu_init(); /* AVX state for the VAES paths; prints the AES-XTS path */
 	devices = NULL;
 	failed_n = 0;
@@ -818,11 +818,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		luksdxe_bs->UninstallProtocolInterface(image, &guid_binding, &binding);
 		return s;
 	}
-	ld_con_printf("LuksDxe " LUKSDXE_VERSION ": loaded\n");
+	luksdxe_con_printf("LuksDxe " LUKSDXE_VERSION ": loaded\n");
 	luksdxe_secret_reset();
 	s = luksdxe_policy_install();
 	if (s != EFI_SUCCESS && s != EFI_NOT_FOUND) {
-		ld_con_printf("LuksDxe: cannot install the load policy (error %lx)\n", (unsigned long)s);
+		luksdxe_con_printf("LuksDxe: cannot install the load policy (error %lx)\n", (unsigned long)s);
 		luksdxe_bs->CloseEvent(ebs_event);
 		ebs_event = NULL;
 		luksdxe_bs->UninstallProtocolInterface(image, &guid_name2, &name2);
@@ -831,7 +831,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	}
 	/* The read-only ext4 file system on unlocked volumes: a second binding. */
 	if (luksdxe_ext4fs_install(image) != EFI_SUCCESS)
-		ld_con_printf("LuksDxe: cannot install the ext4 file system driver\n");
+		luksdxe_con_printf("LuksDxe: cannot install the ext4 file system driver\n");
 	li->Unload = drv_unload;
 	/* A boot-service driver that returns success stays resident. */
 	return EFI_SUCCESS;

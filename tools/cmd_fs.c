@@ -421,17 +421,17 @@ static int run(int argc, char **argv, int cmd)
 	return r;
 }
 
-int cmd_ls(int argc, char **argv)
+int lt_cmd_ls(int argc, char **argv)
 {
 	return run(argc, argv, FS_LS);
 }
 
-int cmd_cat(int argc, char **argv)
+int lt_cmd_cat(int argc, char **argv)
 {
 	return run(argc, argv, FS_CAT);
 }
 
-int cmd_cp(int argc, char **argv)
+int lt_cmd_cp(int argc, char **argv)
 {
 	return run(argc, argv, FS_CP);
 }

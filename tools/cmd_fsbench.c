@@ -71,7 +71,7 @@ static int same_bytes(lt_fsview *v, void *f, uint64_t start, uint64_t size, uint
 	return 1;
 }
 
-int cmd_fsbench(int argc, char **argv)
+int lt_cmd_fsbench(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "header", required_argument, NULL, 'H' },

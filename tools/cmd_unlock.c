@@ -117,7 +117,7 @@ static int open_unlock(const struct args *a, lt_target *t, ld_volume **vp, int *
 		lt_free_key(key, keylen);
 		return r;
 	}
-	r = ld_volume_open(vp, t->hdr, t->data, &hostdev_alloc, err, sizeof(err));
+	r = ld_volume_open(vp, t->hdr, t->data, &lt_hostdev_alloc, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "lukstool: %s: %s\n", a->header ? a->header : a->device, err);
 		goto fail;
@@ -141,7 +141,7 @@ fail:
 	return lt_exit_status(r);
 }
 
-int cmd_unlock(int argc, char **argv)
+int lt_cmd_unlock(int argc, char **argv)
 {
 	struct args a;
 	lt_target t;
@@ -187,7 +187,7 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-int cmd_decrypt(int argc, char **argv)
+int lt_cmd_decrypt(int argc, char **argv)
 {
 	const ld_volume_info *in;
 	struct args a;

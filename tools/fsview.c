@@ -100,7 +100,7 @@ static int unlock(lt_fsview *v, const lt_fsargs *a)
 		lt_free_key(key, keylen);
 		return r;
 	}
-	r = ld_volume_open(&v->vol, v->t.hdr, v->t.data, &hostdev_alloc, err, sizeof(err));
+	r = ld_volume_open(&v->vol, v->t.hdr, v->t.data, &lt_hostdev_alloc, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "lukstool: %s: %s\n", a->header ? a->header : a->device, err);
 	} else {
@@ -130,7 +130,7 @@ static int try_mount(lt_fsview *v, ld_blockdev *dev, char *err, size_t errlen)
 
 	v->fsdev = dev;
 	if (ld_ext4_probe(dev) == LD_OK) {
-		r = ld_ext4_mount((ld_ext4 **)&v->fs, dev, &hostdev_alloc, err, errlen);
+		r = ld_ext4_mount((ld_ext4 **)&v->fs, dev, &lt_hostdev_alloc, err, errlen);
 		if (r)
 			return r;
 		v->ops = &ext4_ops;
