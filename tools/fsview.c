@@ -85,7 +85,7 @@ static int vol_read(ld_blockdev *dev, uint64_t off, void *buf, size_t len)
 	return ld_volume_read(dev->ctx, off, buf, len);
 }
 
-static int unlock(lt_fsview *v, const lt_fsargs *a)
+static int unlock(lt_fsview *v, const lt_volargs *a)
 {
 	uint8_t *key = NULL;
 	size_t keylen = 0;
@@ -148,7 +148,7 @@ static int try_mount(lt_fsview *v, ld_blockdev *dev, char *err, size_t errlen)
 	return r;
 }
 
-static int mount_inner(lt_fsview *v, const lt_fsargs *a)
+static int mount_inner(lt_fsview *v, const lt_volargs *a)
 {
 	ld_part parts[LD_PART_MAX];
 	ld_part_scheme scheme;
@@ -193,7 +193,7 @@ done:
 	return LT_OK;
 }
 
-int lt_fsview_open(lt_fsview *v, const lt_fsargs *a)
+int lt_fsview_open(lt_fsview *v, const lt_volargs *a)
 {
 	int r;
 
