@@ -7,7 +7,7 @@
 
 static EFI_SYSTEM_TABLE *con_st;
 
-void ld_con_init(EFI_SYSTEM_TABLE *st) { con_st = st; }
+void luksdxe_con_init(EFI_SYSTEM_TABLE *st) { con_st = st; }
 
 typedef struct {
 	CHAR16 buf[128];
@@ -60,7 +60,7 @@ static void con_putu(con_buf *b, unsigned long long v, unsigned base)
 		con_putc(b, tmp[--i]);
 }
 
-void ld_con_printf(const char *fmt, ...)
+void luksdxe_con_printf(const char *fmt, ...)
 {
 	con_buf b;
 	va_list ap;

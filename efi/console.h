@@ -7,7 +7,7 @@
 #include <efi.h>
 
 /* ConOut is looked up in st at every write: the console splitter may replace it. */
-void ld_con_init(EFI_SYSTEM_TABLE *st);
-void ld_con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void luksdxe_con_init(EFI_SYSTEM_TABLE *st);
+void luksdxe_con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

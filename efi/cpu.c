@@ -137,8 +137,8 @@ static void report_failed_checks(ld_aes_impl used)
 {
 	for (int i = used + 1; i < LD_AES_IMPL_COUNT; i++) {
 		if (ld_aes_impl_supported((ld_aes_impl)i) && !ld_aes_impl_usable((ld_aes_impl)i))
-			ld_con_printf("LuksDxe: AES-XTS path %s failed its known-answer check: "
-				      "not used\n", ld_aes_impl_name((ld_aes_impl)i));
+			luksdxe_con_printf("LuksDxe: AES-XTS path %s failed its known-answer check: "
+					   "not used\n", ld_aes_impl_name((ld_aes_impl)i));
 	}
 }
 
@@ -152,13 +152,13 @@ void luksdxe_cpu_init(void)
 		ld_aes_impl_set_guard(guard_enter, guard_leave);
 		path = ld_aes_impl_current();
 		report_failed_checks(path);
-		ld_con_printf("LuksDxe: AES-XTS path %s (XCR0 0x%llx)\n", ld_aes_impl_name(path),
-			      (unsigned long long)xcr0);
+		luksdxe_con_printf("LuksDxe: AES-XTS path %s (XCR0 0x%llx)\n", ld_aes_impl_name(path),
+				   (unsigned long long)xcr0);
 		return;
 	}
 	path = ld_aes_impl_current();
 	report_failed_checks(path);
-	ld_con_printf("LuksDxe: AES-XTS path %s\n", ld_aes_impl_name(path));
+	luksdxe_con_printf("LuksDxe: AES-XTS path %s\n", ld_aes_impl_name(path));
 }
 
 void luksdxe_cpu_exit_boot_services(void)

@@ -9,7 +9,7 @@
 #include "luks/luks_meta.h"
 #include "console.h"
 #include "ext4fs.h"
-#include "libc/ld_libc.h"
+#include "libc/luksdxe_libc.h"
 
 EFI_SYSTEM_TABLE *luksdxe_st;
 EFI_BOOT_SERVICES *luksdxe_bs;
@@ -255,7 +255,7 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 		done = total;
 	uint64_t pct = total > UINT64_MAX / 100 ? done / (total / 100) : done * 100 / total;
 	while (p->next <= 100 && pct >= p->next) {
-		ld_con_printf("%u%% ", p->next);
+		luksdxe_con_printf("%u%% ", p->next);
 		p->next += 25;
 	}
 }
@@ -347,7 +347,7 @@ static uint64_t kdf_now_us(void *ctx)
 static void kdf_notice(void *ctx, const char *line)
 {
 	(void)ctx;
-	ld_con_printf("\nLuksDxe: %s\n", line);
+	luksdxe_con_printf("\nLuksDxe: %s\n", line);
 }
 
 static void set_kdf_limit(ld_volume *vol)
@@ -412,18 +412,200 @@ static EFI_STATUS EFIAPI drv_supported(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HA
 	return st;
 }
 
-/* Opens, unlocks and publishes; on failure returns an error and leaves nothing behind. */
+/* ---- Start, step by step: open the parent, unlock with the secrets, publish the child.
+ * Each step either succeeds or undoes what it did itself; drv_start undoes the steps
+ * before the one that failed, in reverse order, in one place. */
+
+/* The parent's protocols.  DiskIo is opened BY_DRIVER (that is what binds us); BlockIo
+ * (media) and the device path are only read. */
+typedef struct {
+	EFI_DISK_IO_PROTOCOL *disk_io;
+	EFI_BLOCK_IO_PROTOCOL *block_io;
+	EFI_DEVICE_PATH_PROTOCOL *path;
+} parent_io;
+
+static void close_parent(EFI_HANDLE self, EFI_HANDLE ctrl)
+{
+	luksdxe_bs->CloseProtocol(ctrl, &guid_disk_io, self, ctrl);
+}
+
+static EFI_STATUS open_parent(EFI_HANDLE self, EFI_HANDLE ctrl, parent_io *p)
+{
+	EFI_STATUS st = luksdxe_bs->OpenProtocol(ctrl, &guid_disk_io, (void **)&p->disk_io, self,
+						 ctrl, EFI_OPEN_PROTOCOL_BY_DRIVER);
+	if (st != EFI_SUCCESS)
+		return st;
+	st = luksdxe_bs->OpenProtocol(ctrl, &guid_block_io, (void **)&p->block_io, self, ctrl,
+				      EFI_OPEN_PROTOCOL_GET_PROTOCOL);
+	if (st == EFI_SUCCESS)
+		st = luksdxe_bs->OpenProtocol(ctrl, &guid_device_path, (void **)&p->path, self,
+					      ctrl, EFI_OPEN_PROTOCOL_GET_PROTOCOL);
+	if (st != EFI_SUCCESS)
+		close_parent(self, ctrl);
+	return st;
+}
+
+/* Reads the LUKS header through the parent and checks that we can serve the volume,
+ * before any secret is touched.  *lasting: the refusal will not change this boot. */
+static EFI_STATUS open_volume(EFI_HANDLE ctrl, const parent_io *p, luksdxe_dev **out,
+			      int *lasting)
+{
+	char err[128];
+	luksdxe_dev *d = luksdxe_alloc.alloc(NULL, sizeof(*d));
+	if (!d)
+		return EFI_OUT_OF_RESOURCES;
+	d->signature = LUKSDXE_DEV_SIGNATURE;
+	d->controller = ctrl;
+	luksdxe_blockdev_init(&d->bdev, &d->disk, p->disk_io, p->block_io->Media);
+
+	EFI_STATUS st = EFI_UNSUPPORTED;
+	int r = ld_volume_open(&d->vol, &d->bdev, &d->bdev, &luksdxe_alloc, err, sizeof(err));
+	if (r != LD_OK) {
+		d->vol = NULL;
+		luksdxe_con_printf("LuksDxe: not a usable LUKS volume: %s\n", err);
+		st = r == LD_ERR_IO ? EFI_DEVICE_ERROR : EFI_UNSUPPORTED;
+		*lasting = r != LD_ERR_IO && r != LD_ERR_NOMEM;
+		goto fail;
+	}
+	d->info = *ld_volume_get_info(d->vol);
+	d->info.uuid[sizeof(d->info.uuid) - 1] = 0;
+	const char *uuid = d->info.uuid;
+	const char *why = ld_volume_unsupported(d->vol);
+	if (why && why[0]) {
+		luksdxe_con_printf("LuksDxe: %s: unsupported: %s; the volume stays locked\n", uuid, why);
+		*lasting = 1;
+		goto fail;
+	}
+	if (d->info.sector_size < 512 || d->info.sector_size > 4096 ||
+	    d->info.data_size < d->info.sector_size || d->info.data_size % d->info.sector_size) {
+		luksdxe_con_printf(d->info.data_size < d->info.sector_size
+				   ? "LuksDxe: %s: the data segment is empty or starts beyond the end of the disk; the volume stays locked\n"
+				   : "LuksDxe: %s: unsupported data segment geometry\n", uuid);
+		*lasting = 1;
+		goto fail;
+	}
+	*out = d;
+	return EFI_SUCCESS;
+
+fail:
+	destroy(d);
+	return st;
+}
+
+/* Says why no secret unlocked the volume; returns the status Start reports. */
+static EFI_STATUS report_locked(const char *uuid, int r, int slot, int secret_bad,
+				const char *err, int *lasting)
+{
+	if (r == LD_ERR_PIN) {
+		luksdxe_con_printf("LuksDxe: %s: the volume key does not match the pin in the secret "
+				   "(not the guest owner's volume); the volume stays locked\n", uuid);
+		*lasting = 1;
+		return EFI_SECURITY_VIOLATION;
+	}
+	if (r == LD_ERR_KEY)
+		luksdxe_con_printf("LuksDxe: %s: wrong secret: %s; the volume stays locked\n", uuid,
+				   slot == -1 ? err : "no keyslot accepts it");
+	else if (r == LD_ERR_INVALID && secret_bad)
+		luksdxe_con_printf("LuksDxe: %s: unusable secret entry: %s; the volume stays locked\n",
+				   uuid, err);
+	else if (r == LD_ERR_UNSUPPORTED)
+		luksdxe_con_printf("LuksDxe: %s: unsupported: %s\n", uuid, err);
+	else
+		luksdxe_con_printf("LuksDxe: %s: unlock failed: %s\n", uuid, err);
+	*lasting = r == LD_ERR_KEY || r == LD_ERR_UNSUPPORTED;
+	return r == LD_ERR_KEY ? EFI_ACCESS_DENIED
+	     : r == LD_ERR_UNSUPPORTED ? EFI_UNSUPPORTED : EFI_DEVICE_ERROR;
+}
+
+/* Asks the secret providers (secret.c, in order) for the volume's secret and unlocks
+ * with it: an injected secret is tried once, a passphrase typed at the console up to
+ * PROMPT_ATTEMPTS times.  *slot: the keyslot that opened (-1: the volume key itself). */
+static EFI_STATUS unlock_volume(luksdxe_dev *d, int *slot, int *lasting)
+{
+	const char *uuid = d->info.uuid;
+	char err[128];
+	uint8_t guid[16];
+	luksdxe_secret secret;
+	int r, secret_bad = 0;
+
+	set_kdf_limit(d->vol);
+	ld_guid_from_uuid(guid, d->info.uuid_bin);
+	*slot = -2;
+	/* Decided before any secret entry can be used (and, with the wipe option, deleted). */
+	(void)luksdxe_secret_pins_present();
+	for (int attempt = 1;; attempt++) {
+		r = luksdxe_secret_get(guid, uuid, &secret);
+		if (r != LD_OK) {
+			if (r == LD_ERR_NOTFOUND) {
+				luksdxe_con_printf("LuksDxe: %s: no secret for this volume; it stays locked\n", uuid);
+				*lasting = 1;
+				return EFI_NOT_FOUND;
+			}
+			luksdxe_con_printf("LuksDxe: %s: out of memory\n", uuid);
+			return EFI_OUT_OF_RESOURCES;
+		}
+		progress_state prog = { 0, 0 };
+		luksdxe_source src = secret.source;
+		luksdxe_con_printf("LuksDxe: %s: deriving key (secret from %s%s): ", uuid,
+				   luksdxe_source_name(src), secret.generic ? ", disk passphrase" : "");
+		r = unlock_with(d, &secret, on_progress, &prog, slot, &secret_bad, err, sizeof(err));
+		luksdxe_con_printf("\n");
+		luksdxe_secret_release(&secret, r == LD_OK);
+		/* Someone at the console may mistype; injected secrets are tried once. */
+		if (r == LD_ERR_KEY && src == LUKSDXE_SRC_PROMPT && attempt < PROMPT_ATTEMPTS) {
+			luksdxe_con_printf("LuksDxe: %s: wrong passphrase, try again\n", uuid);
+			continue;
+		}
+		break;
+	}
+	return r == LD_OK ? EFI_SUCCESS : report_locked(uuid, r, *slot, secret_bad, err, lasting);
+}
+
+/* The unlocked volume as a child handle of ctrl: device path (the parent's + our vendor
+ * node), BlockIo and BlockIo2, the parent's DiskIo opened BY_CHILD_CONTROLLER.  The ext4
+ * file system binding (ext4fs.c) then finds the child when the firmware connects it. */
+static EFI_STATUS publish_child(EFI_HANDLE self, EFI_HANDLE ctrl, luksdxe_dev *d,
+				const parent_io *p)
+{
+	EFI_DISK_IO_PROTOCOL *unused;
+	luksdxe_blockio_init(d, p->block_io->Media);
+	set_name(d);
+	EFI_STATUS st = build_path(d, p->path); /* d->path goes with destroy(d) */
+	if (st != EFI_SUCCESS)
+		return st;
+	st = install_child(d);
+	if (st != EFI_SUCCESS)
+		return st;
+	st = luksdxe_bs->OpenProtocol(ctrl, &guid_disk_io, (void **)&unused, self, d->child,
+				      EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER);
+	if (st != EFI_SUCCESS) {
+		uninstall_child(d);
+		return st;
+	}
+	d->next = devices;
+	devices = d;
+	return EFI_SUCCESS;
+}
+
+static void announce_unlocked(const luksdxe_dev *d, int slot)
+{
+	const char *pin = d->pinned ? ", volume key matches its pin" : "";
+	if (slot >= 0)
+		luksdxe_con_printf("LuksDxe: %s: unlocked with keyslot %d%s\n", d->info.uuid, slot, pin);
+	else
+		luksdxe_con_printf("LuksDxe: %s: unlocked with the volume key from the secret%s\n",
+				   d->info.uuid, pin);
+}
+
+/* Opens, unlocks and publishes; on failure returns an error and leaves nothing behind
+ * (a lasting failure is remembered for this controller and medium: see failed[]). */
 static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE ctrl,
 				   EFI_DEVICE_PATH_PROTOCOL *remaining)
 {
 	EFI_HANDLE self = This->DriverBindingHandle;
-	EFI_DISK_IO_PROTOCOL *dio;
-	EFI_BLOCK_IO_PROTOCOL *bio;
-	EFI_DEVICE_PATH_PROTOCOL *ppath;
+	parent_io parent;
 	luksdxe_dev *d = NULL;
-	char err[128];
-	int r, remember = 0;
-	UINT32 media_id = 0;
+	int slot = -2, lasting = 0;
 
 	/* An end node asks us to start without creating children. */
 	if (remaining && IsDevicePathEnd(remaining))
@@ -432,150 +614,30 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 		return EFI_UNSUPPORTED;
 	/* Start runs when the boot manager connects disks, after the consoles. */
 	luksdxe_policy_console_ready();
-	EFI_STATUS st = luksdxe_bs->OpenProtocol(ctrl, &guid_disk_io, (void **)&dio, self, ctrl,
-						 EFI_OPEN_PROTOCOL_BY_DRIVER);
+
+	EFI_STATUS st = open_parent(self, ctrl, &parent);
 	if (st != EFI_SUCCESS)
 		return st;
-	st = luksdxe_bs->OpenProtocol(ctrl, &guid_block_io, (void **)&bio, self, ctrl,
-				      EFI_OPEN_PROTOCOL_GET_PROTOCOL);
-	if (st == EFI_SUCCESS)
-		st = luksdxe_bs->OpenProtocol(ctrl, &guid_device_path, (void **)&ppath, self,
-					      ctrl, EFI_OPEN_PROTOCOL_GET_PROTOCOL);
+	UINT32 media_id = parent.block_io->Media->MediaId;
+	st = failed_before(ctrl, media_id) ? EFI_NOT_FOUND
+					     : open_volume(ctrl, &parent, &d, &lasting);
 	if (st != EFI_SUCCESS)
-		goto fail;
-	media_id = bio->Media->MediaId;
-	if (failed_before(ctrl, media_id)) {
-		st = EFI_NOT_FOUND;
-		goto fail;
-	}
-
-	d = luksdxe_alloc.alloc(NULL, sizeof(*d));
-	if (!d) {
-		st = EFI_OUT_OF_RESOURCES;
-		goto fail;
-	}
-	d->signature = LUKSDXE_DEV_SIGNATURE;
-	d->controller = ctrl;
-	luksdxe_blockdev_init(&d->bdev, &d->disk, dio, bio->Media);
-
-	r = ld_volume_open(&d->vol, &d->bdev, &d->bdev, &luksdxe_alloc, err, sizeof(err));
-	if (r != LD_OK) {
-		d->vol = NULL;
-		ld_con_printf("LuksDxe: not a usable LUKS volume: %s\n", err);
-		st = r == LD_ERR_IO ? EFI_DEVICE_ERROR : EFI_UNSUPPORTED;
-		remember = r != LD_ERR_IO && r != LD_ERR_NOMEM;
-		goto fail;
-	}
-	d->info = *ld_volume_get_info(d->vol);
-	d->info.uuid[sizeof(d->info.uuid) - 1] = 0;
-	const char *uuid = d->info.uuid;
-	/* A feature we cannot handle is reported before any secret is touched. */
-	const char *why = ld_volume_unsupported(d->vol);
-	if (why && why[0]) {
-		ld_con_printf("LuksDxe: %s: unsupported: %s; the volume stays locked\n", uuid, why);
-		st = EFI_UNSUPPORTED;
-		remember = 1;
-		goto fail;
-	}
-
-	if (d->info.sector_size < 512 || d->info.sector_size > 4096 ||
-	    d->info.data_size < d->info.sector_size || d->info.data_size % d->info.sector_size) {
-		ld_con_printf(d->info.data_size < d->info.sector_size
-			      ? "LuksDxe: %s: the data segment is empty or starts beyond the end of the disk; the volume stays locked\n"
-			      : "LuksDxe: %s: unsupported data segment geometry\n", uuid);
-		st = EFI_UNSUPPORTED;
-		remember = 1;
-		goto fail;
-	}
-
-	uint8_t guid[16];
-	luksdxe_secret secret;
-	set_kdf_limit(d->vol);
-	ld_guid_from_uuid(guid, d->info.uuid_bin);
-	int slot = -2, secret_bad = 0;
-	/* Decided before any secret entry can be used (and, with the wipe option, deleted). */
-	(void)luksdxe_secret_pins_present();
-	for (int attempt = 1;; attempt++) {
-		r = luksdxe_secret_get(guid, uuid, &secret);
-		if (r != LD_OK) {
-			if (r == LD_ERR_NOTFOUND) {
-				ld_con_printf("LuksDxe: %s: no secret for this volume; it stays locked\n", uuid);
-				remember = 1;
-			} else {
-				ld_con_printf("LuksDxe: %s: out of memory\n", uuid);
-			}
-			st = r == LD_ERR_NOTFOUND ? EFI_NOT_FOUND : EFI_OUT_OF_RESOURCES;
-			goto fail;
-		}
-		progress_state prog = { 0, 0 };
-		luksdxe_source src = secret.source;
-		ld_con_printf("LuksDxe: %s: deriving key (secret from %s%s): ", uuid,
-			      luksdxe_source_name(src), secret.generic ? ", disk passphrase" : "");
-		r = unlock_with(d, &secret, on_progress, &prog, &slot, &secret_bad, err, sizeof(err));
-		ld_con_printf("\n");
-		luksdxe_secret_release(&secret, r == LD_OK);
-		/* Someone at the console may mistype; injected secrets are tried once. */
-		if (r == LD_ERR_KEY && src == LUKSDXE_SRC_PROMPT && attempt < PROMPT_ATTEMPTS) {
-			ld_con_printf("LuksDxe: %s: wrong passphrase, try again\n", uuid);
-			continue;
-		}
-		break;
-	}
-	if (r == LD_ERR_PIN) {
-		ld_con_printf("LuksDxe: %s: the volume key does not match the pin in the secret "
-			      "(not the guest owner's volume); the volume stays locked\n", uuid);
-		st = EFI_SECURITY_VIOLATION;
-		remember = 1;
-		goto fail;
-	}
-	if (r != LD_OK) {
-		if (r == LD_ERR_KEY)
-			ld_con_printf("LuksDxe: %s: wrong secret: %s; the volume stays locked\n", uuid,
-				      slot == -1 ? err : "no keyslot accepts it");
-		else if (r == LD_ERR_INVALID && secret_bad)
-			ld_con_printf("LuksDxe: %s: unusable secret entry: %s; the volume stays locked\n",
-				      uuid, err);
-		else if (r == LD_ERR_UNSUPPORTED)
-			ld_con_printf("LuksDxe: %s: unsupported: %s\n", uuid, err);
-		else
-			ld_con_printf("LuksDxe: %s: unlock failed: %s\n", uuid, err);
-		st = r == LD_ERR_KEY ? EFI_ACCESS_DENIED
-		   : r == LD_ERR_UNSUPPORTED ? EFI_UNSUPPORTED : EFI_DEVICE_ERROR;
-		remember = r == LD_ERR_KEY || r == LD_ERR_UNSUPPORTED;
-		goto fail;
-	}
-
-	luksdxe_blockio_init(d, bio->Media);
-	set_name(d);
-	st = build_path(d, ppath);
+		goto undo_open;
+	st = unlock_volume(d, &slot, &lasting);
 	if (st != EFI_SUCCESS)
-		goto fail;
-	st = install_child(d);
+		goto undo_volume;
+	st = publish_child(self, ctrl, d, &parent);
 	if (st != EFI_SUCCESS)
-		goto fail;
-	EFI_DISK_IO_PROTOCOL *unused;
-	st = luksdxe_bs->OpenProtocol(ctrl, &guid_disk_io, (void **)&unused, self, d->child,
-				      EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER);
-	if (st != EFI_SUCCESS) {
-		uninstall_child(d);
-		goto fail;
-	}
-	d->next = devices;
-	devices = d;
-	if (slot >= 0)
-		ld_con_printf("LuksDxe: %s: unlocked with keyslot %d%s\n", uuid, slot,
-			      d->pinned ? ", volume key matches its pin" : "");
-	else
-		ld_con_printf("LuksDxe: %s: unlocked with the volume key from the secret%s\n", uuid,
-			      d->pinned ? ", volume key matches its pin" : "");
+		goto undo_volume;
+	announce_unlocked(d, slot);
 	return EFI_SUCCESS;
 
-fail:
-	if (remember)
+undo_volume:
+	destroy(d);
+undo_open:
+	if (lasting)
 		remember_failure(ctrl, media_id);
-	if (d)
-		destroy(d);
-	luksdxe_bs->CloseProtocol(ctrl, &guid_disk_io, self, ctrl);
+	close_parent(self, ctrl);
 	return st;
 }
 
@@ -609,7 +671,7 @@ static EFI_STATUS EFIAPI drv_stop(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE 
 				*pp = d->next;
 				break;
 			}
-		ld_con_printf("LuksDxe: %s: stopped, key wiped\n", d->info.uuid);
+		luksdxe_con_printf("LuksDxe: %s: stopped, key wiped\n", d->info.uuid);
 		destroy(d);
 	}
 	return result;
@@ -682,7 +744,7 @@ static VOID EFIAPI on_exit_boot_services(EFI_EVENT ev, VOID *ctx)
 	}
 	luksdxe_secret_exit_boot_services();
 	luksdxe_cpu_exit_boot_services();
-	ld_libc_exit_boot_services();
+	luksdxe_libc_exit_boot_services();
 }
 
 static EFI_STATUS EFIAPI drv_unload(EFI_HANDLE image)
@@ -692,13 +754,13 @@ static EFI_STATUS EFIAPI drv_unload(EFI_HANDLE image)
 	/* The ext4 file systems first: they refuse while EFI_FILE_PROTOCOL handles are open. */
 	st = luksdxe_ext4fs_uninstall();
 	if (st != EFI_SUCCESS) {
-		ld_con_printf("LuksDxe: not unloading: files of an ext4 volume are open\n");
+		luksdxe_con_printf("LuksDxe: not unloading: files of an ext4 volume are open\n");
 		return st;
 	}
 	st = luksdxe_policy_uninstall();
 	if (st != EFI_SUCCESS) {
-		ld_con_printf("LuksDxe: not unloading: an image started under the load policy still "
-			      "runs, or another driver wrapped the policy's hooks\n");
+		luksdxe_con_printf("LuksDxe: not unloading: an image started under the load policy still "
+				   "runs, or another driver wrapped the policy's hooks\n");
 		return st;
 	}
 	/* Stop every volume first; if one cannot stop, stay loaded. */
@@ -727,8 +789,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 
 	luksdxe_st = st;
 	luksdxe_bs = st->BootServices;
-	ld_libc_init(st->BootServices);
-	ld_con_init(st);
+	luksdxe_libc_init(st->BootServices);
+	luksdxe_con_init(st);
 	luksdxe_cpu_init(); /* AVX state for the VAES paths; prints the AES-XTS path */
 	devices = NULL;
 	failed_n = 0;
@@ -756,11 +818,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		luksdxe_bs->UninstallProtocolInterface(image, &guid_binding, &binding);
 		return s;
 	}
-	ld_con_printf("LuksDxe " LUKSDXE_VERSION ": loaded\n");
+	luksdxe_con_printf("LuksDxe " LUKSDXE_VERSION ": loaded\n");
 	luksdxe_secret_reset();
 	s = luksdxe_policy_install();
 	if (s != EFI_SUCCESS && s != EFI_NOT_FOUND) {
-		ld_con_printf("LuksDxe: cannot install the load policy (error %lx)\n", (unsigned long)s);
+		luksdxe_con_printf("LuksDxe: cannot install the load policy (error %lx)\n", (unsigned long)s);
 		luksdxe_bs->CloseEvent(ebs_event);
 		ebs_event = NULL;
 		luksdxe_bs->UninstallProtocolInterface(image, &guid_name2, &name2);
@@ -769,7 +831,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	}
 	/* The read-only ext4 file system on unlocked volumes: a second binding. */
 	if (luksdxe_ext4fs_install(image) != EFI_SUCCESS)
-		ld_con_printf("LuksDxe: cannot install the ext4 file system driver\n");
+		luksdxe_con_printf("LuksDxe: cannot install the ext4 file system driver\n");
 	li->Unload = drv_unload;
 	/* A boot-service driver that returns success stays resident. */
 	return EFI_SUCCESS;

@@ -924,7 +924,7 @@ static EFI_STATUS EFIAPI fs_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE 
 	luksdxe_blockdev_init(&v->bdev, &v->disk, dio, bio->Media);
 	int r = ld_ext4_mount(&v->fs, &v->bdev, &luksdxe_alloc, err, sizeof(err));
 	if (r != LD_OK) {
-		ld_con_printf("LuksDxe: ext4 not mounted: %s\n", err);
+		luksdxe_con_printf("LuksDxe: ext4 not mounted: %s\n", err);
 		v->fs = NULL;
 		st = efi_status(r);
 		goto fail;
@@ -937,8 +937,8 @@ static EFI_STATUS EFIAPI fs_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE 
 	v->next = live_vols;
 	live_vols = v;
 	const ld_ext4_info *in = ld_ext4_get_info(v->fs);
-	ld_con_printf("LuksDxe: %s file system %s mounted read-only%s\n", in->kind, in->uuid_str,
-		      in->needs_recovery ? " (journal not replayed: contents may be stale)" : "");
+	luksdxe_con_printf("LuksDxe: %s file system %s mounted read-only%s\n", in->kind, in->uuid_str,
+			   in->needs_recovery ? " (journal not replayed: contents may be stale)" : "");
 	return EFI_SUCCESS;
 fail:
 	if (v) {

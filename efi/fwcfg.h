@@ -8,19 +8,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LD_FWCFG_SIGNATURE 0x0000
-#define LD_FWCFG_FILE_DIR  0x0019
-#define LD_FWCFG_NAME_MAX  56
+#define LUKSDXE_FWCFG_SIGNATURE 0x0000
+#define LUKSDXE_FWCFG_FILE_DIR  0x0019
+#define LUKSDXE_FWCFG_NAME_MAX  56
 
 /* Port primitives: fwcfg_io.c in firmware, the shim's emulation on the host. */
-void ld_fwcfg_io_select(uint16_t key);
-void ld_fwcfg_io_read(void *buf, size_t len);
+void luksdxe_fwcfg_io_select(uint16_t key);
+void luksdxe_fwcfg_io_read(void *buf, size_t len);
 
 /* 1 if fw_cfg answers with its signature (on real hardware the port reads 0xff). */
-int ld_fwcfg_present(void);
+int luksdxe_fwcfg_present(void);
 /* Finds a file by name; LD_OK, or LD_ERR_NOTFOUND. */
-int ld_fwcfg_find_file(const char *name, uint16_t *select, uint32_t *size);
+int luksdxe_fwcfg_find_file(const char *name, uint16_t *select, uint32_t *size);
 /* Reads the first len bytes of the item. */
-void ld_fwcfg_read_item(uint16_t select, void *buf, size_t len);
+void luksdxe_fwcfg_read_item(uint16_t select, void *buf, size_t len);
 
 #endif

@@ -4,12 +4,12 @@
 #define FWCFG_PORT_SEL  0x510
 #define FWCFG_PORT_DATA 0x511
 
-void ld_fwcfg_io_select(uint16_t key)
+void luksdxe_fwcfg_io_select(uint16_t key)
 {
 	__asm__ volatile("outw %0, %1" : : "a"(key), "Nd"((uint16_t)FWCFG_PORT_SEL));
 }
 
-void ld_fwcfg_io_read(void *buf, size_t len)
+void luksdxe_fwcfg_io_read(void *buf, size_t len)
 {
 	/* Each byte read from the data port advances the item's offset. */
 	__asm__ volatile("rep insb"

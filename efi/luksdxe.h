@@ -8,7 +8,13 @@
  *   fwcfg.c    fw_cfg file directory over the port primitives of fwcfg_io.c
  *   console.c  printf onto ConOut
  *   cpu.c      enables the AVX/AVX-512 register state the VAES paths need
- * The host shim (tests/shim) compiles all of these except fwcfg_io.c and efi/libc. */
+ *   mp.c       Argon2's lanes on the other processors (MP services)
+ *   policy.c   the load policy's decision (plain C); policy_hook.c wraps the
+ *              Security protocols with it
+ *   ext4fs.c   read-only SimpleFileSystem over fs/ext4.h, a second binding
+ *   libc/      the freestanding C runtime the core links against
+ * The host shim (tests/shim) compiles all of these except fwcfg_io.c; efi/libc only for
+ * test_shim_libc (its symbols renamed). */
 #ifndef LUKSDXE_H
 #define LUKSDXE_H
 

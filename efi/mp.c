@@ -118,7 +118,7 @@ static int mp_ready(void)
 		return 0;
 	mp_aps = enabled - 1 > MP_MAX_APS ? MP_MAX_APS : (uint32_t)(enabled - 1);
 	mp = p;
-	ld_con_printf("\nLuksDxe: %u processors for Argon2 lanes\n", (unsigned)(mp_aps + 1));
+	luksdxe_con_printf("\nLuksDxe: %u processors for Argon2 lanes\n", (unsigned)(mp_aps + 1));
 	return 1;
 }
 
@@ -166,8 +166,8 @@ static int mp_run(void *ctx, uint32_t n, void (*fn)(void *arg, uint32_t i), void
 		mp_most_workers = j.workers;
 		/* On a line of its own: the key derivation's progress may be half-way
 		 * through one. */
-		ld_con_printf("\nLuksDxe: Argon2 lanes ran on %u processors\n",
-			      (unsigned)mp_most_workers);
+		luksdxe_con_printf("\nLuksDxe: Argon2 lanes ran on %u processors\n",
+				   (unsigned)mp_most_workers);
 	}
 	return LD_OK;
 }

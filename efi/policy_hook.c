@@ -73,10 +73,10 @@ void luksdxe_policy_console_ready(void)
 		return;
 	console_ready = 1;
 	for (unsigned i = 0; i < backlog_n; i++)
-		ld_con_printf("%s\n", backlog[i]);
+		luksdxe_con_printf("%s\n", backlog[i]);
 	if (backlog_lost)
-		ld_con_printf("LuksDxe: (%u more refusals before the console was ready)\n",
-			      backlog_lost);
+		luksdxe_con_printf("LuksDxe: (%u more refusals before the console was ready)\n",
+				   backlog_lost);
 	backlog_n = backlog_lost = 0;
 }
 
@@ -122,7 +122,7 @@ static void note(const char *line)
 	if (!console_ready && console_connected())
 		luksdxe_policy_console_ready();
 	if (console_ready) {
-		ld_con_printf("%s\n", line);
+		luksdxe_con_printf("%s\n", line);
 	} else if (backlog_n < BACKLOG_LINES) {
 		size_t n = 0;
 		backlog[backlog_n][0] = 0;
@@ -369,7 +369,7 @@ EFI_STATUS luksdxe_policy_install(void)
 	luksdxe_bs->LocateProtocol(&guid_sec, NULL, (void **)&sec);
 	luksdxe_bs->LocateProtocol(&guid_sec2, NULL, (void **)&sec2);
 	if (!sec && !sec2) {
-		ld_con_printf("LuksDxe: no Security architectural protocol: the load policy is NOT active\n");
+		luksdxe_con_printf("LuksDxe: no Security architectural protocol: the load policy is NOT active\n");
 		return EFI_NOT_FOUND;
 	}
 	EFI_STATUS st = capture_fvs();

@@ -49,7 +49,7 @@ static int from_table(uint8_t *area, size_t size, const uint8_t guid[16], const 
 	char err[80];
 	int r = ld_secret_table_find(area, size, guid, &ref, err, sizeof(err));
 	if (r == LD_ERR_INVALID) {
-		ld_con_printf("LuksDxe: %s: %s; ignored\n", what, err);
+		luksdxe_con_printf("LuksDxe: %s: %s; ignored\n", what, err);
 		return LD_ERR_NOTFOUND;
 	}
 	if (r != LD_OK)
@@ -80,7 +80,7 @@ static int cc_area(uint8_t **area, size_t *size, int quiet)
 		uint64_t base = ld_le64(loc), len = ld_le64(loc + 8);
 		if (!base || len > SECRET_AREA_MAX || base > UINTPTR_MAX - len) {
 			if (!quiet)
-				ld_con_printf("LuksDxe: confidential-computing secret area: bad location; ignored\n");
+				luksdxe_con_printf("LuksDxe: confidential-computing secret area: bad location; ignored\n");
 			return -1;
 		}
 		*area = (uint8_t *)(uintptr_t)base;
@@ -125,12 +125,12 @@ int luksdxe_secret_pins_present(void)
 	} else if (found == 0) {
 		uint16_t sel;
 		uint32_t len;
-		if (ld_fwcfg_find_file(FWCFG_SECRET_FILE, &sel, &len) == LD_OK && len &&
+		if (luksdxe_fwcfg_find_file(FWCFG_SECRET_FILE, &sel, &len) == LD_OK && len &&
 		    len <= SECRET_AREA_MAX) {
 			uint8_t *buf = luksdxe_alloc.alloc(luksdxe_alloc.ctx, len);
 			if (!buf)
 				return 1; /* not known yet: fail closed, ask again next time */
-			ld_fwcfg_read_item(sel, buf, len);
+			luksdxe_fwcfg_read_item(sel, buf, len);
 			pins = ld_secret_table_has_pin(buf, len);
 			luksdxe_alloc.free(luksdxe_alloc.ctx, buf, len);
 		}
@@ -148,16 +148,16 @@ static int from_fwcfg(const uint8_t guid[16], luksdxe_secret *s)
 {
 	uint16_t sel;
 	uint32_t size;
-	if (ld_fwcfg_find_file(FWCFG_SECRET_FILE, &sel, &size) != LD_OK)
+	if (luksdxe_fwcfg_find_file(FWCFG_SECRET_FILE, &sel, &size) != LD_OK)
 		return LD_ERR_NOTFOUND;
 	if (size == 0 || size > SECRET_AREA_MAX) {
-		ld_con_printf("LuksDxe: fw_cfg " FWCFG_SECRET_FILE ": bad size %u; ignored\n", size);
+		luksdxe_con_printf("LuksDxe: fw_cfg " FWCFG_SECRET_FILE ": bad size %u; ignored\n", size);
 		return LD_ERR_NOTFOUND;
 	}
 	uint8_t *buf = luksdxe_alloc.alloc(luksdxe_alloc.ctx, size);
 	if (!buf)
 		return LD_ERR_NOMEM;
-	ld_fwcfg_read_item(sel, buf, size);
+	luksdxe_fwcfg_read_item(sel, buf, size);
 	int r = from_table(buf, size, guid, "fw_cfg " FWCFG_SECRET_FILE, s);
 	if (r == LD_OK)
 		s->source = LUKSDXE_SRC_FWCFG;
@@ -196,7 +196,7 @@ static int from_prompt(const char *uuid_text, luksdxe_secret *s)
 		return LD_ERR_NOMEM;
 	size_t n = 0;
 	EFI_INPUT_KEY key = { 0, 0 };
-	ld_con_printf("LuksDxe: passphrase for %s: ", uuid_text);
+	luksdxe_con_printf("LuksDxe: passphrase for %s: ", uuid_text);
 	for (;;) {
 		UINTN idx;
 		if (in->ReadKeyStroke(in, &key) != EFI_SUCCESS) {
@@ -218,7 +218,7 @@ static int from_prompt(const char *uuid_text, luksdxe_secret *s)
 			n = put_utf8(buf, n, PROMPT_MAX, key.UnicodeChar);
 	}
 	ld_wipe(&key, sizeof(key));
-	ld_con_printf("\n");
+	luksdxe_con_printf("\n");
 	int r = n ? take_copy(s, buf, n) : LD_ERR_NOTFOUND;
 	if (r == LD_OK)
 		s->source = LUKSDXE_SRC_PROMPT;
@@ -233,8 +233,8 @@ int luksdxe_secret_get(const uint8_t volume_guid[16], const char *uuid_text, luk
 	int r = from_cc_area(volume_guid, s, &cc_present);
 	if (cc_present) {
 		if (r == LD_ERR_NOTFOUND)
-			ld_con_printf("LuksDxe: %s: no entry in the confidential-computing secret area "
-				      "(fw_cfg and console are not asked in a confidential VM)\n", uuid_text);
+			luksdxe_con_printf("LuksDxe: %s: no entry in the confidential-computing secret area "
+					   "(fw_cfg and console are not asked in a confidential VM)\n", uuid_text);
 		return r;
 	}
 	r = from_fwcfg(volume_guid, s);

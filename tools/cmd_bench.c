@@ -201,7 +201,7 @@ static double time_argon2(const struct bench_opts *o, ld_argon2_type type,
 
 	*err = ld_argon2_keyed_par(type, o->time_cost, o->memory_kib, o->parallel,
 				   (const uint8_t *)"passphrase", 10, salt, sizeof(salt), NULL, 0,
-				   NULL, 0, out, sizeof(out), &hostdev_alloc, par, NULL, NULL);
+				   NULL, 0, out, sizeof(out), &lt_hostdev_alloc, par, NULL, NULL);
 	t = now() - t;
 	ld_wipe(out, sizeof(out));
 	return t;
@@ -293,7 +293,7 @@ static int bench_one(const struct bench_opts *o, const char *spec, uint32_t key_
 
 	for (i = 0; i < sizeof(key); i++)
 		key[i] = (uint8_t)(i * 29 + 7);
-	r = ld_cipher_new(&c, spec, key, key_bits / 8, &hostdev_alloc, err, sizeof(err));
+	r = ld_cipher_new(&c, spec, key, key_bits / 8, &lt_hostdev_alloc, err, sizeof(err));
 	ld_wipe(key, sizeof(key));
 	if (r != LD_OK) {
 		fprintf(stderr, "lukstool bench: %s\n", err);
@@ -389,7 +389,7 @@ static int bench_ciphers(const struct bench_opts *o)
 	return r;
 }
 
-int cmd_bench(int argc, char **argv)
+int lt_cmd_bench(int argc, char **argv)
 {
 	struct bench_opts o;
 	int r = parse(argc, argv, &o);

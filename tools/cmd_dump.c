@@ -181,7 +181,7 @@ static void dump(const ld_volume *v)
 	}
 }
 
-int cmd_dump(int argc, char **argv)
+int lt_cmd_dump(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "header", required_argument, NULL, 'H' },
@@ -222,7 +222,7 @@ int cmd_dump(int argc, char **argv)
 	r = lt_open_target(&t, argv[optind], header, partition);
 	if (r)
 		return r;
-	r = ld_volume_open(&v, t.hdr, t.data, &hostdev_alloc, err, sizeof(err));
+	r = ld_volume_open(&v, t.hdr, t.data, &lt_hostdev_alloc, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "lukstool: %s: %s\n", header ? header : argv[optind], err);
 		lt_close_target(&t);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "tools/fsview.h"
+#include "tools/lt_opts.h"
 #include "tools/lukstool.h"
 
 #define CHUNK (1u << 20)
@@ -34,7 +35,7 @@ static const char *const usages[] = {
 };
 
 struct fsargs {
-	lt_fsargs a;
+	lt_volargs a;
 	const char *path, *dest;
 	int recursive;
 };
@@ -42,43 +43,25 @@ struct fsargs {
 static int parse(int argc, char **argv, struct fsargs *fa, int cmd)
 {
 	static const struct option opts[] = {
-		{ "header", required_argument, NULL, 'H' },
-		{ "partition", required_argument, NULL, 'p' },
-		{ "inner-partition", required_argument, NULL, 'i' },
-		{ "key-slot", required_argument, NULL, 'S' },
-		{ "key-file", required_argument, NULL, 'd' },
+		LT_VOLUME_OPTIONS,
+		LT_INNER_PARTITION_OPTION,
 		{ "recursive", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint32_t v;
 	int c, nargs = cmd == FS_CP ? 3 : 2;
 
 	memset(fa, 0, sizeof(*fa));
-	fa->a.keyslot = -1;
+	lt_volargs_init(&fa->a);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hrS:d:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hr" LT_VOLUME_SHORTOPTS, opts, NULL)) != -1) {
+		int known = lt_volume_option(&fa->a, c, optarg);
+
+		if (known < 0)
+			goto bad;
+		if (known)
+			continue;
 		switch (c) {
-		case 'H':
-			fa->a.header = optarg;
-			break;
-		case 'p':
-			if (lt_parse_u32(optarg, 1u << 20, &fa->a.partition) || !fa->a.partition)
-				goto bad;
-			break;
-		case 'i':
-			if (lt_parse_u32(optarg, 1u << 20, &fa->a.inner_partition) ||
-			    !fa->a.inner_partition)
-				goto bad;
-			break;
-		case 'S':
-			if (lt_parse_u32(optarg, 31, &v))
-				goto bad;
-			fa->a.keyslot = (int)v;
-			break;
-		case 'd':
-			fa->a.keyfile = optarg;
-			break;
 		case 'r':
 			if (cmd != FS_CP)
 				goto bad;
@@ -421,17 +404,17 @@ static int run(int argc, char **argv, int cmd)
 	return r;
 }
 
-int cmd_ls(int argc, char **argv)
+int lt_cmd_ls(int argc, char **argv)
 {
 	return run(argc, argv, FS_LS);
 }
 
-int cmd_cat(int argc, char **argv)
+int lt_cmd_cat(int argc, char **argv)
 {
 	return run(argc, argv, FS_CAT);
 }
 
-int cmd_cp(int argc, char **argv)
+int lt_cmd_cp(int argc, char **argv)
 {
 	return run(argc, argv, FS_CP);
 }

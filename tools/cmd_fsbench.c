@@ -71,20 +71,19 @@ static int same_bytes(lt_fsview *v, void *f, uint64_t start, uint64_t size, uint
 	return 1;
 }
 
-int cmd_fsbench(int argc, char **argv)
+int lt_cmd_fsbench(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "header", required_argument, NULL, 'H' },
-		{ "partition", required_argument, NULL, 'p' },
-		{ "inner-partition", required_argument, NULL, 'i' },
-		{ "key-file", required_argument, NULL, 'd' },
+		LT_VOLUME_OPTIONS,
+		LT_INNER_PARTITION_OPTION,
 		{ "direct-offset", required_argument, NULL, 'o' },
 		{ "rounds", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *use = "Usage: lukstool bench-fs [--header HDR] [--partition N] [--inner-partition N]\n"
-			  "       --key-file FILE --direct-offset BYTES [--rounds N] DEVICE PATH\n";
-	lt_fsargs a;
+			  "       [--key-slot N] --key-file FILE --direct-offset BYTES [--rounds N]\n"
+			  "       DEVICE PATH\n";
+	lt_volargs a;
 	lt_fsview v;
 	lt_fsstat st;
 	uint64_t start = 0;
@@ -94,15 +93,16 @@ int cmd_fsbench(int argc, char **argv)
 	void *f = NULL;
 	int c, r, have_off = 0;
 
-	memset(&a, 0, sizeof(a));
-	a.keyslot = -1;
+	lt_volargs_init(&a);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, LT_VOLUME_SHORTOPTS, opts, NULL)) != -1) {
+		int known = lt_volume_option(&a, c, optarg);
+
+		if (known < 0)
+			goto bad;
+		if (known)
+			continue;
 		switch (c) {
-		case 'H': a.header = optarg; break;
-		case 'p': if (lt_parse_u32(optarg, 1u << 20, &a.partition)) goto bad; break;
-		case 'i': if (lt_parse_u32(optarg, 1u << 20, &a.inner_partition)) goto bad; break;
-		case 'd': a.keyfile = optarg; break;
 		case 'o': start = strtoull(optarg, NULL, 0); have_off = 1; break;
 		case 'n': if (lt_parse_u32(optarg, 64, &rounds) || !rounds) goto bad; break;
 		default: goto bad;

@@ -83,7 +83,7 @@ static void usage(FILE *f)
 
 /* ---- host allocator for the crypto layer: zeroed, wiped on release ---------------- */
 static void *host_alloc(void *ctx, size_t size) { (void)ctx; return calloc(1, size ? size : 1); }
-static void host_free(void *ctx, void *p, size_t size) { (void)ctx; mk_free_wipe(p, size); }
+static void host_free(void *ctx, void *p, size_t size) { (void)ctx; lt_free_wipe(p, size); }
 static const ld_alloc HOST_ALLOC = { host_alloc, host_free, NULL };
 
 /* ---- running mkfs.vfat and mcopy ------------------------------------------------- */
@@ -299,11 +299,11 @@ static int copy_header(int part_fd, int disk_fd, uint8_t *buf)
 	uint64_t off;
 
 	for (off = 0; off < DATA_OFFSET; off += sizeof(zero)) {
-		if (mk_pread_all(part_fd, buf, sizeof(zero), off) != 0)
+		if (lt_pread_all(part_fd, buf, sizeof(zero), off) != 0)
 			return -1;
 		if (memcmp(buf, zero, sizeof(zero)) == 0)
 			continue;
-		if (mk_pwrite_all(disk_fd, buf, sizeof(zero), PART_START + off) != 0)
+		if (lt_pwrite_all(disk_fd, buf, sizeof(zero), PART_START + off) != 0)
 			return -1;
 	}
 	return 0;
@@ -325,7 +325,7 @@ static int encrypt_fs(ld_cipher *c, int fs_fd, int disk_fd, uint64_t fs_size, ui
 			errno = EINVAL;
 			return -1;
 		}
-		if (mk_pread_all(fs_fd, buf, n, off) != 0)
+		if (lt_pread_all(fs_fd, buf, n, off) != 0)
 			return -1;
 		rc = ld_cipher_encrypt(c, buf, n, sector, off / 512, sector / 512);
 		if (rc != LD_OK) {
@@ -333,7 +333,7 @@ static int encrypt_fs(ld_cipher *c, int fs_fd, int disk_fd, uint64_t fs_size, ui
 			errno = EIO;
 			return -1;
 		}
-		if (mk_pwrite_all(disk_fd, buf, n, PART_START + DATA_OFFSET + off) != 0)
+		if (lt_pwrite_all(disk_fd, buf, n, PART_START + DATA_OFFSET + off) != 0)
 			return -1;
 	}
 	return 0;
@@ -374,7 +374,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case O_KEY: o->key_file = optarg; break;
 		case O_FROM: o->from = optarg; break;
 		case 'o': o->out = optarg; break;
-		case O_SIZE: bad = mk_parse_size(optarg, &o->size); break;
+		case O_SIZE: bad = lt_parse_size(optarg, &o->size); break;
 		case O_FS: o->fs = optarg; break;
 		case O_LABEL: o->label = optarg; break;
 		case O_PBKDF: o->pbkdf = optarg; break;
@@ -425,7 +425,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	}
 	if (o->uuid != NULL) {
 		uint8_t g[16];
-		if (mk_guid_parse(o->uuid, g) != 0) {
+		if (lt_guid_parse(o->uuid, g) != 0) {
 			fprintf(stderr, "mkdisk: bad --uuid %s\n", o->uuid);
 			return -1;
 		}
@@ -433,7 +433,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-int cmd_mkdisk(int argc, char **argv)
+int lt_cmd_mkdisk(int argc, char **argv)
 {
 	struct opts o;
 	struct scratch s;
@@ -465,13 +465,13 @@ int cmd_mkdisk(int argc, char **argv)
 		fprintf(stderr, "mkdisk: %s is not a directory\n", o.from);
 		return LT_USAGE;
 	}
-	if (mk_read_file(o.key_file, MAX_KEYFILE, &pass, &passlen) != 0) {
+	if (lt_read_file(o.key_file, MAX_KEYFILE, &pass, &passlen) != 0) {
 		fprintf(stderr, "mkdisk: cannot read key file %s: %s\n", o.key_file, strerror(errno));
 		return LT_IO;
 	}
 	if (passlen == 0) {
 		fprintf(stderr, "mkdisk: key file %s is empty\n", o.key_file);
-		mk_free_wipe(pass, passlen);
+		lt_free_wipe(pass, passlen);
 		return LT_USAGE;
 	}
 
@@ -574,7 +574,7 @@ int cmd_mkdisk(int argc, char **argv)
 	}
 
 	/* 2. LUKS2 header in a sparse scratch partition file of the final partition size. */
-	if (mk_random(vk, vklen) != 0) {
+	if (lt_random(vk, vklen) != 0) {
 		fprintf(stderr, "mkdisk: no randomness: %s\n", strerror(errno));
 		goto out;
 	}
@@ -598,15 +598,15 @@ int cmd_mkdisk(int argc, char **argv)
 	}
 	{
 		uint8_t disk_guid[16];
-		struct mk_gpt_part gp;
+		struct lt_gpt_part gp;
 		memset(&gp, 0, sizeof(gp));
-		if (mk_guid_random(disk_guid) != 0 || mk_guid_random(gp.unique) != 0 ||
-		    mk_guid_parse(LUKS_PART_TYPE, gp.type) != 0)
+		if (lt_guid_random(disk_guid) != 0 || lt_guid_random(gp.unique) != 0 ||
+		    lt_guid_parse(LUKS_PART_TYPE, gp.type) != 0)
 			goto out;
-		gp.first_lba = PART_START / MK_GPT_LBA;
-		gp.last_lba = (PART_START + part_bytes) / MK_GPT_LBA - 1;
+		gp.first_lba = PART_START / LT_GPT_LBA;
+		gp.last_lba = (PART_START + part_bytes) / LT_GPT_LBA - 1;
 		gp.name = "luks";
-		if (mk_gpt_write(disk_fd, disk_bytes, disk_guid, &gp) != 0) {
+		if (lt_gpt_write(disk_fd, disk_bytes, disk_guid, &gp) != 0) {
 			fprintf(stderr, "mkdisk: cannot write the partition table: %s\n", strerror(errno));
 			goto out;
 		}
@@ -645,8 +645,8 @@ out:
 	if (c != NULL)
 		ld_cipher_free(c);
 	if (buf != NULL)
-		mk_free_wipe(buf, CHUNK);
-	mk_free_wipe(pass, passlen);
+		lt_free_wipe(buf, CHUNK);
+	lt_free_wipe(pass, passlen);
 	if (fs_fd >= 0)
 		close(fs_fd);
 	if (part_fd >= 0)

@@ -116,7 +116,7 @@ static int add_file_entry(struct entry *e, const char *guid_text, const char *fi
 		fprintf(stderr, "mksecret: bad GUID %s\n", guid_text);
 		return LT_USAGE;
 	}
-	if (mk_read_file(file, MAX_DATA, &b, &n) != 0) {
+	if (lt_read_file(file, MAX_DATA, &b, &n) != 0) {
 		fprintf(stderr, "mksecret: cannot read %s: %s\n", file, strerror(errno));
 		return LT_IO;
 	}
@@ -124,18 +124,18 @@ static int add_file_entry(struct entry *e, const char *guid_text, const char *fi
 		if (n == 0 || memchr(b, 0, n) != NULL) {
 			fprintf(stderr, "mksecret: passphrase file %s is %s\n", file,
 				n == 0 ? "empty" : "not usable: it contains a NUL byte");
-			mk_free_wipe(b, n);
+			lt_free_wipe(b, n);
 			return LT_USAGE;
 		}
 		/* Store the passphrase NUL-terminated, as efi_secret users and GRUB expect. */
 		uint8_t *t = malloc(n + 1);
 		if (t == NULL) {
-			mk_free_wipe(b, n);
+			lt_free_wipe(b, n);
 			return LT_IO;
 		}
 		memcpy(t, b, n);
 		t[n] = 0;
-		mk_free_wipe(b, n);
+		lt_free_wipe(b, n);
 		b = t;
 		n++;
 	}
@@ -229,7 +229,7 @@ static int image_entry(struct entry *e)
 		return r;
 	}
 	const char *what = im->header ? im->header : im->device;
-	r = ld_volume_open(&v, t.hdr, t.data, &hostdev_alloc, err, sizeof(err));
+	r = ld_volume_open(&v, t.hdr, t.data, &lt_hostdev_alloc, err, sizeof(err));
 	if (r == LD_OK) {
 		r = ld_volume_unlock(v, key, keylen, -1, lt_progress, NULL, &slot, err, sizeof(err));
 		lt_progress_end();
@@ -325,7 +325,7 @@ static int image_close(struct entry *e)
 	return LT_OK;
 }
 
-int cmd_mksecret(int argc, char **argv)
+int lt_cmd_mksecret(int argc, char **argv)
 {
 	struct entry ents[MAX_ENTRIES];
 	struct entry *cur_image = NULL;
@@ -477,7 +477,7 @@ int cmd_mksecret(int argc, char **argv)
 		rc = errno == EEXIST ? LT_USAGE : LT_IO;
 		goto out;
 	}
-	if (fchmod(fd, 0600) != 0 || mk_pwrite_all(fd, table, total, 0) != 0 || ftruncate(fd, (off_t)total) != 0 ||
+	if (fchmod(fd, 0600) != 0 || lt_pwrite_all(fd, table, total, 0) != 0 || ftruncate(fd, (off_t)total) != 0 ||
 	    fsync(fd) != 0) {
 		fprintf(stderr, "mksecret: cannot write %s: %s\n", out, strerror(errno));
 		rc = LT_IO;
@@ -502,8 +502,8 @@ out:
 	if (fd >= 0)
 		close(fd);
 	if (table != NULL)
-		mk_free_wipe(table, cap);
+		lt_free_wipe(table, cap);
 	for (i = 0; i < nent; i++)
-		mk_free_wipe(ents[i].data, ents[i].len);
+		lt_free_wipe(ents[i].data, ents[i].len);
 	return rc;
 }

@@ -11,23 +11,21 @@
 
 #include "luks/luks.h"
 #include "tools/hostdev.h"
+#include "tools/lt_opts.h"
 #include "tools/lukstool.h"
 
 #define CHUNK (1u << 20)
 
 struct args {
-	const char *header, *keyfile, *device, *output;
-	uint32_t partition;
-	int keyslot, print_key;
+	lt_volargs vol;
+	const char *output;
+	int print_key;
 };
 
 static int parse(int argc, char **argv, struct args *a, int decrypt)
 {
 	static const struct option opts[] = {
-		{ "header", required_argument, NULL, 'H' },
-		{ "partition", required_argument, NULL, 'p' },
-		{ "key-slot", required_argument, NULL, 'S' },
-		{ "key-file", required_argument, NULL, 'd' },
+		LT_VOLUME_OPTIONS,
 		{ "print-volume-key", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -35,29 +33,19 @@ static int parse(int argc, char **argv, struct args *a, int decrypt)
 	const char *use = decrypt
 		? "Usage: lukstool decrypt [--header HDR] [--partition N] [--key-slot N] --key-file FILE DEVICE OUTPUT\n"
 		: "Usage: lukstool unlock [--header HDR] [--partition N] [--key-slot N] --key-file FILE [--print-volume-key] DEVICE\n";
-	uint32_t v;
 	int c;
 
 	memset(a, 0, sizeof(*a));
-	a->keyslot = -1;
+	lt_volargs_init(&a->vol);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hS:d:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h" LT_VOLUME_SHORTOPTS, opts, NULL)) != -1) {
+		int known = lt_volume_option(&a->vol, c, optarg);
+
+		if (known < 0)
+			goto bad;
+		if (known)
+			continue;
 		switch (c) {
-		case 'H':
-			a->header = optarg;
-			break;
-		case 'p':
-			if (lt_parse_u32(optarg, 1u << 20, &a->partition) || !a->partition)
-				goto bad;
-			break;
-		case 'S':
-			if (lt_parse_u32(optarg, 31, &v))
-				goto bad;
-			a->keyslot = (int)v;
-			break;
-		case 'd':
-			a->keyfile = optarg;
-			break;
 		case 'P':
 			if (decrypt)
 				goto bad;
@@ -70,9 +58,9 @@ static int parse(int argc, char **argv, struct args *a, int decrypt)
 			goto bad;
 		}
 	}
-	if (!a->keyfile || argc - optind != (decrypt ? 2 : 1))
+	if (!a->vol.keyfile || argc - optind != (decrypt ? 2 : 1))
 		goto bad;
-	a->device = argv[optind];
+	a->vol.device = argv[optind];
 	if (decrypt)
 		a->output = argv[optind + 1];
 	return LT_OK;
@@ -102,7 +90,7 @@ static void notice(void *ctx, const char *line)
 static const ld_kdf_limit kdf_limit = { now_us, notice, NULL, LD_KDF_MAX_SECONDS };
 
 /* Opens and unlocks; on LT_OK *vp and *t are live. */
-static int open_unlock(const struct args *a, lt_target *t, ld_volume **vp, int *slot)
+static int open_unlock(const lt_volargs *a, lt_target *t, ld_volume **vp, int *slot)
 {
 	uint8_t *key = NULL;
 	size_t keylen = 0;
@@ -117,7 +105,7 @@ static int open_unlock(const struct args *a, lt_target *t, ld_volume **vp, int *
 		lt_free_key(key, keylen);
 		return r;
 	}
-	r = ld_volume_open(vp, t->hdr, t->data, &hostdev_alloc, err, sizeof(err));
+	r = ld_volume_open(vp, t->hdr, t->data, &lt_hostdev_alloc, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "lukstool: %s: %s\n", a->header ? a->header : a->device, err);
 		goto fail;
@@ -141,7 +129,7 @@ fail:
 	return lt_exit_status(r);
 }
 
-int cmd_unlock(int argc, char **argv)
+int lt_cmd_unlock(int argc, char **argv)
 {
 	struct args a;
 	lt_target t;
@@ -153,7 +141,7 @@ int cmd_unlock(int argc, char **argv)
 	r = parse(argc, argv, &a, 0);
 	if (r)
 		return r < 0 ? LT_OK : r;
-	r = open_unlock(&a, &t, &v, &slot);
+	r = open_unlock(&a.vol, &t, &v, &slot);
 	if (r)
 		return r;
 	printf("Key slot %d unlocked.\n", slot);
@@ -187,7 +175,7 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-int cmd_decrypt(int argc, char **argv)
+int lt_cmd_decrypt(int argc, char **argv)
 {
 	const ld_volume_info *in;
 	struct args a;
@@ -200,7 +188,7 @@ int cmd_decrypt(int argc, char **argv)
 	r = parse(argc, argv, &a, 1);
 	if (r)
 		return r < 0 ? LT_OK : r;
-	r = open_unlock(&a, &t, &v, &slot);
+	r = open_unlock(&a.vol, &t, &v, &slot);
 	if (r)
 		return r;
 	fprintf(stderr, "Key slot %d unlocked.\n", slot);

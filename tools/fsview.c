@@ -85,7 +85,7 @@ static int vol_read(ld_blockdev *dev, uint64_t off, void *buf, size_t len)
 	return ld_volume_read(dev->ctx, off, buf, len);
 }
 
-static int unlock(lt_fsview *v, const lt_fsargs *a)
+static int unlock(lt_fsview *v, const lt_volargs *a)
 {
 	uint8_t *key = NULL;
 	size_t keylen = 0;
@@ -100,7 +100,7 @@ static int unlock(lt_fsview *v, const lt_fsargs *a)
 		lt_free_key(key, keylen);
 		return r;
 	}
-	r = ld_volume_open(&v->vol, v->t.hdr, v->t.data, &hostdev_alloc, err, sizeof(err));
+	r = ld_volume_open(&v->vol, v->t.hdr, v->t.data, &lt_hostdev_alloc, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "lukstool: %s: %s\n", a->header ? a->header : a->device, err);
 	} else {
@@ -130,7 +130,7 @@ static int try_mount(lt_fsview *v, ld_blockdev *dev, char *err, size_t errlen)
 
 	v->fsdev = dev;
 	if (ld_ext4_probe(dev) == LD_OK) {
-		r = ld_ext4_mount((ld_ext4 **)&v->fs, dev, &hostdev_alloc, err, errlen);
+		r = ld_ext4_mount((ld_ext4 **)&v->fs, dev, &lt_hostdev_alloc, err, errlen);
 		if (r)
 			return r;
 		v->ops = &ext4_ops;
@@ -148,7 +148,7 @@ static int try_mount(lt_fsview *v, ld_blockdev *dev, char *err, size_t errlen)
 	return r;
 }
 
-static int mount_inner(lt_fsview *v, const lt_fsargs *a)
+static int mount_inner(lt_fsview *v, const lt_volargs *a)
 {
 	ld_part parts[LD_PART_MAX];
 	ld_part_scheme scheme;
@@ -193,7 +193,7 @@ done:
 	return LT_OK;
 }
 
-int lt_fsview_open(lt_fsview *v, const lt_fsargs *a)
+int lt_fsview_open(lt_fsview *v, const lt_volargs *a)
 {
 	int r;
 

@@ -11,6 +11,7 @@
 #include "fs/part.h"
 #include "luks/luks.h"
 #include "tools/hostdev.h"
+#include "tools/lt_opts.h"
 
 #define LT_FS_NAME_MAX 1024 /* bytes of a UTF-8 name, NUL included */
 
@@ -54,15 +55,9 @@ typedef struct lt_fsview {
 	ld_blockdev *fsdev;   /* the device the file system was mounted from */
 } lt_fsview;
 
-typedef struct lt_fsargs {
-	const char *header, *keyfile, *device;
-	uint32_t partition, inner_partition;
-	int keyslot;
-} lt_fsargs;
-
 /* Unlocks the volume and mounts the file system inside.  Returns an LT_* status;
  * messages go to stderr. */
-int lt_fsview_open(lt_fsview *v, const lt_fsargs *a);
+int lt_fsview_open(lt_fsview *v, const lt_volargs *a);
 void lt_fsview_close(lt_fsview *v);
 
 /* The FAT reader's side (fsview_fat.c): LD_ERR_NOTFOUND if dev holds no FAT. */

@@ -88,7 +88,7 @@ int lt_fat_try_mount(lt_fsview *v, ld_blockdev *dev, char *err, size_t errlen)
 
 	if (ld_fat_probe(dev) != LD_OK)
 		return LD_ERR_NOTFOUND;
-	r = ld_fat_mount((ld_fat **)&v->fs, dev, &hostdev_alloc, err, errlen);
+	r = ld_fat_mount((ld_fat **)&v->fs, dev, &lt_hostdev_alloc, err, errlen);
 	if (r)
 		return r;
 	v->ops = &fat_ops;

@@ -32,7 +32,7 @@ static void h_free(void *ctx, void *p, size_t size)
 	}
 }
 
-const ld_alloc hostdev_alloc = { h_alloc, h_free, NULL };
+const ld_alloc lt_hostdev_alloc = { h_alloc, h_free, NULL };
 
 static int file_read(ld_blockdev *dev, uint64_t offset, void *buf, size_t len)
 {
@@ -52,7 +52,7 @@ static int file_read(ld_blockdev *dev, uint64_t offset, void *buf, size_t len)
 	return LD_OK;
 }
 
-int hostdev_open(ld_blockdev *dev, const char *path)
+int lt_hostdev_open(ld_blockdev *dev, const char *path)
 {
 	struct stat st;
 	uint64_t size;
@@ -81,7 +81,7 @@ fail:
 	return LD_ERR_IO;
 }
 
-void hostdev_close(ld_blockdev *dev)
+void lt_hostdev_close(ld_blockdev *dev)
 {
 	close((int)(intptr_t)dev->ctx);
 }
@@ -115,7 +115,7 @@ int lt_parse_u32(const char *s, uint32_t max, uint32_t *out)
 
 static int open_file(ld_blockdev *dev, const char *path)
 {
-	if (hostdev_open(dev, path)) {
+	if (lt_hostdev_open(dev, path)) {
 		fprintf(stderr, "lukstool: cannot open %s: %s\n", path, strerror(errno));
 		return LT_IO;
 	}
@@ -205,9 +205,9 @@ fail:
 void lt_close_target(lt_target *t)
 {
 	if (t->have_file)
-		hostdev_close(&t->file);
+		lt_hostdev_close(&t->file);
 	if (t->have_hdr_file)
-		hostdev_close(&t->hdr_file);
+		lt_hostdev_close(&t->hdr_file);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -8,11 +8,11 @@
 #include "fs/part.h"
 #include "luks/blockdev.h"
 
-extern const ld_alloc hostdev_alloc;
+extern const ld_alloc lt_hostdev_alloc;
 
 /* Opens path read-only as a block device: LD_OK or LD_ERR_IO (errno kept). */
-int hostdev_open(ld_blockdev *dev, const char *path);
-void hostdev_close(ld_blockdev *dev);
+int lt_hostdev_open(ld_blockdev *dev, const char *path);
+void lt_hostdev_close(ld_blockdev *dev);
 
 typedef struct lt_target {
 	ld_blockdev file;      /* DEVICE */

@@ -13,23 +13,23 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *usage;
 } cmds[] = {
-	{ "dump", cmd_dump, "dump    [--header HDR] [--partition N] DEVICE" },
-	{ "unlock", cmd_unlock,
+	{ "dump", lt_cmd_dump, "dump    [--header HDR] [--partition N] DEVICE" },
+	{ "unlock", lt_cmd_unlock,
 	  "unlock  [--header HDR] [--partition N] [--key-slot N] --key-file FILE\n"
 	  "                 [--print-volume-key] DEVICE" },
-	{ "decrypt", cmd_decrypt,
+	{ "decrypt", lt_cmd_decrypt,
 	  "decrypt [--header HDR] [--partition N] [--key-slot N] --key-file FILE DEVICE OUTPUT" },
-	{ "ls", cmd_ls,
+	{ "ls", lt_cmd_ls,
 	  "ls      [--header HDR] [--partition N] [--inner-partition N] --key-file FILE DEVICE PATH" },
-	{ "cat", cmd_cat,
+	{ "cat", lt_cmd_cat,
 	  "cat     [--header HDR] [--partition N] [--inner-partition N] --key-file FILE DEVICE PATH" },
-	{ "cp", cmd_cp,
+	{ "cp", lt_cmd_cp,
 	  "cp [-r] [--header HDR] [--partition N] [--inner-partition N] --key-file FILE DEVICE PATH DEST" },
-	{ "bench-fs", cmd_fsbench,
+	{ "bench-fs", lt_cmd_fsbench,
 	  "bench-fs [--header HDR] ... --key-file FILE --direct-offset BYTES DEVICE PATH" },
-	{ "mkdisk", cmd_mkdisk, "mkdisk  (see lukstool mkdisk --help)" },
-	{ "mksecret", cmd_mksecret, "mksecret (see lukstool mksecret --help)" },
-	{ "bench", cmd_bench,
+	{ "mkdisk", lt_cmd_mkdisk, "mkdisk  (see lukstool mkdisk --help)" },
+	{ "mksecret", lt_cmd_mksecret, "mksecret (see lukstool mksecret --help)" },
+	{ "bench", lt_cmd_bench,
 	  "bench   [--cipher SPEC] [--key-size BITS] [--pbkdf NAME] ... (see lukstool bench --help)" },
 };
 

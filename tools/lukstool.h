@@ -7,15 +7,15 @@
 
 enum { LT_OK = 0, LT_USAGE = 1, LT_IO = 2, LT_INVALID = 3, LT_BADKEY = 4, LT_UNSUPPORTED = 5 };
 
-int cmd_dump(int argc, char **argv);
-int cmd_unlock(int argc, char **argv);
-int cmd_decrypt(int argc, char **argv);
-int cmd_mkdisk(int argc, char **argv);
-int cmd_mksecret(int argc, char **argv);
-int cmd_bench(int argc, char **argv);
-int cmd_ls(int argc, char **argv);
-int cmd_cat(int argc, char **argv);
-int cmd_cp(int argc, char **argv);
-int cmd_fsbench(int argc, char **argv);
+int lt_cmd_dump(int argc, char **argv);
+int lt_cmd_unlock(int argc, char **argv);
+int lt_cmd_decrypt(int argc, char **argv);
+int lt_cmd_mkdisk(int argc, char **argv);
+int lt_cmd_mksecret(int argc, char **argv);
+int lt_cmd_bench(int argc, char **argv);
+int lt_cmd_ls(int argc, char **argv);
+int lt_cmd_cat(int argc, char **argv);
+int lt_cmd_cp(int argc, char **argv);
+int lt_cmd_fsbench(int argc, char **argv);
 
 #endif

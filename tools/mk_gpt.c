@@ -12,11 +12,11 @@ static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, 
 static void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, (uint32_t)(v >> 32)); }
 
 /* One GPT header (92 bytes used, rest of the block zero) describing itself at my_lba. */
-static void make_header(uint8_t blk[MK_GPT_LBA], uint64_t my_lba, uint64_t alt_lba,
+static void make_header(uint8_t blk[LT_GPT_LBA], uint64_t my_lba, uint64_t alt_lba,
 			uint64_t first_usable, uint64_t last_usable, const uint8_t disk_guid[16],
 			uint64_t array_lba, uint32_t array_crc)
 {
-	memset(blk, 0, MK_GPT_LBA);
+	memset(blk, 0, LT_GPT_LBA);
 	memcpy(blk, "EFI PART", 8);
 	put32(blk + 8, 0x00010000u); /* revision 1.0 */
 	put32(blk + 12, 92);         /* header size */
@@ -27,33 +27,33 @@ static void make_header(uint8_t blk[MK_GPT_LBA], uint64_t my_lba, uint64_t alt_l
 	put64(blk + 48, last_usable);
 	memcpy(blk + 56, disk_guid, 16);
 	put64(blk + 72, array_lba);
-	put32(blk + 80, MK_GPT_ENTRIES);
-	put32(blk + 84, MK_GPT_ENTRY_SIZE);
+	put32(blk + 80, LT_GPT_ENTRIES);
+	put32(blk + 84, LT_GPT_ENTRY_SIZE);
 	put32(blk + 88, array_crc);
 	put32(blk + 16, ld_crc32(0, blk, 92));
 }
 
-int mk_gpt_write(int fd, uint64_t disk_bytes, const uint8_t disk_guid[16],
-		 const struct mk_gpt_part *part)
+int lt_gpt_write(int fd, uint64_t disk_bytes, const uint8_t disk_guid[16],
+		 const struct lt_gpt_part *part)
 {
-	uint8_t mbr[MK_GPT_LBA], hdr[MK_GPT_LBA];
-	uint8_t array[MK_GPT_ENTRIES * MK_GPT_ENTRY_SIZE];
+	uint8_t mbr[LT_GPT_LBA], hdr[LT_GPT_LBA];
+	uint8_t array[LT_GPT_ENTRIES * LT_GPT_ENTRY_SIZE];
 	uint64_t lbas, last, first_usable, last_usable;
 	size_t i, namelen;
 
-	if (disk_bytes % MK_GPT_LBA != 0 || part == NULL || part->name == NULL) {
+	if (disk_bytes % LT_GPT_LBA != 0 || part == NULL || part->name == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
-	lbas = disk_bytes / MK_GPT_LBA;
+	lbas = disk_bytes / LT_GPT_LBA;
 	/* MBR + header + array at the front, array + header at the back, one usable LBA. */
-	if (lbas < 2 * (1 + MK_GPT_ARRAY_LBAS) + 2) {
+	if (lbas < 2 * (1 + LT_GPT_ARRAY_LBAS) + 2) {
 		errno = EINVAL;
 		return -1;
 	}
 	last = lbas - 1;
-	first_usable = 2 + MK_GPT_ARRAY_LBAS;
-	last_usable = last - 1 - MK_GPT_ARRAY_LBAS;
+	first_usable = 2 + LT_GPT_ARRAY_LBAS;
+	last_usable = last - 1 - LT_GPT_ARRAY_LBAS;
 	namelen = strlen(part->name);
 	if (part->first_lba < first_usable || part->last_lba > last_usable ||
 	    part->first_lba > part->last_lba || namelen > 36) {
@@ -83,16 +83,16 @@ int mk_gpt_write(int fd, uint64_t disk_bytes, const uint8_t disk_guid[16],
 		put16(array + 56 + 2 * i, (uint16_t)(unsigned char)part->name[i]);
 	uint32_t array_crc = ld_crc32(0, array, sizeof(array));
 
-	if (mk_pwrite_all(fd, mbr, sizeof(mbr), 0) != 0)
+	if (lt_pwrite_all(fd, mbr, sizeof(mbr), 0) != 0)
 		return -1;
 	make_header(hdr, 1, last, first_usable, last_usable, disk_guid, 2, array_crc);
-	if (mk_pwrite_all(fd, hdr, sizeof(hdr), MK_GPT_LBA) != 0 ||
-	    mk_pwrite_all(fd, array, sizeof(array), 2 * (uint64_t)MK_GPT_LBA) != 0)
+	if (lt_pwrite_all(fd, hdr, sizeof(hdr), LT_GPT_LBA) != 0 ||
+	    lt_pwrite_all(fd, array, sizeof(array), 2 * (uint64_t)LT_GPT_LBA) != 0)
 		return -1;
-	make_header(hdr, last, 1, first_usable, last_usable, disk_guid, last - MK_GPT_ARRAY_LBAS,
+	make_header(hdr, last, 1, first_usable, last_usable, disk_guid, last - LT_GPT_ARRAY_LBAS,
 		    array_crc);
-	if (mk_pwrite_all(fd, array, sizeof(array), (last - MK_GPT_ARRAY_LBAS) * MK_GPT_LBA) != 0 ||
-	    mk_pwrite_all(fd, hdr, sizeof(hdr), last * MK_GPT_LBA) != 0)
+	if (lt_pwrite_all(fd, array, sizeof(array), (last - LT_GPT_ARRAY_LBAS) * LT_GPT_LBA) != 0 ||
+	    lt_pwrite_all(fd, hdr, sizeof(hdr), last * LT_GPT_LBA) != 0)
 		return -1;
 	return 0;
 }

@@ -13,7 +13,7 @@
 #include "crypto/ld_common.h"
 #include "luks/uuid.h"
 
-int mk_random(void *buf, size_t n)
+int lt_random(void *buf, size_t n)
 {
 	uint8_t *p = buf;
 	while (n > 0) {
@@ -30,7 +30,7 @@ int mk_random(void *buf, size_t n)
 	return 0;
 }
 
-int mk_guid_parse(const char *s, uint8_t out[16])
+int lt_guid_parse(const char *s, uint8_t out[16])
 {
 	uint8_t text[16]; /* bytes in the order the text shows them */
 	size_t i;
@@ -44,23 +44,23 @@ int mk_guid_parse(const char *s, uint8_t out[16])
 	return 0;
 }
 
-void mk_guid_format(const uint8_t g[16], char out[37])
+void lt_guid_format(const uint8_t g[16], char out[37])
 {
 	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
 		 g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12],
 		 g[13], g[14], g[15]);
 }
 
-int mk_guid_random(uint8_t out[16])
+int lt_guid_random(uint8_t out[16])
 {
-	if (mk_random(out, 16) != 0)
+	if (lt_random(out, 16) != 0)
 		return -1;
 	out[7] = (uint8_t)((out[7] & 0x0f) | 0x40); /* version 4: high nibble of Data3 */
 	out[8] = (uint8_t)((out[8] & 0x3f) | 0x80); /* RFC 4122 variant */
 	return 0;
 }
 
-int mk_parse_size(const char *s, uint64_t *out)
+int lt_parse_size(const char *s, uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
@@ -92,7 +92,7 @@ int mk_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-int mk_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
+int lt_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
 {
 	struct stat st;
 	uint8_t *b = NULL;
@@ -124,7 +124,7 @@ int mk_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
 				goto fail;
 			if (b != NULL) {
 				memcpy(nb, b, n);
-				mk_free_wipe(b, cap);
+				lt_free_wipe(b, cap);
 			}
 			b = nb;
 			cap = ncap;
@@ -153,14 +153,14 @@ fail:
 	{
 		int e = errno;
 		if (b != NULL)
-			mk_free_wipe(b, cap);
+			lt_free_wipe(b, cap);
 		close(fd);
 		errno = e;
 	}
 	return -1;
 }
 
-void mk_free_wipe(void *p, size_t len)
+void lt_free_wipe(void *p, size_t len)
 {
 	if (p == NULL)
 		return;
@@ -168,7 +168,7 @@ void mk_free_wipe(void *p, size_t len)
 	free(p);
 }
 
-int mk_pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
+int lt_pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 {
 	const uint8_t *p = buf;
 	while (len > 0) {
@@ -185,7 +185,7 @@ int mk_pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
-int mk_pread_all(int fd, void *buf, size_t len, uint64_t off)
+int lt_pread_all(int fd, void *buf, size_t len, uint64_t off)
 {
 	uint8_t *p = buf;
 	while (len > 0) {

@@ -1,36 +1,36 @@
 /* Host-only helpers shared by the volume-making sub-commands (mkdisk, mksecret):
  * randomness from the OS, GUID text <-> EFI byte order, sizes, files.  (GPT CRC-32 is
  * the core's ld_crc32, UUID text the core's ld_uuid_parse.) */
-#ifndef MK_UTIL_H
-#define MK_UTIL_H
+#ifndef LT_MK_UTIL_H
+#define LT_MK_UTIL_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 /* Fills buf with n bytes from the kernel's CSPRNG (getrandom).  0 on success, -1 on failure. */
-int mk_random(void *buf, size_t n);
+int lt_random(void *buf, size_t n);
 
 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (hex, any case) to the 16 bytes of an EFI_GUID:
  * the first three fields little-endian, the last eight bytes in text order.  This is how
  * UEFI, Linux's efi_secret and GPT store a GUID.  0 on success, -1 if s is malformed. */
-int mk_guid_parse(const char *s, uint8_t out[16]);
+int lt_guid_parse(const char *s, uint8_t out[16]);
 /* The reverse: writes 36 lowercase characters and a NUL. */
-void mk_guid_format(const uint8_t g[16], char out[37]);
+void lt_guid_format(const uint8_t g[16], char out[37]);
 /* A random (version 4, RFC 4122 variant) GUID in EFI byte order. */
-int mk_guid_random(uint8_t out[16]);
+int lt_guid_random(uint8_t out[16]);
 
 /* "123", "64K", "16M", "2G" (binary units; also KiB/MiB/GiB).  0 on success, -1 otherwise. */
-int mk_parse_size(const char *s, uint64_t *out);
+int lt_parse_size(const char *s, uint64_t *out);
 
 /* Reads a whole regular file (at most max bytes) into a fresh buffer.  The caller releases
- * it with mk_free_wipe(), which wipes it first (files read here may hold passphrases).
+ * it with lt_free_wipe(), which wipes it first (files read here may hold passphrases).
  * 0 on success; -1 with errno set (EFBIG when the file exceeds max). */
-int mk_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
-void mk_free_wipe(void *p, size_t len);
+int lt_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
+void lt_free_wipe(void *p, size_t len);
 
 /* Writes all of len bytes at offset; 0 on success, -1 with errno set. */
-int mk_pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
+int lt_pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
 /* Reads exactly len bytes at offset; 0 on success, -1 (errno set, EIO on a short file). */
-int mk_pread_all(int fd, void *buf, size_t len, uint64_t off);
+int lt_pread_all(int fd, void *buf, size_t len, uint64_t off);
 
 #endif

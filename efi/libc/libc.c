@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <stdlib.h>
-#include "ld_libc.h"
+#include "luksdxe_libc.h"
 
 /* x86 string instructions: fast on every CPU OVMF runs on, and - unlike plain C loops -
  * immune to the compiler turning them back into calls to memcpy/memset themselves. */
@@ -109,8 +109,8 @@ char *strchr(const char *s, int c)
 
 static EFI_BOOT_SERVICES *libc_bs;
 
-void ld_libc_init(EFI_BOOT_SERVICES *bs) { libc_bs = bs; }
-void ld_libc_exit_boot_services(void) { libc_bs = NULL; }
+void luksdxe_libc_init(EFI_BOOT_SERVICES *bs) { libc_bs = bs; }
+void luksdxe_libc_exit_boot_services(void) { libc_bs = NULL; }
 
 void *malloc(size_t size)
 {

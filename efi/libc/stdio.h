@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdarg.h>
 
-typedef struct ld_libc_file FILE;
+typedef struct luksdxe_libc_file FILE;
 #define EOF (-1)
 
 int printf(const char *fmt, ...);

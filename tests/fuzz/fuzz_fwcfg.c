@@ -22,14 +22,14 @@ static size_t item_len, item_pos;
 static const uint8_t *dir, *payload;
 static size_t dir_len, payload_len;
 
-void ld_fwcfg_io_select(uint16_t key)
+void luksdxe_fwcfg_io_select(uint16_t key)
 {
 	static const uint8_t sig[4] = { 'Q', 'E', 'M', 'U' };
 
-	if (key == LD_FWCFG_SIGNATURE) {
+	if (key == LUKSDXE_FWCFG_SIGNATURE) {
 		item = sig;
 		item_len = sizeof(sig);
-	} else if (key == LD_FWCFG_FILE_DIR) {
+	} else if (key == LUKSDXE_FWCFG_FILE_DIR) {
 		item = dir;
 		item_len = dir_len;
 	} else {
@@ -39,7 +39,7 @@ void ld_fwcfg_io_select(uint16_t key)
 	item_pos = 0;
 }
 
-void ld_fwcfg_io_read(void *buf, size_t len)
+void luksdxe_fwcfg_io_read(void *buf, size_t len)
 {
 	uint8_t *p = buf;
 
@@ -65,14 +65,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	payload = dir + dir_len;
 	payload_len = size - 2 - dir_len;
 
-	if (ld_fwcfg_find_file("opt/luksdxe/secret", &sel, &fsize) != LD_OK)
+	if (luksdxe_fwcfg_find_file("opt/luksdxe/secret", &sel, &fsize) != LD_OK)
 		return 0;
 	if (fsize == 0 || fsize > SECRET_AREA_MAX)
 		return 0;
 	uint8_t *area = malloc(fsize); /* exactly the file's size: overreads are reported */
 	if (!area)
 		abort();
-	ld_fwcfg_read_item(sel, area, fsize);
+	luksdxe_fwcfg_read_item(sel, area, fsize);
 	if (ld_secret_table_find(area, fsize, guid, &ref, err, sizeof(err)) == LD_OK &&
 	    (ref.data_len == 0 || ref.data_offset > fsize || ref.data_len > fsize - ref.data_offset))
 		abort(); /* a found secret must lie inside the file */

@@ -45,7 +45,7 @@ static void be32(uint8_t *p, uint32_t v)
 	p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
 }
 
-void ld_fwcfg_io_select(uint16_t key)
+void luksdxe_fwcfg_io_select(uint16_t key)
 {
 	cur_off = 0;
 	cur = NULL;
@@ -73,7 +73,7 @@ void ld_fwcfg_io_select(uint16_t key)
 	}
 }
 
-void ld_fwcfg_io_read(void *buf, size_t len)
+void luksdxe_fwcfg_io_read(void *buf, size_t len)
 {
 	uint8_t *p = buf;
 	for (size_t i = 0; i < len; i++) {

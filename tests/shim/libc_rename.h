@@ -16,5 +16,5 @@
 #define realloc ldl_realloc
 #define free ldl_free
 #define abort ldl_abort
-#define ld_libc_init ldl_libc_init
-#define ld_libc_exit_boot_services ldl_libc_exit_boot_services
+#define luksdxe_libc_init ldl_libc_init
+#define luksdxe_libc_exit_boot_services ldl_libc_exit_boot_services

@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include "shim.h"
 #include "luksdxe.h"
-#include "libc/ld_libc.h"
+#include "libc/luksdxe_libc.h"
 
 /* ---- handle database ------------------------------------------------------------ */
 #define MAX_HANDLES 64
@@ -705,5 +705,5 @@ EFI_STATUS shim_hold(EFI_HANDLE h, EFI_GUID *guid, EFI_HANDLE agent)
 }
 
 /* The firmware build's C runtime hooks (efi/libc is not linked on the host). */
-void ld_libc_init(EFI_BOOT_SERVICES *bs) { (void)bs; }
-void ld_libc_exit_boot_services(void) {}
+void luksdxe_libc_init(EFI_BOOT_SERVICES *bs) { (void)bs; }
+void luksdxe_libc_exit_boot_services(void) {}

@@ -11,18 +11,10 @@
 #include <argon2.h>
 #include <cmocka.h>
 
+#include "common/kdf_ref.h"
 #include "common/testutil.h"
 #include "crypto/crypto.h"
 #include "crypto/kdf_cpu.h"
-
-static void expect_hex(const uint8_t *got, size_t n, const char *want)
-{
-	char h[2 * 128 + 1];
-
-	assert_true(n <= 128);
-	tu_hex(got, n, h);
-	assert_string_equal(h, want);
-}
 
 struct prog {
 	uint64_t calls, last_done, total;
@@ -40,65 +32,31 @@ static void prog_cb(void *ctx, uint64_t done, uint64_t total)
 	p->total = total;
 }
 
-/* RFC 9106 5.2 (Argon2i) and 5.3 (Argon2id): t=3, m=32 KiB, p=4, P = 32 x 0x01,
- * S = 16 x 0x02, K = 8 x 0x03, X = 12 x 0x04, 32-byte tag. */
+/* RFC 9106 5.2 and 5.3 (common/kdf_ref.h), with progress: 3 passes x 4 slices. */
 static void test_rfc9106(void **state)
 {
-	uint8_t pw[32], salt[16], secret[8], ad[12], tag[32];
-	static const struct {
-		ld_argon2_type type;
-		const char *tag;
-	} v[] = {
-		{ LD_ARGON2I, "c814d9d1dc7f37aa13f0d77f2494bda1c8de6b016dd388d29952a4c4672b6ce8" },
-		{ LD_ARGON2ID, "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659" },
-	};
+	const struct tu_rfc9106_vector *v = tu_rfc9106_vec;
+	struct tu_rfc9106 in;
+	uint8_t tag[32];
 
 	(void)state;
-	memset(pw, 1, sizeof(pw));
-	memset(salt, 2, sizeof(salt));
-	memset(secret, 3, sizeof(secret));
-	memset(ad, 4, sizeof(ad));
+	tu_rfc9106_inputs(&in);
 	for (size_t i = 0; i < 2; i++) {
 		struct prog p = { 0, 0, 0, 1 };
 
 		memset(tag, 0, sizeof(tag));
-		assert_int_equal(ld_argon2_keyed(v[i].type, 3, 32, 4, pw, sizeof(pw), salt,
-						 sizeof(salt), secret, sizeof(secret), ad, sizeof(ad),
+		assert_int_equal(ld_argon2_keyed(v[i].type, TU_RFC9106_T, TU_RFC9106_M, TU_RFC9106_P,
+						 in.pw, sizeof(in.pw), in.salt, sizeof(in.salt),
+						 in.secret, sizeof(in.secret), in.ad, sizeof(in.ad),
 						 tag, sizeof(tag), &tu_alloc, prog_cb, &p), LD_OK);
-		expect_hex(tag, sizeof(tag), v[i].tag);
-		assert_int_equal(p.calls, 12); /* 3 passes x 4 slices */
+		tu_expect_hex(tag, sizeof(tag), v[i].tag);
+		assert_int_equal(p.calls, 12);
 		assert_int_equal(p.total, 12);
 		assert_int_equal(p.last_done, 12);
 		assert_true(p.monotonic);
 		assert_int_equal(tu_alloc_live(), 0);
-	assert_int_equal(tu_alloc_unwiped(), 0); /* secrets wiped before free */
+		assert_int_equal(tu_alloc_unwiped(), 0); /* secrets wiped before free */
 	}
-}
-
-static int ref_argon2(argon2_type t, uint32_t tc, uint32_t m, uint32_t lanes, uint8_t *pw,
-		      size_t pwlen, uint8_t *salt, size_t saltlen, uint8_t *secret, size_t seclen,
-		      uint8_t *ad, size_t adlen, uint8_t *out, size_t outlen)
-{
-	argon2_context c;
-
-	memset(&c, 0, sizeof(c));
-	c.out = out;
-	c.outlen = (uint32_t)outlen;
-	c.pwd = pw;
-	c.pwdlen = (uint32_t)pwlen;
-	c.salt = salt;
-	c.saltlen = (uint32_t)saltlen;
-	c.secret = seclen ? secret : NULL;
-	c.secretlen = (uint32_t)seclen;
-	c.ad = adlen ? ad : NULL;
-	c.adlen = (uint32_t)adlen;
-	c.t_cost = tc;
-	c.m_cost = m;
-	c.lanes = lanes;
-	c.threads = 1;
-	c.version = ARGON2_VERSION_13;
-	c.flags = ARGON2_DEFAULT_FLAGS;
-	return argon2_ctx(&c, t);
 }
 
 static void test_random_vs_libargon2(void **state)
@@ -128,8 +86,9 @@ static void test_random_vs_libargon2(void **state)
 						 salt, saltlen, seclen ? secret : NULL, seclen,
 						 adlen ? ad : NULL, adlen, a, outlen, &tu_alloc, NULL,
 						 NULL), LD_OK);
-		assert_int_equal(ref_argon2(id ? Argon2_id : Argon2_i, t, m, lanes, pw, pwlen, salt,
-					    saltlen, secret, seclen, ad, adlen, b, outlen), ARGON2_OK);
+		assert_int_equal(tu_ref_argon2(id ? Argon2_id : Argon2_i, t, m, lanes, 1, pw, pwlen,
+					       salt, saltlen, secret, seclen, ad, adlen, b,
+					       outlen), ARGON2_OK);
 		assert_memory_equal(a, b, outlen);
 		assert_int_equal(tu_alloc_live(), 0);
 	assert_int_equal(tu_alloc_unwiped(), 0); /* secrets wiped before free */
@@ -140,8 +99,8 @@ static void test_random_vs_libargon2(void **state)
 	tu_rand_bytes(salt, 32);
 	assert_int_equal(ld_argon2(LD_ARGON2ID, 4, 1024, 4, pw, 20, salt, 32, a, 32, &tu_alloc, NULL,
 				   NULL), LD_OK);
-	assert_int_equal(ref_argon2(Argon2_id, 4, 1024, 4, pw, 20, salt, 32, NULL, 0, NULL, 0, b, 32),
-			 ARGON2_OK);
+	assert_int_equal(tu_ref_argon2(Argon2_id, 4, 1024, 4, 1, pw, 20, salt, 32, NULL, 0, NULL, 0, b,
+				       32), ARGON2_OK);
 	assert_memory_equal(a, b, 32);
 }
 

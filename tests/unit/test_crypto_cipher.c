@@ -22,117 +22,23 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "common/cipher_ref.h"
 #include "common/testutil.h"
 #include "crypto/crypto.h"
 
 /* ---- OpenSSL helpers ------------------------------------------------------------- */
-
-static void ossl(const EVP_CIPHER *c, const uint8_t *key, const uint8_t *iv, int enc,
-		 const uint8_t *in, uint8_t *out, size_t len)
-{
-	EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
-	int n1 = 0, n2 = 0;
-
-	assert_non_null(x);
-	assert_int_equal(EVP_CipherInit_ex(x, c, NULL, key, iv, enc), 1);
-	EVP_CIPHER_CTX_set_padding(x, 0);
-	assert_int_equal(EVP_CipherUpdate(x, out, &n1, in, (int)len), 1);
-	assert_int_equal(EVP_CipherFinal_ex(x, out + n1, &n2), 1);
-	assert_int_equal((size_t)(n1 + n2), len);
-	EVP_CIPHER_CTX_free(x);
-}
-
-static const EVP_CIPHER *ossl_ecb(size_t keylen)
-{
-	return keylen == 16 ? EVP_aes_128_ecb() : keylen == 24 ? EVP_aes_192_ecb() : EVP_aes_256_ecb();
-}
 
 static const EVP_CIPHER *ossl_cbc(size_t keylen)
 {
 	return keylen == 16 ? EVP_aes_128_cbc() : keylen == 24 ? EVP_aes_192_cbc() : EVP_aes_256_cbc();
 }
 
-/* XTS by its definition (IEEE 1619 5.3): T = E_K2(i); per block C = E_K1(P ^ T) ^ T,
- * then T = T * alpha in GF(2^128), little-endian byte order. */
-static void xts_by_definition(const uint8_t *key, size_t keylen, const uint8_t iv[16], int enc,
-			      const uint8_t *in, uint8_t *out, size_t len)
-{
-	size_t half = keylen / 2;
-	uint8_t t[16], b[16];
-
-	ossl(ossl_ecb(half), key + half, NULL, 1, iv, t, 16);
-	for (size_t off = 0; off < len; off += 16) {
-		for (int i = 0; i < 16; i++)
-			b[i] = in[off + i] ^ t[i];
-		ossl(ossl_ecb(half), key, NULL, enc, b, b, 16);
-		for (int i = 0; i < 16; i++)
-			out[off + i] = b[i] ^ t[i];
-		int carry = t[15] >> 7;
-		for (int i = 15; i > 0; i--)
-			t[i] = (uint8_t)(t[i] << 1 | t[i - 1] >> 7);
-		t[0] = (uint8_t)(t[0] << 1 ^ (carry ? 0x87 : 0));
-	}
-}
-
-static void ossl_xts(const uint8_t *key, size_t keylen, const uint8_t iv[16], int enc,
-		     const uint8_t *in, uint8_t *out, size_t len)
-{
-	if (keylen == 48)
-		xts_by_definition(key, keylen, iv, enc, in, out, len);
-	else
-		ossl(keylen == 32 ? EVP_aes_128_xts() : EVP_aes_256_xts(), key, iv, enc, in, out, len);
-}
-
-/* ---- IEEE 1619 vectors ----------------------------------------------------------- */
-#include "common/xts_vectors.h"
+/* ---- IEEE 1619 vectors (common/xts_ieee1619.c) ----------------------------------- */
 
 static void test_xts_ieee1619(void **state)
 {
-	uint8_t key[64], du[16], pt[512], ct[512], buf[512], prev[512];
-	char err[128];
-	size_t prevlen = 0;
-
 	(void)state;
-	for (size_t i = 0; i < sizeof(xts_vec) / sizeof(xts_vec[0]); i++) {
-		size_t klen = strlen(xts_vec[i].key) / 2, len = strlen(xts_vec[i].ct) / 2;
-		ld_cipher *c;
-
-		assert_int_equal(tu_unhex(xts_vec[i].key, key, klen), 0);
-		assert_int_equal(tu_unhex(xts_vec[i].dataunit, du, 16), 0);
-		assert_int_equal(tu_unhex(xts_vec[i].ct, ct, len), 0);
-		if (xts_vec[i].pt == XTS_PATTERN) {
-			for (size_t j = 0; j < len; j++)
-				pt[j] = (uint8_t)j;
-		} else if (xts_vec[i].pt[0] == '\0') {
-			assert_int_equal(prevlen, len);
-			memcpy(pt, prev, len);
-		} else {
-			assert_int_equal(tu_unhex(xts_vec[i].pt, pt, len), 0);
-		}
-		memcpy(prev, ct, len);
-		prevlen = len;
-
-		print_message("# IEEE 1619 vector %d\n", xts_vec[i].no);
-		assert_int_equal(ld_aes_xts(key, klen, 1, du, pt, buf, len), LD_OK);
-		assert_memory_equal(buf, ct, len);
-		assert_int_equal(ld_aes_xts(key, klen, 0, du, buf, buf, len), LD_OK);
-		assert_memory_equal(buf, pt, len);
-
-		/* The data unit numbers are little-endian, i.e. plain64 sector numbers. */
-		if (len != 512)
-			continue;
-		uint64_t sector = 0;
-		for (int j = 7; j >= 0; j--)
-			sector = sector << 8 | du[j];
-		assert_int_equal(ld_cipher_new(&c, "aes-xts-plain64", key, klen, &tu_alloc, err,
-					       sizeof(err)), LD_OK);
-		memcpy(buf, pt, len);
-		assert_int_equal(ld_cipher_encrypt(c, buf, len, 512, sector, 1), LD_OK);
-		assert_memory_equal(buf, ct, len);
-		assert_int_equal(ld_cipher_decrypt(c, buf, len, 512, sector, 1), LD_OK);
-		assert_memory_equal(buf, pt, len);
-		ld_cipher_free(c);
-	}
+	assert_int_equal(tu_xts_ieee1619(), 12);
 	assert_int_equal(tu_alloc_live(), 0);
 	assert_int_equal(tu_alloc_unwiped(), 0); /* secrets wiped before free */
 }
@@ -177,16 +83,16 @@ static void test_aes_random_vs_openssl(void **state)
 		switch (round % 3) {
 		case 0:
 			assert_int_equal(ld_aes_ecb(key, ks, enc, in, a, len), LD_OK);
-			ossl(ossl_ecb(ks), key, NULL, enc, in, b, len);
+			tu_ossl_cipher(tu_ossl_ecb(ks), key, NULL, enc, in, b, len);
 			break;
 		case 1:
 			assert_int_equal(ld_aes_cbc(key, ks, enc, iv, in, a, len), LD_OK);
-			ossl(ossl_cbc(ks), key, iv, enc, in, b, len);
+			tu_ossl_cipher(ossl_cbc(ks), key, iv, enc, in, b, len);
 			break;
 		default:
 			/* OpenSSL refuses XTS keys whose halves are equal; random ones differ. */
 			assert_int_equal(ld_aes_xts(key, 2 * ks, enc, iv, in, a, len), LD_OK);
-			ossl_xts(key, 2 * ks, iv, enc, in, b, len);
+			tu_ossl_xts(key, 2 * ks, iv, enc, in, b, len);
 			break;
 		}
 		assert_memory_equal(a, b, len);
@@ -197,8 +103,8 @@ static void test_aes_random_vs_openssl(void **state)
 		tu_rand_bytes(key, sizeof(key));
 		tu_rand_bytes(iv, sizeof(iv));
 		tu_rand_bytes(in, 512);
-		xts_by_definition(key, 2 * ks, iv, 1, in, a, 512);
-		ossl(ks == 16 ? EVP_aes_128_xts() : EVP_aes_256_xts(), key, iv, 1, in, b, 512);
+		tu_xts_by_definition(key, 2 * ks, iv, 1, in, a, 512);
+		tu_ossl_cipher(ks == 16 ? EVP_aes_128_xts() : EVP_aes_256_xts(), key, iv, 1, in, b, 512);
 		assert_memory_equal(a, b, 512);
 	}
 }
@@ -278,7 +184,7 @@ static void expected_iv(enum ivk k, const uint8_t *key, size_t keylen, uint64_t 
 		SHA256(key, keylen, salt);
 		for (int i = 0; i < 8; i++)
 			iv[i] = (uint8_t)(n >> (8 * i));
-		ossl(EVP_aes_256_ecb(), salt, NULL, 1, iv, iv, 16);
+		tu_ossl_cipher(EVP_aes_256_ecb(), salt, NULL, 1, iv, iv, 16);
 		break;
 	}
 	}
@@ -312,11 +218,11 @@ static void test_ivgen_vs_openssl(void **state)
 
 				expected_iv(specs[s].iv, key, keylen, first + i * step, iv);
 				if (specs[s].mode == 'e')
-					ossl(ossl_ecb(ks), key, NULL, 1, in, out, ss);
+					tu_ossl_cipher(tu_ossl_ecb(ks), key, NULL, 1, in, out, ss);
 				else if (specs[s].mode == 'c')
-					ossl(ossl_cbc(ks), key, iv, 1, in, out, ss);
+					tu_ossl_cipher(ossl_cbc(ks), key, iv, 1, in, out, ss);
 				else
-					ossl_xts(key, keylen, iv, 1, in, out, ss);
+					tu_ossl_xts(key, keylen, iv, 1, in, out, ss);
 			}
 			if (ld_cipher_new(&c, specs[s].spec, key, keylen, &tu_alloc, err, sizeof(err)) != LD_OK)
 				fail_msg("%s with %zu-byte key: %s", specs[s].spec, keylen, err);

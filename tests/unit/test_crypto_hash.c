@@ -13,17 +13,9 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "common/kdf_ref.h"
 #include "common/testutil.h"
 #include "crypto/crypto.h"
-
-static void expect_hex(const uint8_t *got, size_t n, const char *want)
-{
-	char h[2 * 256 + 1];
-
-	assert_true(n <= 256);
-	tu_hex(got, n, h);
-	assert_string_equal(h, want);
-}
 
 /* ---- hash vectors ---------------------------------------------------------------- */
 
@@ -77,14 +69,14 @@ static void test_hash_vectors(void **state)
 
 		memset(d, 0, sizeof(d));
 		assert_int_equal(ld_hash(hash_vec[i].alg, m, n, d), LD_OK);
-		expect_hex(d, ld_hash_size(hash_vec[i].alg), hash_vec[i].digest);
+		tu_expect_hex(d, ld_hash_size(hash_vec[i].alg), hash_vec[i].digest);
 		/* The same through the incremental API, fed in uneven pieces (1, 2, 3...). */
 		assert_int_equal(ld_hash_init(&c, hash_vec[i].alg), LD_OK);
 		for (size_t off = 0, step = 1; off < n; off += step, step = step % 200 + 1)
 			assert_int_equal(ld_hash_update(&c, m + off, step < n - off ? step : n - off), LD_OK);
 		memset(d, 0, sizeof(d));
 		assert_int_equal(ld_hash_final(&c, d), LD_OK);
-		expect_hex(d, ld_hash_size(hash_vec[i].alg), hash_vec[i].digest);
+		tu_expect_hex(d, ld_hash_size(hash_vec[i].alg), hash_vec[i].digest);
 	}
 }
 
@@ -124,52 +116,26 @@ static void test_hmac_vectors(void **state)
 	(void)state;
 	/* RFC 2202 2, RFC 4231 2 and RFC 2286 2: key "Jefe". */
 	assert_int_equal(ld_hmac(LD_HASH_SHA1, jefe, 4, jefe_msg, strlen(jefe_msg), d), LD_OK);
-	expect_hex(d, 20, "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+	tu_expect_hex(d, 20, "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
 	assert_int_equal(ld_hmac(LD_HASH_SHA256, jefe, 4, jefe_msg, strlen(jefe_msg), d), LD_OK);
-	expect_hex(d, 32, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	tu_expect_hex(d, 32, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 	assert_int_equal(ld_hmac(LD_HASH_SHA512, jefe, 4, jefe_msg, strlen(jefe_msg), d), LD_OK);
-	expect_hex(d, 64, "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
+	tu_expect_hex(d, 64, "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
 			  "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737");
 	assert_int_equal(ld_hmac(LD_HASH_RIPEMD160, jefe, 4, jefe_msg, strlen(jefe_msg), d), LD_OK);
-	expect_hex(d, 20, "dda6c0213a485a9e24f4742064a7f033b43c4069");
+	tu_expect_hex(d, 20, "dda6c0213a485a9e24f4742064a7f033b43c4069");
 	/* RFC 4231 test case 6: a 131-byte key is hashed first. */
 	memset(big_key, 0xaa, sizeof(big_key));
 	assert_int_equal(ld_hmac(LD_HASH_SHA256, big_key, sizeof(big_key), big_msg,
 				 strlen(big_msg), d), LD_OK);
-	expect_hex(d, 32, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+	tu_expect_hex(d, 32, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 	assert_int_equal(ld_hmac(LD_HASH_SHA512, big_key, sizeof(big_key), big_msg,
 				 strlen(big_msg), d), LD_OK);
-	expect_hex(d, 64, "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f352"
+	tu_expect_hex(d, 64, "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f352"
 			  "6b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598");
 }
 
-/* ---- PBKDF2 vectors -------------------------------------------------------------- */
-
-static const struct {
-	ld_hash_alg alg;
-	const char *pw;
-	size_t pwlen;
-	const char *salt;
-	size_t saltlen;
-	uint32_t iter;
-	const char *dk;
-} pbkdf2_vec[] = {
-	/* RFC 6070 (test 4, 16777216 iterations, is left out: it alone takes minutes
-	 * under the sanitizers; the randomized OpenSSL comparison covers long runs). */
-	{ LD_HASH_SHA1, "password", 8, "salt", 4, 1, "0c60c80f961f0e71f3a9b524af6012062fe037a6" },
-	{ LD_HASH_SHA1, "password", 8, "salt", 4, 2, "ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957" },
-	{ LD_HASH_SHA1, "password", 8, "salt", 4, 4096, "4b007901b765489abead49d926f721d065a429c1" },
-	{ LD_HASH_SHA1, "passwordPASSWORDpassword", 24, "saltSALTsaltSALTsaltSALTsaltSALTsalt", 36,
-	  4096, "3d2eec4fe41c849b80c8d83662c0e44a8b291a964cf2f07038" },
-	{ LD_HASH_SHA1, "pass\0word", 9, "sa\0lt", 5, 4096, "56fa6aa75548099dcc37d7f03425e0c3" },
-	/* RFC 7914, section 11 (PBKDF2-HMAC-SHA256). */
-	{ LD_HASH_SHA256, "passwd", 6, "salt", 4, 1,
-	  "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
-	  "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783" },
-	{ LD_HASH_SHA256, "Password", 8, "NaCl", 4, 80000,
-	  "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56"
-	  "a1d425a1225833549adb841b51c9b3176a272bdebba1d078478f62b397f33c8d" },
-};
+/* ---- PBKDF2 vectors (common/kdf_ref.c) ---------------------------------------- */
 
 struct prog {
 	uint64_t calls, last_done, total;
@@ -192,20 +158,19 @@ static void test_pbkdf2_vectors(void **state)
 	uint8_t dk[128];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(pbkdf2_vec) / sizeof(pbkdf2_vec[0]); i++) {
-		size_t n = strlen(pbkdf2_vec[i].dk) / 2;
+	for (size_t i = 0; i < tu_pbkdf2_nvec; i++) {
+		const struct tu_pbkdf2_vector *v = &tu_pbkdf2_vec[i];
+		size_t n = strlen(v->dk) / 2, hs = ld_hash_size(v->alg);
 		struct prog p = { 0, 0, 0, 1 };
 
 		memset(dk, 0, sizeof(dk));
-		assert_int_equal(ld_pbkdf2(pbkdf2_vec[i].alg, (const uint8_t *)pbkdf2_vec[i].pw,
-					   pbkdf2_vec[i].pwlen, (const uint8_t *)pbkdf2_vec[i].salt,
-					   pbkdf2_vec[i].saltlen, pbkdf2_vec[i].iter, dk, n,
+		assert_int_equal(ld_pbkdf2(v->alg, (const uint8_t *)v->pw, v->pwlen,
+					   (const uint8_t *)v->salt, v->saltlen, v->iter, dk, n,
 					   prog_cb, &p), LD_OK);
-		expect_hex(dk, n, pbkdf2_vec[i].dk);
+		tu_expect_hex(dk, n, v->dk);
 		/* Progress ends at done == total == blocks * iterations. */
-		size_t hs = ld_hash_size(pbkdf2_vec[i].alg);
 		assert_true(p.monotonic);
-		assert_int_equal(p.total, (uint64_t)((n + hs - 1) / hs) * pbkdf2_vec[i].iter);
+		assert_int_equal(p.total, (uint64_t)((n + hs - 1) / hs) * v->iter);
 		assert_int_equal(p.last_done, p.total);
 	}
 }
@@ -227,17 +192,6 @@ static void test_pbkdf2_bad_args(void **state)
 
 /* ---- randomized comparison with OpenSSL ------------------------------------------ */
 
-static const EVP_MD *ossl_md(ld_hash_alg a)
-{
-	switch (a) {
-	case LD_HASH_SHA1: return EVP_sha1();
-	case LD_HASH_SHA256: return EVP_sha256();
-	case LD_HASH_SHA512: return EVP_sha512();
-	case LD_HASH_RIPEMD160: return EVP_ripemd160();
-	}
-	return NULL;
-}
-
 static void test_random_vs_openssl(void **state)
 {
 	static uint8_t msg[3000], key[300], salt[100];
@@ -248,7 +202,7 @@ static void test_random_vs_openssl(void **state)
 	tu_rand_seed();
 	for (int round = 0; round < 400; round++) {
 		ld_hash_alg alg = (ld_hash_alg)tu_rand_below(4);
-		const EVP_MD *md = ossl_md(alg);
+		const EVP_MD *md = tu_ossl_md(alg);
 		size_t hs = ld_hash_size(alg);
 		size_t mlen = tu_rand_below(sizeof(msg) + 1), klen = tu_rand_below(sizeof(key) + 1);
 

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 
+#include "common/kdf_ref.h"
 #include "common/testutil.h"
 #include "crypto/crypto.h"
 #include "crypto/kdf_cpu.h"
@@ -38,41 +39,6 @@ static int restore(void **state)
 
 /* ---- PBKDF2 ----------------------------------------------------------------------- */
 
-static const struct {
-	ld_hash_alg alg;
-	const char *pw;
-	size_t pwlen;
-	const char *salt;
-	size_t saltlen;
-	uint32_t iter;
-	const char *dk;
-} pbkdf2_vec[] = {
-	/* RFC 6070 (PBKDF2-HMAC-SHA1), RFC 7914 section 11 (PBKDF2-HMAC-SHA256). */
-	{ LD_HASH_SHA1, "password", 8, "salt", 4, 1, "0c60c80f961f0e71f3a9b524af6012062fe037a6" },
-	{ LD_HASH_SHA1, "password", 8, "salt", 4, 2, "ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957" },
-	{ LD_HASH_SHA1, "password", 8, "salt", 4, 4096, "4b007901b765489abead49d926f721d065a429c1" },
-	{ LD_HASH_SHA1, "passwordPASSWORDpassword", 24, "saltSALTsaltSALTsaltSALTsaltSALTsalt", 36,
-	  4096, "3d2eec4fe41c849b80c8d83662c0e44a8b291a964cf2f07038" },
-	{ LD_HASH_SHA1, "pass\0word", 9, "sa\0lt", 5, 4096, "56fa6aa75548099dcc37d7f03425e0c3" },
-	{ LD_HASH_SHA256, "passwd", 6, "salt", 4, 1,
-	  "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
-	  "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783" },
-	{ LD_HASH_SHA256, "Password", 8, "NaCl", 4, 80000,
-	  "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56"
-	  "a1d425a1225833549adb841b51c9b3176a272bdebba1d078478f62b397f33c8d" },
-};
-
-static const EVP_MD *ossl_md(ld_hash_alg a)
-{
-	switch (a) {
-	case LD_HASH_SHA1: return EVP_sha1();
-	case LD_HASH_SHA256: return EVP_sha256();
-	case LD_HASH_SHA512: return EVP_sha512();
-	case LD_HASH_RIPEMD160: return EVP_ripemd160();
-	}
-	return NULL;
-}
-
 static void pbkdf2_path(uint32_t mask)
 {
 	/* Key lengths around one and two digests of every hash, and long multi-block ones. */
@@ -82,16 +48,14 @@ static void pbkdf2_path(uint32_t mask)
 
 	tu_rand_seed();
 	force(mask);
-	for (size_t i = 0; i < sizeof(pbkdf2_vec) / sizeof(pbkdf2_vec[0]); i++) {
-		size_t n = strlen(pbkdf2_vec[i].dk) / 2;
-		char hex[2 * 256 + 1];
+	for (size_t i = 0; i < tu_pbkdf2_nvec; i++) {
+		const struct tu_pbkdf2_vector *v = &tu_pbkdf2_vec[i];
+		size_t n = strlen(v->dk) / 2;
 
-		assert_int_equal(ld_pbkdf2(pbkdf2_vec[i].alg, (const uint8_t *)pbkdf2_vec[i].pw,
-					   pbkdf2_vec[i].pwlen, (const uint8_t *)pbkdf2_vec[i].salt,
-					   pbkdf2_vec[i].saltlen, pbkdf2_vec[i].iter, a, n, NULL,
+		assert_int_equal(ld_pbkdf2(v->alg, (const uint8_t *)v->pw, v->pwlen,
+					   (const uint8_t *)v->salt, v->saltlen, v->iter, a, n, NULL,
 					   NULL), LD_OK);
-		tu_hex(a, n, hex);
-		assert_string_equal(hex, pbkdf2_vec[i].dk);
+		tu_expect_hex(a, n, v->dk);
 	}
 	for (int round = 0; round < 120; round++) {
 		ld_hash_alg alg = (ld_hash_alg)(round % 4);
@@ -105,7 +69,7 @@ static void pbkdf2_path(uint32_t mask)
 		memset(a, 0, sizeof(a));
 		assert_int_equal(ld_pbkdf2(alg, pw, plen, salt, slen, it, a, dlen, NULL, NULL), LD_OK);
 		assert_int_equal(PKCS5_PBKDF2_HMAC((const char *)pw, (int)plen, salt, (int)slen,
-						   (int)it, ossl_md(alg), (int)dlen, b), 1);
+						   (int)it, tu_ossl_md(alg), (int)dlen, b), 1);
 		assert_memory_equal(a, b, dlen);
 		/* The same through the portable path. */
 		force(0);
@@ -191,59 +155,24 @@ static void test_hash_sha(void **state)
 
 /* ---- Argon2 ----------------------------------------------------------------------- */
 
-static void expect_hex(const uint8_t *got, size_t n, const char *want)
-{
-	char h[2 * 128 + 1];
-
-	assert_true(n <= 128);
-	tu_hex(got, n, h);
-	assert_string_equal(h, want);
-}
-
-/* RFC 9106 5.2 (Argon2i) and 5.3 (Argon2id): t=3, m=32 KiB, p=4, P = 32 x 0x01,
- * S = 16 x 0x02, K = 8 x 0x03, X = 12 x 0x04, 32-byte tag. */
+/* RFC 9106 5.2 and 5.3 (common/kdf_ref.h) through par. */
 static void argon2_rfc(const ld_parallel *par)
 {
-	uint8_t pw[32], salt[16], secret[8], ad[12], tag[32];
+	const struct tu_rfc9106_vector *v = tu_rfc9106_vec;
+	struct tu_rfc9106 in;
+	uint8_t tag[32];
 
-	memset(pw, 1, sizeof(pw));
-	memset(salt, 2, sizeof(salt));
-	memset(secret, 3, sizeof(secret));
-	memset(ad, 4, sizeof(ad));
-	assert_int_equal(ld_argon2_keyed_par(LD_ARGON2I, 3, 32, 4, pw, 32, salt, 16, secret, 8, ad,
-					     12, tag, 32, &tu_alloc, par, NULL, NULL), LD_OK);
-	expect_hex(tag, 32, "c814d9d1dc7f37aa13f0d77f2494bda1c8de6b016dd388d29952a4c4672b6ce8");
-	assert_int_equal(ld_argon2_keyed_par(LD_ARGON2ID, 3, 32, 4, pw, 32, salt, 16, secret, 8,
-					     ad, 12, tag, 32, &tu_alloc, par, NULL, NULL), LD_OK);
-	expect_hex(tag, 32, "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659");
+	tu_rfc9106_inputs(&in);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(ld_argon2_keyed_par(v[i].type, TU_RFC9106_T, TU_RFC9106_M,
+						     TU_RFC9106_P, in.pw, sizeof(in.pw), in.salt,
+						     sizeof(in.salt), in.secret, sizeof(in.secret),
+						     in.ad, sizeof(in.ad), tag, sizeof(tag), &tu_alloc,
+						     par, NULL, NULL), LD_OK);
+		tu_expect_hex(tag, sizeof(tag), v[i].tag);
+	}
 	assert_int_equal(tu_alloc_live(), 0);
 	assert_int_equal(tu_alloc_unwiped(), 0);
-}
-
-static int ref_argon2(argon2_type t, uint32_t tc, uint32_t m, uint32_t lanes, uint32_t threads,
-		      uint8_t *pw, size_t pwlen, uint8_t *salt, size_t saltlen, uint8_t *secret,
-		      size_t seclen, uint8_t *ad, size_t adlen, uint8_t *out, size_t outlen)
-{
-	argon2_context c;
-
-	memset(&c, 0, sizeof(c));
-	c.out = out;
-	c.outlen = (uint32_t)outlen;
-	c.pwd = pw;
-	c.pwdlen = (uint32_t)pwlen;
-	c.salt = salt;
-	c.saltlen = (uint32_t)saltlen;
-	c.secret = seclen ? secret : NULL;
-	c.secretlen = (uint32_t)seclen;
-	c.ad = adlen ? ad : NULL;
-	c.adlen = (uint32_t)adlen;
-	c.t_cost = tc;
-	c.m_cost = m;
-	c.lanes = lanes;
-	c.threads = threads;
-	c.version = ARGON2_VERSION_13;
-	c.flags = ARGON2_DEFAULT_FLAGS;
-	return argon2_ctx(&c, t);
 }
 
 /* Random parameters against libargon2 and against the portable path, through par. */
@@ -275,7 +204,7 @@ static void argon2_random(uint32_t mask, const ld_parallel *par, uint32_t thread
 						     seclen ? secret : NULL, seclen,
 						     adlen ? ad : NULL, adlen, a, outlen, &tu_alloc,
 						     par, NULL, NULL), LD_OK);
-		assert_int_equal(ref_argon2(id ? Argon2_id : Argon2_i, t, m, lanes, threads, pw,
+		assert_int_equal(tu_ref_argon2(id ? Argon2_id : Argon2_i, t, m, lanes, threads, pw,
 					    pwlen, salt, saltlen, secret, seclen, ad, adlen, b,
 					    outlen), ARGON2_OK);
 		assert_memory_equal(a, b, outlen);
@@ -372,7 +301,7 @@ static void test_argon2_threads(void **state)
 					   16, b, 32, &tu_alloc, NULL, NULL), LD_OK);
 		ld_argon2_set_parallel(NULL);
 		assert_memory_equal(a, b, 32);
-		assert_int_equal(ref_argon2(Argon2_id, 2, 256, 4, 1, (uint8_t *)"pw", 2, salt, 16,
+		assert_int_equal(tu_ref_argon2(Argon2_id, 2, 256, 4, 1, (uint8_t *)"pw", 2, salt, 16,
 					    NULL, 0, NULL, 0, b, 32), ARGON2_OK);
 		assert_memory_equal(a, b, 32);
 	}

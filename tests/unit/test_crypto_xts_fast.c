@@ -20,57 +20,12 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 
+#include "common/cipher_ref.h"
 #include "common/testutil.h"
-#include "common/xts_vectors.h"
 #include "crypto/aes_impl.h"
 #include "crypto/crypto.h"
 
 /* ---- references ------------------------------------------------------------------ */
-
-static void ossl(const EVP_CIPHER *c, const uint8_t *key, const uint8_t *iv, int enc,
-		 const uint8_t *in, uint8_t *out, size_t len)
-{
-	EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
-	int n1 = 0, n2 = 0;
-
-	assert_non_null(x);
-	assert_int_equal(EVP_CipherInit_ex(x, c, NULL, key, iv, enc), 1);
-	EVP_CIPHER_CTX_set_padding(x, 0);
-	assert_int_equal(EVP_CipherUpdate(x, out, &n1, in, (int)len), 1);
-	assert_int_equal(EVP_CipherFinal_ex(x, out + n1, &n2), 1);
-	assert_int_equal((size_t)(n1 + n2), len);
-	EVP_CIPHER_CTX_free(x);
-}
-
-/* XTS by its definition (IEEE 1619 5.3) over OpenSSL's AES-192-ECB, for 384-bit keys. */
-static void xts192_by_definition(const uint8_t *key, const uint8_t iv[16], int enc,
-				 const uint8_t *in, uint8_t *out, size_t len)
-{
-	uint8_t t[16], b[16];
-
-	ossl(EVP_aes_192_ecb(), key + 24, NULL, 1, iv, t, 16);
-	for (size_t off = 0; off < len; off += 16) {
-		for (int i = 0; i < 16; i++)
-			b[i] = in[off + i] ^ t[i];
-		ossl(EVP_aes_192_ecb(), key, NULL, enc, b, b, 16);
-		for (int i = 0; i < 16; i++)
-			out[off + i] = b[i] ^ t[i];
-		int carry = t[15] >> 7;
-		for (int i = 15; i > 0; i--)
-			t[i] = (uint8_t)(t[i] << 1 | t[i - 1] >> 7);
-		t[0] = (uint8_t)(t[0] << 1 ^ (carry ? 0x87 : 0));
-	}
-}
-
-static void ossl_xts(const uint8_t *key, size_t keylen, const uint8_t iv[16], int enc,
-		     const uint8_t *in, uint8_t *out, size_t len)
-{
-	if (keylen == 48)
-		xts192_by_definition(key, iv, enc, in, out, len);
-	else
-		ossl(keylen == 32 ? EVP_aes_128_xts() : EVP_aes_256_xts(), key, iv, enc, in, out,
-		     len);
-}
 
 static void plain64(uint8_t iv[16], uint64_t n)
 {
@@ -90,53 +45,12 @@ static ld_aes_impl path_of(void **state)
 	return (ld_aes_impl)(uintptr_t)*state;
 }
 
-/* ---- IEEE 1619 vectors through one path ------------------------------------------ */
+/* ---- IEEE 1619 vectors through one path (common/xts_ieee1619.c) ----------------- */
 
 static void test_ieee1619(void **state)
 {
-	ld_aes_impl path = path_of(state);
-	uint8_t key[64], du[16], pt[512], ct[512], buf[512], prev[512];
-	char err[128];
-	size_t prevlen = 0;
-
-	force(path);
-	for (size_t i = 0; i < XTS_NVEC; i++) {
-		size_t klen = strlen(xts_vec[i].key) / 2, len = strlen(xts_vec[i].ct) / 2;
-		uint64_t sector = 0;
-		ld_cipher *c;
-
-		assert_int_equal(tu_unhex(xts_vec[i].key, key, klen), 0);
-		assert_int_equal(tu_unhex(xts_vec[i].dataunit, du, 16), 0);
-		assert_int_equal(tu_unhex(xts_vec[i].ct, ct, len), 0);
-		if (xts_vec[i].pt == XTS_PATTERN) {
-			for (size_t j = 0; j < len; j++)
-				pt[j] = (uint8_t)j;
-		} else if (xts_vec[i].pt[0] == '\0') {
-			assert_int_equal(prevlen, len);
-			memcpy(pt, prev, len);
-		} else {
-			assert_int_equal(tu_unhex(xts_vec[i].pt, pt, len), 0);
-		}
-		memcpy(prev, ct, len);
-		prevlen = len;
-
-		assert_int_equal(ld_aes_xts(key, klen, 1, du, pt, buf, len), LD_OK);
-		assert_memory_equal(buf, ct, len);
-		assert_int_equal(ld_aes_xts(key, klen, 0, du, buf, buf, len), LD_OK);
-		assert_memory_equal(buf, pt, len);
-		if (len != 512)
-			continue;
-		for (int j = 7; j >= 0; j--)
-			sector = sector << 8 | du[j];
-		assert_int_equal(ld_cipher_new(&c, "aes-xts-plain64", key, klen, &tu_alloc, err,
-					       sizeof(err)), LD_OK);
-		memcpy(buf, pt, len);
-		assert_int_equal(ld_cipher_encrypt(c, buf, len, 512, sector, 1), LD_OK);
-		assert_memory_equal(buf, ct, len);
-		assert_int_equal(ld_cipher_decrypt(c, buf, len, 512, sector, 1), LD_OK);
-		assert_memory_equal(buf, pt, len);
-		ld_cipher_free(c);
-	}
+	force(path_of(state));
+	assert_int_equal(tu_xts_ieee1619(), 12);
 	ld_aes_impl_auto();
 	assert_int_equal(tu_alloc_live(), 0);
 	assert_int_equal(tu_alloc_unwiped(), 0);
@@ -186,7 +100,7 @@ static void test_random_sectors(void **state)
 		}
 		for (size_t k = 0; k < n; k++) {
 			plain64(iv, s0 + k * step);
-			ossl_xts(key, keylen, iv, enc, src + off + k * ss, ref + k * ss, ss);
+			tu_ossl_xts(key, keylen, iv, enc, src + off + k * ss, ref + k * ss, ss);
 		}
 		if (memcmp(fast + off, port + off, len) != 0 || memcmp(fast + off, ref, len) != 0)
 			fail_msg("%s: %s, key %zu bits, %zu x %zu B sectors from %llu: mismatch",
@@ -230,7 +144,7 @@ static void test_random_blocks(void **state)
 		force(LD_AES_PORTABLE);
 		assert_int_equal(ld_aes_xts(key, keylen, enc, tw, src + io, port + oo, len), LD_OK);
 		ld_aes_impl_auto();
-		ossl_xts(key, keylen, tw, enc, src + io, ref, len);
+		tu_ossl_xts(key, keylen, tw, enc, src + io, ref, len);
 		if (memcmp(fast + oo, port + oo, len) != 0 || memcmp(fast + oo, ref, len) != 0)
 			fail_msg("%s: %s, key %zu bits, %zu blocks: mismatch", ld_aes_impl_name(path),
 				 enc ? "encrypt" : "decrypt", keylen * 8, len / 16);

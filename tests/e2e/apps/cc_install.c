@@ -8,7 +8,7 @@
 #include "console.h"
 #include "crypto/ld_common.h"
 #include "fwcfg.h"
-#include "libc/ld_libc.h"
+#include "libc/luksdxe_libc.h"
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
 
@@ -20,11 +20,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	uint16_t sel;
 	uint32_t size;
 	(void)image;
-	ld_libc_init(bs);
-	ld_con_init(st);
-	if (ld_fwcfg_find_file("opt/luksdxe/test-cc-table", &sel, &size) != LD_OK || !size ||
+	luksdxe_libc_init(bs);
+	luksdxe_con_init(st);
+	if (luksdxe_fwcfg_find_file("opt/luksdxe/test-cc-table", &sel, &size) != LD_OK || !size ||
 	    size > 4096) {
-		ld_con_printf("cc_install: no fw_cfg opt/luksdxe/test-cc-table\n");
+		luksdxe_con_printf("cc_install: no fw_cfg opt/luksdxe/test-cc-table\n");
 		return EFI_NOT_FOUND;
 	}
 	/* One reserved page for the area, as OVMF reserves the launch secret page; the
@@ -33,15 +33,15 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	UINT64 *loc = NULL;
 	if (bs->AllocatePages(AllocateAnyPages, EfiReservedMemoryType, 1, &area) != EFI_SUCCESS ||
 	    bs->AllocatePool(EfiRuntimeServicesData, 2 * sizeof(UINT64), (void **)&loc) != EFI_SUCCESS) {
-		ld_con_printf("cc_install: out of memory\n");
+		luksdxe_con_printf("cc_install: out of memory\n");
 		return EFI_OUT_OF_RESOURCES;
 	}
 	memset((void *)(uintptr_t)area, 0, 4096);
-	ld_fwcfg_read_item(sel, (void *)(uintptr_t)area, size);
+	luksdxe_fwcfg_read_item(sel, (void *)(uintptr_t)area, size);
 	loc[0] = area;
 	loc[1] = 4096;
 	EFI_STATUS s = bs->InstallConfigurationTable(&cc_guid, loc);
-	ld_con_printf("cc_install: secret area of %u bytes installed: %s\n", size,
-		      s == EFI_SUCCESS ? "ok" : "failed");
+	luksdxe_con_printf("cc_install: secret area of %u bytes installed: %s\n", size,
+			   s == EFI_SUCCESS ? "ok" : "failed");
 	return s;
 }

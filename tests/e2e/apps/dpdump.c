@@ -44,7 +44,7 @@ static void dump(EFI_BOOT_SERVICES *bs, EFI_DEVICE_PATH_TO_TEXT_PROTOCOL *tt, co
 			p += len;
 		}
 		hex[x] = 0;
-		ld_con_printf("dpdump: %s %s", kind, hex);
+		luksdxe_con_printf("dpdump: %s %s", kind, hex);
 		char text[240];
 		UINTN t = 0;
 		CHAR16 *s = tt ? tt->ConvertDevicePathToText(dp, FALSE, FALSE) : NULL;
@@ -53,7 +53,7 @@ static void dump(EFI_BOOT_SERVICES *bs, EFI_DEVICE_PATH_TO_TEXT_PROTOCOL *tt, co
 		text[t] = 0;
 		if (s)
 			bs->FreePool(s);
-		ld_con_printf(" %s\n", text);
+		luksdxe_con_printf(" %s\n", text);
 	}
 	bs->FreePool(h);
 }
@@ -63,13 +63,13 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	(void)image;
 	EFI_BOOT_SERVICES *bs = st->BootServices;
 	EFI_DEVICE_PATH_TO_TEXT_PROTOCOL *tt = NULL;
-	ld_con_init(st);
+	luksdxe_con_init(st);
 	bs->LocateProtocol(&g_text, NULL, (void **)&tt);
 	dump(bs, tt, "fv", &g_fv2, &g_dp);
 	dump(bs, tt, "fs", &g_fs, &g_dp);
 	dump(bs, tt, "blk", &g_blk, &g_dp);
 	dump(bs, tt, "loadfile", &g_lf, &g_dp);
 	dump(bs, tt, "image", &g_lidp, &g_lidp);
-	ld_con_printf("dpdump: end\n");
+	luksdxe_con_printf("dpdump: end\n");
 	return EFI_SUCCESS;
 }

@@ -63,7 +63,7 @@ static const char *status_name(EFI_STATUS s)
 
 static void report(const char *step, EFI_STATUS s)
 {
-	ld_con_printf("fvload: %s: %s (status 0x%lx)\n", step, status_name(s), (unsigned long)s);
+	luksdxe_con_printf("fvload: %s: %s (status 0x%lx)\n", step, status_name(s), (unsigned long)s);
 }
 
 /* The path for the messages: ASCII, '?' for anything else, bounded. */
@@ -136,12 +136,12 @@ static dxe_services *find_dxe_services(EFI_SYSTEM_TABLE *st)
 		 * long enough to hold them. */
 		if (!ds || ds->Hdr.Signature != DXE_SERVICES_SIGNATURE ||
 		    ds->Hdr.HeaderSize < sizeof(*ds)) {
-			ld_con_printf("fvload: DXE Services Table has a bad header\n");
+			luksdxe_con_printf("fvload: DXE Services Table has a bad header\n");
 			return NULL;
 		}
 		return ds;
 	}
-	ld_con_printf("fvload: no DXE Services Table in the configuration table\n");
+	luksdxe_con_printf("fvload: no DXE Services Table in the configuration table\n");
 	return NULL;
 }
 
@@ -150,10 +150,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	EFI_BOOT_SERVICES *bs = st->BootServices;
 	EFI_SHELL_PARAMETERS_PROTOCOL *params;
 	char shown[96];
-	ld_con_init(st);
+	luksdxe_con_init(st);
 	if (bs->HandleProtocol(image, &shell_params_guid, (void **)&params) != EFI_SUCCESS ||
 	    params->Argc != 2) {
-		ld_con_printf("fvload: usage: fvload FILE.fv (run from the UEFI shell)\n");
+		luksdxe_con_printf("fvload: usage: fvload FILE.fv (run from the UEFI shell)\n");
 		return EFI_INVALID_PARAMETER;
 	}
 	path_ascii(params->Argv[1], shown, sizeof(shown));
@@ -163,7 +163,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	EFI_STATUS s = read_volume(bs, params->Argv[1], &buf, &size);
 	if (s != EFI_SUCCESS)
 		return s;
-	ld_con_printf("fvload: read %s: %lu bytes\n", shown, (unsigned long)size);
+	luksdxe_con_printf("fvload: read %s: %lu bytes\n", shown, (unsigned long)size);
 
 	dxe_services *ds = find_dxe_services(st);
 	if (!ds)

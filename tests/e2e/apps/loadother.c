@@ -49,12 +49,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	EFI_HANDLE *h = NULL;
 	static UINT8 path[1024];
 
-	ld_con_init(st);
+	luksdxe_con_init(st);
 	bs->LocateProtocol(&g_text, NULL, (void **)&tt);
 	if (bs->HandleProtocol(image, &g_li, (void **)&li) != EFI_SUCCESS ||
 	    bs->LocateHandleBuffer(ByProtocol, &g_fs, NULL, &n, &h) != EFI_SUCCESS)
 		return EFI_NOT_FOUND;
-	ld_con_printf("loadother: %u file systems\n", (unsigned)n);
+	luksdxe_con_printf("loadother: %u file systems\n", (unsigned)n);
 	for (UINTN i = 0; i < n; i++) {
 		EFI_DEVICE_PATH_PROTOCOL *dp;
 		if (h[i] == li->DeviceHandle ||
@@ -81,13 +81,13 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 			bs->FreePool(s);
 		EFI_HANDLE child = NULL;
 		EFI_STATUS r = bs->LoadImage(FALSE, image, (EFI_DEVICE_PATH_PROTOCOL *)path, NULL, 0, &child);
-		ld_con_printf("loadother: %s: %s\n", text, status_name(r));
+		luksdxe_con_printf("loadother: %s: %s\n", text, status_name(r));
 		if (r == EFI_SUCCESS) {
 			bs->StartImage(child, NULL, NULL);
 			bs->UnloadImage(child);
 		}
 	}
 	bs->FreePool(h);
-	ld_con_printf("loadother: done\n");
+	luksdxe_con_printf("loadother: done\n");
 	return EFI_SUCCESS;
 }

@@ -8,7 +8,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	(void)image;
-	ld_con_init(st);
-	ld_con_printf("luksdxe-e2e-plaintext-marker: a plaintext image ran\n");
+	luksdxe_con_init(st);
+	luksdxe_con_printf("luksdxe-e2e-plaintext-marker: a plaintext image ran\n");
 	return EFI_SUCCESS;
 }

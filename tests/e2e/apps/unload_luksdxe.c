@@ -42,13 +42,13 @@ static EFI_STATUS unload_luksdxe(const char *when)
 		    bs->HandleProtocol(h[i], &guid_binding, (void **)&b) != EFI_SUCCESS)
 			continue;
 		result = bs->UnloadImage(b->ImageHandle);
-		ld_con_printf("unload_luksdxe: UnloadImage %s: %s\n", when,
-			      result == EFI_SUCCESS ? "unloaded"
-			      : result == EFI_ACCESS_DENIED ? "access denied" : "failed");
+		luksdxe_con_printf("unload_luksdxe: UnloadImage %s: %s\n", when,
+				   result == EFI_SUCCESS ? "unloaded"
+				   : result == EFI_ACCESS_DENIED ? "access denied" : "failed");
 		break;
 	}
 	if (result == EFI_NOT_FOUND)
-		ld_con_printf("unload_luksdxe: LuksDxe not found\n");
+		luksdxe_con_printf("unload_luksdxe: LuksDxe not found\n");
 	bs->FreePool(h);
 	return result;
 }
@@ -65,7 +65,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	EFI_EVENT ev;
 	(void)image;
 	bs = st->BootServices;
-	ld_con_init(st);
+	luksdxe_con_init(st);
 	unload_luksdxe("while started under the policy");
 	if (bs->CreateEvent(EVT_TIMER | EVT_NOTIFY_SIGNAL, TPL_CALLBACK, later, NULL, &ev) != EFI_SUCCESS ||
 	    bs->SetTimer(ev, TimerRelative, 2000000) != EFI_SUCCESS) /* 200 ms */

@@ -56,9 +56,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	int same = 1;
 
 	(void)image;
-	ld_con_init(st);
+	luksdxe_con_init(st);
 	if (!osxsave_avx_vaes()) {
-		ld_con_printf("vaes-probe: no VAES+AVX2 with the AVX state enabled\n");
+		luksdxe_con_printf("vaes-probe: no VAES+AVX2 with the AVX state enabled\n");
 		return EFI_SUCCESS;
 	}
 	for (int i = 0; i < 32; i++) {
@@ -68,7 +68,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	rounds(s, k, ye, xe, yd, xd);
 	for (int i = 0; i < 32; i++)
 		same &= (ye[i] == xe[i]) & (yd[i] == xd[i]);
-	ld_con_printf("vaes-probe: 256-bit vaesenc/vaesdec %s\n",
-		      same ? "match aesenc/aesdec per lane" : "DIFFER from aesenc/aesdec per lane");
+	luksdxe_con_printf("vaes-probe: 256-bit vaesenc/vaesdec %s\n",
+			   same ? "match aesenc/aesdec per lane" : "DIFFER from aesenc/aesdec per lane");
 	return EFI_SUCCESS;
 }

@@ -121,6 +121,15 @@ void tu_hex(const uint8_t *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+void tu_expect_hex(const uint8_t *got, size_t n, const char *want)
+{
+	char h[2 * 256 + 1];
+
+	assert_true(n <= 256);
+	tu_hex(got, n, h);
+	assert_string_equal(h, want);
+}
+
 static uint64_t rs, seed;
 
 uint64_t tu_rand_seed(void)

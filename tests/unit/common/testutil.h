@@ -7,13 +7,17 @@
  *                     n-th following allocation fail (0 = never), for error paths.
  *                     tu_alloc_unwiped() counts blocks that were not all-zero when
  *                     freed: code that holds secrets must wipe before it frees.
- *   tu_hex / tu_unhex convert between bytes and lower-case hex.
+ *   tu_hex / tu_unhex convert between bytes and lower-case hex; tu_expect_hex
+ *                     compares bytes with a hex string.
  *   tu_rand_*         a small deterministic PRNG (xorshift64*) for randomized tests,
  *                     seeded from $TEST_SEED or the clock; tu_rand_seed() prints the
  *                     seed as a TAP comment so a failure can be replayed.
  *   tu_read_file / tu_write_file  whole-file helpers for oracle tests.
  *   tu_mem_dev        an ld_blockdev over an image in memory.
- *   tu_rmtree         removes a test's scratch directory. */
+ *   tu_rmtree         removes a test's scratch directory.
+ *   cipher_ref.h      AES/XTS references (OpenSSL, XTS by definition, IEEE 1619).
+ *   tu_sweep          a corruption sweep: byte and bit flips over an image in memory.
+ *   kdf_ref.h         PBKDF2/Argon2 vectors and references (OpenSSL, libargon2). */
 #ifndef TESTUTIL_H
 #define TESTUTIL_H
 
@@ -35,6 +39,8 @@ int tu_unhex(const char *hex, uint8_t *out, size_t n);
 uint8_t *tu_unhex_alloc(const char *hex, size_t *n);
 /* Writes 2*n+1 bytes (lower-case hex and NUL) into out. */
 void tu_hex(const uint8_t *in, size_t n, char *out);
+/* Fails the test unless the n bytes (n <= 256) are the lower-case hex string want. */
+void tu_expect_hex(const uint8_t *got, size_t n, const char *want);
 
 uint64_t tu_rand_seed(void); /* (re)seeds once per process, returns the seed */
 uint64_t tu_rand64(void);
@@ -54,5 +60,28 @@ void tu_mem_dev(ld_blockdev *d, struct tu_mem *m);
 
 /* Removes a scratch directory (made with mkdtemp) and everything in it; 0 or -1. */
 int tu_rmtree(const char *dir);
+
+/* A corruption sweep over an image in memory, for the file-system readers' tests.  In
+ * every block of `block` bytes that is neither skipped (skip[b] != 0) nor all zero, each
+ * byte of the first `dense` blocks and every stride-th byte of the others is damaged in
+ * turn - the whole byte when (its offset in the block / alt) is odd, else one bit - and
+ * walk() reads the damaged image: an error or a digest, never a crash, an out-of-bounds
+ * read or a leak; with strict, a digest must be the pristine one.  Then the device cut
+ * at `truncations` sizes (resize(ctx, size, valid)) must fail, and with zero_tail the
+ * full size with the bytes past each cut read as zeros may give anything.  Prints the
+ * counts as a TAP comment; returns the number of flips (more than 1000, or it fails). */
+struct tu_sweep {
+	const char *name;
+	uint8_t *img; /* damaged and restored in place */
+	size_t size, block;
+	const uint8_t *skip; /* per block, or NULL */
+	size_t dense, stride, alt;
+	int strict, zero_tail;
+	unsigned truncations;
+	int (*walk)(void *ctx, uint64_t *digest);
+	void (*resize)(void *ctx, size_t size, size_t valid);
+	void *ctx;
+};
+size_t tu_sweep(const struct tu_sweep *s);
 
 #endif
