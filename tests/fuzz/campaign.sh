@@ -6,7 +6,9 @@
 #    seeds its generator makes now (tests/fuzz/seeds-NAME.sh), with its dictionary
 #    (tests/fuzz/dict/NAME.dict) when there is one;
 # 2. runs EXECS executions under ASan + UBSan (build/fuzz-bin/fuzz_NAME), in slices of at
-#    most SLICE executions so that the machine's other work is not starved for hours;
+#    most SLICE executions (default 2 million) and SLICE_SECONDS (default 600), and stops
+#    early after MAX_SECONDS (unset: no limit), so that a slow target's campaign can be
+#    spread over several sessions: each records what it really ran;
 # 3. minimizes what it found together with the old corpus (libFuzzer -merge=1: the
 #    smallest inputs that keep every coverage feature) back into tests/fuzz/corpus/NAME/;
 # 4. appends one line to tests/fuzz/ledger.tsv: date, target, executions, seconds,
@@ -18,6 +20,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 name=$1 execs=$2
 slice=${SLICE:-2000000}
+slice_secs=${SLICE_SECONDS:-600}
+max_secs=${MAX_SECONDS:-0}
 bin=build/fuzz-bin/fuzz_$name
 corpus=tests/fuzz/corpus/$name
 dict=tests/fuzz/dict/$name.dict
@@ -38,7 +42,7 @@ while [ "$done_execs" -lt "$execs" ]; do
 	n=$((execs - done_execs))
 	[ "$n" -gt "$slice" ] && n=$slice
 	log=$work/slice.log
-	if ! nice -n "${NICE:-10}" "$bin" "${opts[@]}" -runs="$n" "$work/new" "$work/gen" >"$log" 2>&1; then
+	if ! nice -n "${NICE:-10}" "$bin" "${opts[@]}" -runs="$n" -max_total_time="$slice_secs" "$work/new" "$work/gen" >"$log" 2>&1; then
 		findings=1
 	fi
 	ran=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
@@ -54,6 +58,10 @@ while [ "$done_execs" -lt "$execs" ]; do
 		break
 	fi
 	[ "${ran:-0}" -gt 0 ] || { echo "campaign: no executions counted" >&2; tail -20 "$log"; exit 2; }
+	if [ "$max_secs" -gt 0 ] && [ $(($(date +%s) - t0)) -ge "$max_secs" ]; then
+		echo "campaign $name: stopped after MAX_SECONDS=$max_secs"
+		break
+	fi
 done
 secs=$(($(date +%s) - t0))
 
