@@ -198,9 +198,13 @@ want volkey && row "volume key" volkey
 want image && row "image" image
 want grub && printf 'bench-boot: %-16s prompt %7s s, unlocked %7s s, kernel started %7s s, marker %7s s\n' \
 	"GRUB:" "${g_prompt:-?}" "${g_opened:-?}" "$g_loader" "${g_marker:-?}"
+# Where the time goes: firmware up to the key check, the check, up to the OS loader, then
+# the loader and the kernel's EFI stub (the same kernel, decompressed by its stub in both).
+want luksdxe && say "phases, LuksDxe: firmware to key derivation $(span 0 "${T[luksdxe.check]:-0}") s, derivation $(span "${T[luksdxe.check]:-0}" "${T[luksdxe.unlock]}") s, to OS loader $(span "${T[luksdxe.unlock]}" "${T[luksdxe.os]:-0}") s, OS loader to kernel $(span "${T[luksdxe.os]:-0}" "${T[luksdxe.kernel]}") s"
+want grub && say "phases, GRUB:    firmware to passphrase prompt $(span 0 "${g_prompt:-0}") s, derivation $(span "${g_prompt:-0}" "${g_opened:-0}") s (typing included), reading and starting the kernel $(span "${g_opened:-0}" "$g_loader") s"
 if want luksdxe && want grub; then
 	say "firmware start to kernel start (loader done): LuksDxe ${T[luksdxe.kernel]} s, GRUB $g_loader s, GRUB/LuksDxe = $(ratio "$g_loader" "${T[luksdxe.kernel]}")"
-	say "key derivation: LuksDxe $(span "${T[luksdxe.check]:-0}" "${T[luksdxe.unlock]}") s (first console line to unlocked), GRUB $(span "${g_prompt:-0}" "${g_opened:-0}") s (prompt to opened, typing included)"
+	say "key derivation alone: GRUB/LuksDxe = $(ratio "$(span "${g_prompt:-0}" "${g_opened:-0}")" "$(span "${T[luksdxe.check]:-0}" "${T[luksdxe.unlock]}")")"
 fi
 want image && want grub &&
 	say "firmware start to kernel start: firmware image ${T[image.kernel]} s, GRUB $g_loader s, GRUB/image = $(ratio "$g_loader" "${T[image.kernel]}")"
@@ -208,7 +212,7 @@ if want volkey; then
 	want luksdxe &&
 		say "volume-key secret: kernel started ${T[volkey.kernel]} s against ${T[luksdxe.kernel]} s with the passphrase (passphrase/volume key = $(ratio "${T[luksdxe.kernel]}" "${T[volkey.kernel]}")); unlocked ${T[volkey.unlock]} s against ${T[luksdxe.unlock]} s"
 	want grub && say "volume-key secret: GRUB/volume key = $(ratio "$g_loader" "${T[volkey.kernel]}")"
-	say "volume-key secret: key check $(span "${T[volkey.check]:-0}" "${T[volkey.unlock]}") s (first console line to unlocked)"
+	say "volume-key secret: key check $(span "${T[volkey.check]:-0}" "${T[volkey.unlock]}") s (first console line to unlocked); the driver said: $(grep -m1 -o "$UUID: checking the volume key[^:]*" "$out/volkey.log" || echo "no 'checking the volume key' line")"
 fi
 if want argon2-smp1 && want argon2-smp4; then
 	say "Argon2id volume: 4 lanes, $A_KIB KiB, $A_T passes; the host has $(nproc) cores"
