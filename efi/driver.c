@@ -284,11 +284,17 @@ static int unlock_with(luksdxe_dev *d, const luksdxe_secret *secret, ld_progress
 		return LD_ERR_INVALID;
 	}
 	*slot = vs.volume_key ? -1 : -2; /* -1: the volume key itself */
+	/* Said once the entry is parsed: a volume key is only checked, nothing is derived. */
+	luksdxe_con_printf(vs.volume_key ? "LuksDxe: %s: checking the volume key against the volume's digest (secret from %s%s): "
+					 : "LuksDxe: %s: deriving key (secret from %s%s): ",
+			   d->info.uuid, luksdxe_source_name(secret->source),
+			   secret->generic ? ", disk passphrase" : "");
 	if (vs.volume_key)
 		r = ld_volume_unlock_key(d->vol, vs.volume_key, vs.volume_key_len, err, errlen);
 	else
 		r = ld_volume_unlock(d->vol, vs.passphrase, vs.passphrase_len, -1, progress, pctx,
 				     slot, err, errlen);
+	luksdxe_con_printf("\n");
 	if (r != LD_OK || !vs.pin)
 		return r;
 
@@ -546,10 +552,7 @@ static EFI_STATUS unlock_volume(luksdxe_dev *d, int *slot, int *lasting)
 		}
 		progress_state prog = { 0, 0 };
 		luksdxe_source src = secret.source;
-		luksdxe_con_printf("LuksDxe: %s: deriving key (secret from %s%s): ", uuid,
-				   luksdxe_source_name(src), secret.generic ? ", disk passphrase" : "");
 		r = unlock_with(d, &secret, on_progress, &prog, slot, &secret_bad, err, sizeof(err));
-		luksdxe_con_printf("\n");
 		luksdxe_secret_release(&secret, r == LD_OK);
 		/* Someone at the console may mistype; injected secrets are tried once. */
 		if (r == LD_ERR_KEY && src == LUKSDXE_SRC_PROMPT && attempt < PROMPT_ATTEMPTS) {

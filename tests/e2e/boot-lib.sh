@@ -14,6 +14,9 @@
 #   bl_disk IMG SLOT [BOOTINDEX]    QEMU arguments for a virtio disk at a fixed PCI slot
 #   bl_when RUN ERE                 seconds at which the first line matching ERE appeared
 #   BL_LIVE=1                       bl_qemu also shows the console live on stderr
+#   RUN.chunks                      each piece of a line that arrived before its end
+#                                   (e.g. the driver's key derivation percentages), with
+#                                   the seconds at which it arrived (0.25 s resolution)
 #   BL_TYPE_WHEN=S BL_TYPE_TEXT=T   bl_qemu types T and Enter once S appears on the console
 #
 # Facts this relies on (Debian 12 OVMF, measured):
@@ -78,7 +81,7 @@ bl_qemu() {
 	local run=$1 secs=$2 vars=$3
 	shift 3
 	local raw="$run.raw" fifo="$run.in"
-	rm -f "$raw" "$fifo" "$run.stamped"
+	rm -f "$raw" "$fifo" "$run.stamped" "$run.chunks"
 	: >"$raw"
 	mkfifo "$fifo"
 	# Key feeder (as in lib.sh): a space when the shell counts down, and stdin held open.
@@ -111,7 +114,7 @@ bl_qemu() {
 		-nodefaults -display none -no-user-config -net none -no-reboot \
 		-chardev stdio,id=con0,signal=off,logfile="$raw" -serial chardev:con0 \
 		-drive if=pflash,format=raw,unit=0,readonly=on,file="$E2E_OVMF_CODE" \
-		"${varsargs[@]}" "$@" <"$fifo" 2>"$run.stderr" | _bl_stamp "$t0" >"$run.stamped"
+		"${varsargs[@]}" "$@" <"$fifo" 2>"$run.stderr" | _bl_stamp "$t0" "$run.chunks" >"$run.stamped"
 	local rc=${PIPESTATUS[0]}
 	kill "$feeder" 2>/dev/null
 	wait "$feeder" 2>/dev/null
@@ -125,12 +128,14 @@ bl_qemu() {
 	return $rc
 }
 
-# Prefixes each line with the seconds (3 decimals) since t0 (microseconds), without forks.
+# Prefixes each line with the seconds (3 decimals) since t0 (microseconds), without forks;
+# pieces of a line that arrive before its end are also written, stamped, to CHUNKS.
 # With BL_LIVE=1 it also shows the console on stderr as it arrives, cleaned, partial lines
 # included (so that progress printed without a newline, like LuksDxe's key derivation
 # percentages, is seen while it happens).
 _bl_stamp() {
-	local t0=$1 line now rel pending= shown=0 live=${BL_LIVE:-0} rc
+	local t0=$1 chunks=$2 line now rel pending= shown=0 live=${BL_LIVE:-0} rc
+	: >"$chunks"
 	while :; do
 		IFS= read -r -t 0.25 line
 		rc=$?
@@ -139,6 +144,8 @@ _bl_stamp() {
 		if [ $rc -gt 128 ]; then # timeout: line holds a partial line (possibly empty)
 			if [ -n "$line" ]; then
 				pending+=$line
+				_bl_clean_var "$line"
+				printf '%d.%03d %s\n' $((rel / 1000000)) $((rel % 1000000 / 1000)) "$_BL_C" >>"$chunks"
 				if [ "$live" = 1 ]; then
 					[ $shown = 0 ] && printf '  [+%d.%03d s] ' $((rel / 1000000)) $((rel % 1000000 / 1000)) >&2
 					_bl_clean_var "$line"

@@ -606,6 +606,9 @@ static void test_volume_key_secret(void **state)
 	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_SUCCESS);
 	assert_non_null(strstr(shim_console(), VOL2_UUID ": unlocked with the volume key from the secret, volume key matches its pin"));
 	assert_null(strstr(shim_console(), "100%")); /* no key derivation ran */
+	/* ... and the console says what ran instead. */
+	assert_non_null(strstr(shim_console(), VOL2_UUID ": checking the volume key against the volume's digest (secret from fw_cfg opt/luksdxe/secret): \n"));
+	assert_null(strstr(shim_console(), "deriving key"));
 	check_child_reads(only_child(d), v);
 
 	uint8_t bad[64];
@@ -617,6 +620,8 @@ static void test_volume_key_secret(void **state)
 	shim_disk *d2 = open_disk(1, "vol2.img", 4096);
 	assert_int_equal(shim_connect(image, shim_disk_handle(d2)), EFI_ACCESS_DENIED);
 	assert_non_null(strstr(shim_console(), "wrong secret: the volume key does not match the volume's digest"));
+	assert_non_null(strstr(shim_console(), VOL2_UUID ": checking the volume key against the volume's digest"));
+	assert_null(strstr(shim_console(), "deriving key"));
 }
 
 /* Records that must be refused: unknown mandatory item, pin in the shared entry. */
