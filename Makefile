@@ -1,6 +1,6 @@
 # LuksDxe top-level Makefile.
 #
-# The portable core (crypto/, luks/, fs/) is compiled four times from the same sources:
+# The portable core (base/, crypto/, luks/, fs/) is compiled four times from the same sources:
 #   build/efi/   freestanding objects for the UEFI driver (gnu-efi, MS ABI)
 #   build/host/  optimised host objects for lukstool and the benchmarks
 #   build/test/  host objects with ASan + UBSan for the unit tests
@@ -21,6 +21,7 @@ DEPS_STAMP := $(TP)/.deps-v2
 .SECONDARY:
 
 include mk/config.mk
+include base/module.mk
 include crypto/module.mk
 include luks/module.mk
 include fs/module.mk

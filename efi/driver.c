@@ -7,6 +7,7 @@
 #include <string.h>
 #include "luksdxe.h"
 #include "luks/luks_meta.h"
+#include "base/uuid.h"
 #include "console.h"
 #include "ext4fs.h"
 #include "libc/ld_libc.h"

@@ -1,7 +1,7 @@
 /* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as ext4's metadata_csum uses it.
  *
  * Written here because nothing in the tree has it: mbedTLS has no CRC, and the GPT code's
- * ld_crc32 (fs/part.c) is the IEEE polynomial.  A byte-at-a-time table is enough: only
+ * ld_crc32 (base/crc32.c) is the IEEE polynomial.  A byte-at-a-time table is enough: only
  * metadata blocks are checksummed, never file data.  ext4 calls the raw register update
  * (the kernel's crc32c_le): no inversion on entry or exit, the caller seeds it. */
 #include "fs/ext4_internal.h"

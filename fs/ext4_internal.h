@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "base/endian.h"
 #include "fs/ext4.h"
 #include "fs/ext4_disk.h"
 

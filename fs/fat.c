@@ -19,6 +19,7 @@
  * entries as the specification bounds them. */
 #include <string.h>
 
+#include "base/endian.h"
 #include "fs/fat.h"
 
 #define DIRENT 32u

@@ -3,7 +3,7 @@
  * library decoder (mbedTLS's base64.c is not in the pinned build and rejects the blanks
  * cryptsetup accepts).  Caution: untrusted input.
  *
- * Calls: luks/str.h, json.h (ld_json_is_ws).  Called by: json.c (ld_json_b64). */
+ * Calls: base/str.h, json.h (ld_json_is_ws).  Called by: json.c (ld_json_b64). */
 #include "luks/json.h"
 
 static int b64val(char c)

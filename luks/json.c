@@ -3,7 +3,7 @@
  * (members, strings, integers, u64-in-strings, base64).  Knows nothing of LUKS.
  * Caution: the token text is untrusted input; every accessor checks the token's type.
  *
- * Calls: json_syntax.c, base64.c, luks/str.h, luks/uuid.h (ld_hexval), jsmn.
+ * Calls: json_syntax.c, base64.c, base/str.h, jsmn.
  * Called by: the LUKS2 metadata files (luks2_meta.c, luks2_keyslot.c, luks2_segment.c,
  * luks2_digest.c). */
 #define JSMN_STATIC
@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "luks/json.h"
-#include "luks/uuid.h"
 
 struct ld_json {
 	const char *js;

@@ -6,8 +6,8 @@
 #ifndef LD_JSON_H
 #define LD_JSON_H
 
-#include "crypto/ld_common.h"
-#include "luks/str.h"
+#include "base/common.h"
+#include "base/str.h"
 
 #define LD_JSON_MAX_DEPTH 32    /* json-c's default, so cryptsetup refuses deeper */
 #define LD_JSON_MAX_TOKENS 65536

@@ -3,11 +3,10 @@
  * Knows nothing of LUKS.  Caution: this file parses untrusted input (the JSON area of a
  * LUKS2 header).
  *
- * Calls: luks/str.h (ld_is_digit), luks/uuid.h (ld_hexval).  Called by: json.c. */
+ * Calls: base/str.h (ld_is_digit, ld_hexval).  Called by: json.c. */
 #include <string.h>
 
 #include "luks/json.h"
-#include "luks/uuid.h"
 
 /* s[i] is the opening quote; returns the index after the closing quote, 0 if invalid. */
 static size_t scan_string(const char *s, size_t n, size_t i)

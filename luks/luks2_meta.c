@@ -3,7 +3,7 @@
  * Caution: this file parses untrusted input (the JSON area of a LUKS2 header).
  *
  * Dependency direction (no cycle): luks2_meta.c -> luks2_keyslot.c, luks2_segment.c,
- * luks2_digest.c -> json.c -> json_syntax.c, base64.c; everything -> luks/str.c.
+ * luks2_digest.c -> json.c -> json_syntax.c, base64.c; everything -> base/.
  * Called by: luks2_disk.c (ld_luks2_read). */
 #include "luks/luks_internal.h"
 

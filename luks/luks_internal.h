@@ -4,9 +4,10 @@
 
 #include <string.h>
 
+#include "base/endian.h"
+#include "base/str.h"
 #include "luks/json.h"
 #include "luks/luks_meta.h"
-#include "luks/str.h"
 
 #define LD_KEY_MAX 256          /* largest volume / area key we handle */
 #define LD_LUKS2_BIN_LEN 4096   /* LUKS2 binary header, JSON area follows */

@@ -8,7 +8,7 @@ LUKS_SRCS := $(wildcard luks/*.c)
 #   luks1.c -> luks2_keyslot.c -> af.c
 #   luks2_meta.c, luks2_keyslot.c, luks2_segment.c, luks2_digest.c -> json.c
 #   json.c (the JSON layer, no LUKS) -> json_syntax.c, base64.c
-#   every file -> str.c (string helpers) and crypto/
+#   every file -> base/ (string helpers, endian, UUID) and crypto/
 
 # jsmn (Debian's libjsmn-dev) is one header in /usr/include.  The firmware flavour does not
 # search /usr/include (-nostdinc), so it gets a private copy of just that header.

@@ -3,8 +3,9 @@
  * the table is untrusted input (the host writes it in a non-confidential VM, and fw_cfg
  * always comes from the host). */
 #include <string.h>
+#include "base/endian.h"
 #include "luks/secret_table.h"
-#include "luks/uuid.h"
+#include "base/uuid.h"
 
 const uint8_t ld_secret_table_guid[16] = { 0x42, 0xf5, 0x74, 0x1e, 0xdd, 0x71, 0x66, 0x4d,
 					   0x96, 0x3e, 0xef, 0x42, 0x87, 0xff, 0x17, 0x3b };
@@ -24,40 +25,6 @@ static void set_err(char *err, size_t errlen, const char *msg)
 		n = errlen - 1;
 	memcpy(err, msg, n);
 	err[n] = 0;
-}
-
-void ld_guid_from_uuid(uint8_t guid[16], const uint8_t uuid[16])
-{
-	/* time_low, time_mid and time_hi_and_version are little-endian in an EFI_GUID. */
-	static const uint8_t order[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
-	uint8_t tmp[16];
-	for (int i = 0; i < 16; i++)
-		tmp[i] = uuid[order[i]];
-	memcpy(guid, tmp, 16);
-}
-
-int ld_guid_parse(const char *text, size_t len, uint8_t guid[16])
-{
-	uint8_t uuid[16];
-	if (ld_uuid_parse(text, len, uuid) != LD_OK)
-		return LD_ERR_INVALID;
-	ld_guid_from_uuid(guid, uuid);
-	return LD_OK;
-}
-
-void ld_guid_format(const uint8_t guid[16], char out[37])
-{
-	static const char hex[] = "0123456789abcdef";
-	uint8_t uuid[16];
-	ld_guid_from_uuid(uuid, guid); /* the permutation is its own inverse */
-	size_t o = 0;
-	for (int i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[o++] = '-';
-		out[o++] = hex[uuid[i] >> 4];
-		out[o++] = hex[uuid[i] & 15];
-	}
-	out[o] = 0;
 }
 
 /* Walks the table.  With want == NULL it only validates.  Otherwise it records the first

@@ -12,7 +12,7 @@
 #ifndef LD_SECRET_TABLE_H
 #define LD_SECRET_TABLE_H
 
-#include "crypto/ld_common.h"
+#include "base/common.h"
 
 #define LD_SECRET_HDR_SIZE 20u
 #define LD_SECRET_ENTRY_HDR_SIZE 20u
@@ -21,16 +21,6 @@
 extern const uint8_t ld_secret_table_guid[16];   /* 1e74f542-71dd-4d66-963e-ef4287ff173b */
 extern const uint8_t ld_secret_disk_guid[16];    /* 736869e5-84f0-4973-92ec-06879ce3da0b */
 extern const uint8_t ld_secret_area_cfg_guid[16];/* adf956ad-e98c-484c-ae11-b51c7d336447 */
-
-/* Converts a UUID's 16 bytes in text (RFC 4122) order to EFI GUID byte order. */
-void ld_guid_from_uuid(uint8_t guid[16], const uint8_t uuid[16]);
-
-/* Parses "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (either case; exactly 36 characters of
- * len) into EFI GUID byte order.  LD_ERR_INVALID if malformed. */
-int ld_guid_parse(const char *text, size_t len, uint8_t guid[16]);
-
-/* Formats an EFI-order GUID as 36 lower-case characters plus a NUL (out has 37 bytes). */
-void ld_guid_format(const uint8_t guid[16], char out[37]);
 
 /* Where a secret lies inside the area. */
 typedef struct ld_secret_ref {

@@ -1,6 +1,6 @@
 /* ld_volume: the luks.h API over the LUKS1/LUKS2 parsers, keyslots and digests. */
 #include "luks/luks_internal.h"
-#include "luks/uuid.h"
+#include "base/uuid.h"
 
 struct ld_volume {
 	const ld_alloc *alloc;

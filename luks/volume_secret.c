@@ -2,6 +2,7 @@
  * secret_table.h).  Caution: this file parses untrusted input (the secret table comes
  * from the guest owner through the host, and the host may have written it). */
 #include <string.h>
+#include "base/endian.h"
 #include "luks/secret_table.h"
 #include "crypto/crypto.h"
 

@@ -25,7 +25,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "crypto/ld_common.h"
+#include "base/common.h"
+#include "base/uuid.h"
 #include "luks/luks.h"
 #include "luks/secret_table.h"
 #include "tools/hostdev.h"

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "crypto/ld_common.h"
-#include "luks/uuid.h"
+#include "base/common.h"
+#include "base/uuid.h"
 
 int mk_random(void *buf, size_t n)
 {

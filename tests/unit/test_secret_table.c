@@ -13,7 +13,9 @@
 #include <cmocka.h>
 #include <openssl/sha.h>
 
+#include "base/endian.h"
 #include "luks/secret_table.h"
+#include "base/uuid.h"
 
 /* EFI_GUID {Data1, Data2, Data3, Data4[8]} serialized the way firmware stores it. */
 static void efi_guid(uint8_t out[16], uint32_t d1, uint16_t d2, uint16_t d3, const uint8_t d4[8])

@@ -12,9 +12,11 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 
+#include "base/endian.h"
 #include "shim.h"
 #include "luksdxe.h"
 #include "luks/secret_table.h"
+#include "base/uuid.h"
 #include "common/testutil.h"
 
 #define IMG "build/shim-images"

@@ -21,6 +21,7 @@
 #include "luksdxe.h"
 #include "ext4fs.h"
 #include "luks/secret_table.h"
+#include "base/uuid.h"
 #include "common/testutil.h"
 
 #define IMG "build/shim-images-ext4"

@@ -2,7 +2,7 @@
 #ifndef LD_STR_H
 #define LD_STR_H
 
-#include "crypto/ld_common.h"
+#include "base/common.h"
 
 /* strcmp for the core. */
 static inline int ld_strcmp(const char *a, const char *b)
@@ -28,5 +28,8 @@ char *ld_u64_str(uint64_t v, char *buf);
 char *ld_strlcpy(char *dst, const char *src, size_t dstlen);
 /* Appends " word" (or "word" when empty) to a space separated list. */
 void ld_list_add(char *list, size_t listlen, const char *word, size_t wordlen);
+
+/* Value of one hexadecimal digit (either case), or -1 if c is not one. */
+int ld_hexval(int c);
 
 #endif

@@ -2,7 +2,7 @@
  * functions and strlen.  Calls nothing outside this file. */
 #include <string.h>
 
-#include "luks/str.h"
+#include "base/str.h"
 
 char *ld_strlcpy(char *dst, const char *src, size_t dstlen)
 {
@@ -58,4 +58,15 @@ void ld_list_add(char *list, size_t listlen, const char *word, size_t wordlen)
 	while (wordlen-- && n + 1 < listlen)
 		list[n++] = *word++;
 	list[n] = '\0';
+}
+
+int ld_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
