@@ -8,6 +8,7 @@
 #include "luksdxe.h"
 #include "luks/luks_meta.h"
 #include "base/uuid.h"
+#include "secret/volume_secret.h"
 #include "console.h"
 #include "ext4fs.h"
 #include "libc/ld_libc.h"

@@ -20,7 +20,7 @@
 #include "shim.h"
 #include "luksdxe.h"
 #include "ext4fs.h"
-#include "luks/secret_table.h"
+#include "secret/secret_table.h"
 #include "base/uuid.h"
 #include "common/testutil.h"
 

@@ -1,10 +1,11 @@
 /* A per-volume secret entry's data: a passphrase or a LuksDxe volume record (format in
- * secret_table.h).  Caution: this file parses untrusted input (the secret table comes
+ * volume_secret.h).  Caution: this file parses untrusted input (the secret table comes
  * from the guest owner through the host, and the host may have written it). */
 #include <string.h>
 #include "base/endian.h"
-#include "luks/secret_table.h"
+#include "base/str.h"
 #include "crypto/crypto.h"
+#include "secret/volume_secret.h"
 
 const uint8_t ld_volrec_magic[LD_VOLREC_MAGIC_SIZE] = { 0, 'L', 'D', 'X', 'V', 'O', 'L', 1 };
 static const char pin_domain[] = "LuksDxe volume pin v1"; /* hashed with its NUL */
@@ -13,13 +14,7 @@ static const char pin_domain[] = "LuksDxe volume pin v1"; /* hashed with its NUL
 
 static int fail(char *err, size_t errlen, const char *msg)
 {
-	if (err && errlen) {
-		size_t n = strlen(msg);
-		if (n >= errlen)
-			n = errlen - 1;
-		memcpy(err, msg, n);
-		err[n] = 0;
-	}
+	ld_err3(err, errlen, msg, NULL, NULL);
 	return LD_ERR_INVALID;
 }
 
@@ -154,24 +149,4 @@ int ld_volume_pin(const uint8_t *vk, size_t vklen, uint8_t pin[LD_PIN_SIZE])
 		return ld_hash_final(&h, pin);
 	ld_wipe(&h, sizeof(h));
 	return r;
-}
-
-int ld_secret_table_has_pin(const uint8_t *area, size_t area_size)
-{
-	if (ld_secret_table_check(area, area_size, NULL, 0) != LD_OK)
-		return 0;
-	size_t total = ld_le32(area + 16), off = LD_SECRET_HDR_SIZE;
-	/* The check above bounds total by the area and every entry by total. */
-	while (total - off >= LD_SECRET_ENTRY_HDR_SIZE) {
-		size_t len = ld_le32(area + off + 16);
-		const uint8_t *d = area + off + LD_SECRET_ENTRY_HDR_SIZE;
-		size_t n = len - LD_SECRET_ENTRY_HDR_SIZE;
-		if (n >= LD_VOLREC_MAGIC_SIZE && memcmp(d, ld_volrec_magic, LD_VOLREC_MAGIC_SIZE) == 0) {
-			ld_volume_secret vs;
-			if (ld_volume_secret_parse(d, n, &vs, NULL, 0) != LD_OK || vs.pin)
-				return 1;
-		}
-		off += len;
-	}
-	return 0;
 }
