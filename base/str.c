@@ -34,6 +34,12 @@ void ld_err3(char *err, size_t errlen, const char *a, const char *b, const char 
 	err[n] = '\0';
 }
 
+int ld_fail(char *err, size_t errlen, const char *a, const char *b)
+{
+	ld_err3(err, errlen, a, b, NULL);
+	return LD_ERR_INVALID;
+}
+
 char *ld_u64_str(uint64_t v, char *buf)
 {
 	char tmp[21];

@@ -22,6 +22,9 @@ static inline int ld_is_digit(char c)
 
 /* err := a b c (each may be NULL); always NUL-terminated, truncated to errlen. */
 void ld_err3(char *err, size_t errlen, const char *a, const char *b, const char *c);
+/* err := a b (as ld_err3); returns LD_ERR_INVALID, so that a parser writes
+ * "return ld_fail(err, errlen, "keyslot: ", "bad salt");". */
+int ld_fail(char *err, size_t errlen, const char *a, const char *b);
 /* Decimal text of v into buf (at least 21 bytes). */
 char *ld_u64_str(uint64_t v, char *buf);
 /* Copies a NUL-terminated string into dst[dstlen] (truncating), returns dst. */

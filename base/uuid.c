@@ -51,12 +51,11 @@ int ld_guid_parse(const char *text, size_t len, uint8_t guid[16])
 	return LD_OK;
 }
 
-void ld_guid_format(const uint8_t guid[16], char out[37])
+void ld_uuid_format(const uint8_t uuid[16], char out[37])
 {
 	static const char hex[] = "0123456789abcdef";
-	uint8_t uuid[16];
-	ld_guid_from_uuid(uuid, guid); /* the permutation is its own inverse */
 	size_t o = 0;
+
 	for (int i = 0; i < 16; i++) {
 		if (i == 4 || i == 6 || i == 8 || i == 10)
 			out[o++] = '-';
@@ -64,4 +63,12 @@ void ld_guid_format(const uint8_t guid[16], char out[37])
 		out[o++] = hex[uuid[i] & 15];
 	}
 	out[o] = 0;
+}
+
+void ld_guid_format(const uint8_t guid[16], char out[37])
+{
+	uint8_t uuid[16];
+
+	ld_guid_from_uuid(uuid, guid); /* the permutation is its own inverse */
+	ld_uuid_format(uuid, out);
 }

@@ -9,6 +9,9 @@
  * order differs, see ld_guid_from_uuid).  LD_OK, or LD_ERR_INVALID with uuid untouched. */
 int ld_uuid_parse(const char *text, size_t len, uint8_t uuid[16]);
 
+/* The reverse: 16 bytes in text order as 36 lower-case characters plus a NUL. */
+void ld_uuid_format(const uint8_t uuid[16], char out[37]);
+
 /* Converts a UUID's 16 bytes in text (RFC 4122) order to EFI GUID byte order. */
 void ld_guid_from_uuid(uint8_t guid[16], const uint8_t uuid[16]);
 

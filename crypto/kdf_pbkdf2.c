@@ -11,7 +11,7 @@
  * any length, is computed with the general HMAC of hash.c.  RIPEMD-160 (LUKS1 legacy)
  * uses the general HMAC for every iteration. */
 #include "base/endian.h"
-#include "crypto.h"
+#include "crypto/crypto.h"
 
 #include <string.h>
 

@@ -22,7 +22,7 @@ static void crc_init(void)
 	crc_ready = 1;
 }
 
-uint32_t ext4_crc32c(uint32_t crc, const void *data, size_t len)
+uint32_t ld_ext4_crc32c(uint32_t crc, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 

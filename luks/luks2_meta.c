@@ -7,8 +7,6 @@
  * Called by: luks2_disk.c (ld_luks2_read). */
 #include "luks/luks_internal.h"
 
-#define FAIL(a, b) do { ld_err3(err, errlen, a, b, NULL); r = LD_ERR_INVALID; goto out; } while (0)
-
 /* Each element of array arr must be a string naming a present id in mask; fills *bits. */
 static int id_array(const ld_json *j, int arr, uint32_t present, uint32_t *bits)
 {
@@ -105,25 +103,26 @@ static int parse_config(ld_luks_meta *m, const ld_json *j, int cfg, int *online_
 	/* read as cryptsetup reads them (strtoull); the values are checked exactly below */
 	t = ld_json_member(j, cfg, "json_size");
 	if (ld_json_strtoull(j, t, &m->json_size))
-		FAIL("config.json_size is not a numeric string", NULL);
+		return ld_fail(err, errlen, "config.json_size is not a numeric string", NULL);
 	t = ld_json_member(j, cfg, "keyslots_size");
 	if (ld_json_strtoull(j, t, &m->keyslots_size))
-		FAIL("config.keyslots_size is not a numeric string", NULL);
+		return ld_fail(err, errlen, "config.keyslots_size is not a numeric string", NULL);
 	t = ld_json_member(j, cfg, "flags");
 	if (t == -2 || (t >= 0 && string_array(j, t, m->config_flags, sizeof(m->config_flags))))
-		FAIL("config.flags is not an array of strings", NULL);
+		return ld_fail(err, errlen, "config.flags is not an array of strings", NULL);
 
 	*online_reenc = 0;
 	req = ld_json_member(j, cfg, "requirements");
 	if (req == -1)
 		goto out;
 	if (ld_json_type(j, req) != LD_J_OBJ)
-		FAIL("config.requirements is not an object", NULL);
+		return ld_fail(err, errlen, "config.requirements is not an object", NULL);
 	mand = ld_json_member(j, req, "mandatory");
 	if (mand == -1)
 		goto out;
 	if (string_array(j, mand, m->requirements, sizeof(m->requirements)))
-		FAIL("config.requirements.mandatory is not an array of strings", NULL);
+		return ld_fail(err, errlen,
+			       "config.requirements.mandatory is not an array of strings", NULL);
 	n = ld_json_count(j, mand);
 	for (k = 0, e = mand + 1; k < n; k++, e++) {
 		char word[32];
@@ -132,7 +131,7 @@ static int parse_config(ld_luks_meta *m, const ld_json *j, int cfg, int *online_
 		*online_reenc += len <= sizeof(word) && online_reencrypt_flag(word, len);
 	}
 	if (*online_reenc > 1)
-		FAIL("several online-reencrypt requirement flags", NULL);
+		return ld_fail(err, errlen, "several online-reencrypt requirement flags", NULL);
 out:
 	return r;
 }
@@ -140,7 +139,7 @@ out:
 static int parse_tokens(ld_luks_meta *m, const ld_json *j, int sec, uint32_t ks_ids, char *err,
 			size_t errlen)
 {
-	int n, k, t, r = LD_OK;
+	int n, k, t;
 
 	n = ld_json_count(j, sec);
 	for (k = 0, t = sec + 1; k < n; k++, t = ld_json_skip(j, t + 1)) {
@@ -151,15 +150,15 @@ static int parse_tokens(ld_luks_meta *m, const ld_json *j, int sec, uint32_t ks_
 		/* Unknown token types are kept; an over-long name is shown truncated. */
 		f = ld_json_member(j, v, "type");
 		if (ld_json_text(j, f, tk->type, sizeof(tk->type) - 1, &len) || !len)
-			FAIL("token has no type", NULL);
+			return ld_fail(err, errlen, "token has no type", NULL);
 		tk->type[len < sizeof(tk->type) - 1 ? len : sizeof(tk->type) - 1] = '\0';
 		f = ld_json_member(j, v, "keyslots");
 		if (id_array(j, f, ks_ids, &tk->keyslots))
-			FAIL("token keyslots must name existing keyslots", NULL);
+			return ld_fail(err, errlen,
+				       "token keyslots must name existing keyslots", NULL);
 		tk->present = 1;
 	}
-out:
-	return r;
+	return LD_OK;
 }
 
 static int parse_digests(ld_luks_meta *m, const ld_json *j, int sec, uint32_t ks_ids,
@@ -173,11 +172,13 @@ static int parse_digests(ld_luks_meta *m, const ld_json *j, int sec, uint32_t ks
 		ld_digest *d = &m->digests[id];
 
 		if (ld_json_copy(j, ld_json_member(j, v, "type"), d->type, sizeof(d->type)))
-			FAIL("digest has no valid type", NULL);
+			return ld_fail(err, errlen, "digest has no valid type", NULL);
 		if (id_array(j, ld_json_member(j, v, "keyslots"), ks_ids, &d->keyslots))
-			FAIL("digest keyslots must name existing keyslots", NULL);
+			return ld_fail(err, errlen,
+				       "digest keyslots must name existing keyslots", NULL);
 		if (id_array(j, ld_json_member(j, v, "segments"), seg_ids, &d->segments))
-			FAIL("digest segments must name existing segments", NULL);
+			return ld_fail(err, errlen,
+				       "digest segments must name existing segments", NULL);
 		if (!ld_strcmp(d->type, "pbkdf2")) {
 			r = ld_luks2_digest_parse(d, j, v, err, errlen);
 			if (r)
@@ -196,7 +197,7 @@ static int parse_segments(ld_luks_meta *m, const ld_json *j, int sec, uint32_t s
 
 	n = ld_json_count(j, sec);
 	if (n < 1)
-		FAIL("no segments", NULL);
+		return ld_fail(err, errlen, "no segments", NULL);
 	for (k = 0, t = sec + 1; k < n; k++, t = ld_json_skip(j, t + 1)) {
 		int id = ld_json_key_id(j, t, 32);
 		ld_segment *s = &m->segments[id];
@@ -211,27 +212,28 @@ static int parse_segments(ld_luks_meta *m, const ld_json *j, int sec, uint32_t s
 	/* Regular segments are 0..first_backup-1 without gaps, backups follow, no gaps. */
 	for (i = 0; i < n; i++) {
 		if (!(seg_ids & (1u << i)))
-			FAIL("gap in segment numbering", NULL);
+			return ld_fail(err, errlen, "gap in segment numbering", NULL);
 		if (m->segments[i].backup != (first_backup >= 0 && i >= first_backup))
-			FAIL("regular segment after a backup segment", NULL);
+			return ld_fail(err, errlen, "regular segment after a backup segment", NULL);
 	}
 	if (first_backup == 0)
-		FAIL("no regular segment", NULL);
+		return ld_fail(err, errlen, "no regular segment", NULL);
 	if (first_backup < 0)
 		first_backup = n;
 	for (i = 0; i < first_backup; i++) {
 		const ld_segment *a = &m->segments[i];
 		int q;
 		if (a->dynamic && i != first_backup - 1)
-			FAIL("only the last segment may have dynamic size", NULL);
+			return ld_fail(err, errlen,
+				       "only the last segment may have dynamic size", NULL);
 		for (q = 0; q < first_backup; q++) {
 			const ld_segment *b = &m->segments[q];
 			if (q == i)
 				continue;
 			if (!b->dynamic && b->offset > UINT64_MAX - b->size)
-				FAIL("segment offset+size overflows", NULL);
+				return ld_fail(err, errlen, "segment offset+size overflows", NULL);
 			if (a->offset >= b->offset && (b->dynamic || a->offset < b->offset + b->size))
-				FAIL("segments overlap", NULL);
+				return ld_fail(err, errlen, "segments overlap", NULL);
 		}
 	}
 out:
@@ -270,14 +272,16 @@ static int cross_checks(ld_luks_meta *m, uint64_t hdr_size, int online_reenc, ch
 			size_t errlen)
 {
 	uint64_t meta = m->json_size + LD_LUKS2_BIN_LEN, min_off = 0, areas_end;
-	int i, q, r = LD_OK, reenc_slots = 0;
+	int i, q, reenc_slots = 0;
 
 	if (m->json_size > LD_LUKS2_HDR_MAX || !metadata_size_ok(meta))
-		FAIL("config.json_size is not a valid LUKS2 header size", NULL);
+		return ld_fail(err, errlen,
+			       "config.json_size is not a valid LUKS2 header size", NULL);
 	if (meta != hdr_size)
-		FAIL("config.json_size does not match the binary header size", NULL);
+		return ld_fail(err, errlen,
+			       "config.json_size does not match the binary header size", NULL);
 	if (m->keyslots_size % 4096 || m->keyslots_size > LD_LUKS2_KEYSLOTS_MAX_SIZE)
-		FAIL("config.keyslots_size is invalid", NULL);
+		return ld_fail(err, errlen, "config.keyslots_size is invalid", NULL);
 	/* The lowest offset of the regular segments; 0 if any starts at 0 (detached header). */
 	for (i = 0; i < LD_MAX_SEGMENTS; i++) {
 		const ld_segment *s = &m->segments[i];
@@ -292,7 +296,7 @@ static int cross_checks(ld_luks_meta *m, uint64_t hdr_size, int online_reenc, ch
 	}
 	/* Keyslots area lies between both header copies and the data (unless detached). */
 	if (min_off && (min_off < m->keyslots_size || min_off - m->keyslots_size < 2 * meta))
-		FAIL("keyslots area overlaps the data segment", NULL);
+		return ld_fail(err, errlen, "keyslots area overlaps the data segment", NULL);
 	areas_end = 2 * meta + m->keyslots_size;
 
 	for (i = 0; i < LD_MAX_KEYSLOTS; i++) {
@@ -301,17 +305,17 @@ static int cross_checks(ld_luks_meta *m, uint64_t hdr_size, int online_reenc, ch
 		if (!a->present)
 			continue;
 		if (a->area_offset < 2 * meta)
-			FAIL("keyslot area inside the header", NULL);
+			return ld_fail(err, errlen, "keyslot area inside the header", NULL);
 		if (!a->area_size)
-			FAIL("keyslot area is empty", NULL);
+			return ld_fail(err, errlen, "keyslot area is empty", NULL);
 		if (a->area_offset > UINT64_MAX - a->area_size || a->area_offset + a->area_size > areas_end)
-			FAIL("keyslot area outside the keyslots area", NULL);
+			return ld_fail(err, errlen, "keyslot area outside the keyslots area", NULL);
 		for (q = 0; q < LD_MAX_KEYSLOTS; q++) {
 			const ld_keyslot *b = &m->keyslots[q];
 			if (q == i || !b->present)
 				continue;
 			if (a->area_offset >= b->area_offset && a->area_offset < b->area_offset + b->area_size)
-				FAIL("keyslot areas overlap", NULL);
+				return ld_fail(err, errlen, "keyslot areas overlap", NULL);
 		}
 		m->keyslots[i].digest = -1;
 		for (q = 0; q < LD_MAX_DIGESTS; q++)
@@ -320,16 +324,19 @@ static int cross_checks(ld_luks_meta *m, uint64_t hdr_size, int online_reenc, ch
 				m->keyslots[i].digest = q;
 			}
 		if (a->is_luks2 && ndig != 1)
-			FAIL("keyslot is not assigned to exactly one digest", NULL);
+			return ld_fail(err, errlen,
+				       "keyslot is not assigned to exactly one digest", NULL);
 		if (!ld_strcmp(a->type, "reencrypt"))
 			reenc_slots++;
 	}
 	if (online_reenc && !reenc_slots)
-		FAIL("online reencryption requirement without reencrypt keyslot", NULL);
+		return ld_fail(err, errlen,
+			       "online reencryption requirement without reencrypt keyslot", NULL);
 	if (reenc_slots > 1)
-		FAIL("more than one reencrypt keyslot", NULL);
+		return ld_fail(err, errlen, "more than one reencrypt keyslot", NULL);
 	if (reenc_slots && !online_reenc)
-		FAIL("reencrypt keyslot without reencryption requirement", NULL);
+		return ld_fail(err, errlen,
+			       "reencrypt keyslot without reencryption requirement", NULL);
 
 	/* Every crypt segment has a digest. */
 	for (i = 0; i < LD_MAX_SEGMENTS; i++) {
@@ -340,10 +347,9 @@ static int cross_checks(ld_luks_meta *m, uint64_t hdr_size, int online_reenc, ch
 			if (m->digests[q].present && (m->digests[q].segments & (1u << i)))
 				has = 1;
 		if (!has)
-			FAIL("crypt segment has no digest", NULL);
+			return ld_fail(err, errlen, "crypt segment has no digest", NULL);
 	}
-out:
-	return r;
+	return LD_OK;
 }
 
 int ld_luks2_meta_parse(ld_luks_meta *m, const char *area, size_t area_len, uint64_t hdr_size,

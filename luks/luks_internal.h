@@ -9,6 +9,13 @@
 #include "luks/json.h"
 #include "luks/luks_meta.h"
 
+/* The binary header's first bytes: LUKS1 and the primary LUKS2 copy start with
+ * LD_LUKS_MAGIC, the secondary LUKS2 copy with LD_LUKS_MAGIC2 (cryptsetup's LUKS_MAGIC,
+ * LUKS2_MAGIC_1ST, LUKS2_MAGIC_2ND); a big-endian version follows. */
+#define LD_LUKS_MAGIC "LUKS\xba\xbe"
+#define LD_LUKS_MAGIC2 "SKUL\xba\xbe"
+#define LD_LUKS_MAGIC_LEN 6
+
 #define LD_KEY_MAX 256          /* largest volume / area key we handle */
 #define LD_LUKS2_BIN_LEN 4096   /* LUKS2 binary header, JSON area follows */
 #define LD_LUKS2_HDR_MIN 0x4000

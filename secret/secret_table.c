@@ -119,14 +119,6 @@ void ld_secret_table_wipe_entry(uint8_t *area, size_t area_size, const ld_secret
 	ld_wipe(area + off, 16);
 }
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 int ld_secret_table_build(uint8_t *out, size_t cap, size_t *outlen, const ld_secret_entry *e,
 			  size_t n, size_t align)
 {
@@ -145,11 +137,11 @@ int ld_secret_table_build(uint8_t *out, size_t cap, size_t *outlen, const ld_sec
 	if (padded < total || padded > cap)
 		return LD_ERR_RANGE;
 	memcpy(out, ld_secret_table_guid, 16);
-	put_le32(out + 16, (uint32_t)total);
+	ld_put_le32(out + 16, (uint32_t)total);
 	size_t off = LD_SECRET_HDR_SIZE;
 	for (size_t i = 0; i < n; i++) {
 		memcpy(out + off, e[i].guid, 16);
-		put_le32(out + off + 16, (uint32_t)(LD_SECRET_ENTRY_HDR_SIZE + e[i].len));
+		ld_put_le32(out + off + 16, (uint32_t)(LD_SECRET_ENTRY_HDR_SIZE + e[i].len));
 		if (e[i].len)
 			memcpy(out + off + LD_SECRET_ENTRY_HDR_SIZE, e[i].data, e[i].len);
 		off += LD_SECRET_ENTRY_HDR_SIZE + e[i].len;

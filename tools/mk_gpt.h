@@ -12,7 +12,7 @@
 /* LBAs taken by an entry array: 128 * 128 / 512. */
 #define MK_GPT_ARRAY_LBAS (MK_GPT_ENTRIES * MK_GPT_ENTRY_SIZE / MK_GPT_LBA)
 
-/* GUIDs in EFI byte order (mk_guid_parse). */
+/* GUIDs in EFI byte order (ld_guid_parse). */
 struct mk_gpt_part {
 	uint8_t type[16];
 	uint8_t unique[16];
