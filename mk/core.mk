@@ -60,10 +60,11 @@ FUZZ_CFLAGS := -std=c11 -O1 -g $(WARN) -D_DEFAULT_SOURCE -fsanitize=fuzzer-no-li
 # The crypto primitives (ours in crypto/ and the third-party ones) keep ASan + UBSan but get
 # no coverage instrumentation: their branches depend on key and data bits, not on the
 # parsed structure, so coverage feedback from them is noise, and tracing every compare in
-# a hash's rounds made the unlock path of fuzz_luks about ten times slower.
+# a hash's rounds made the unlock path of fuzz_luks about ten times slower.  base/common.c
+# (wiping, the constant-time compare; it was crypto/ld_common.c) stays with them.
 comma := ,
 FUZZ_NOCOV_CFLAGS := $(subst fuzzer-no-link$(comma),,$(FUZZ_CFLAGS))
-fuzz_cflags = $(if $(filter crypto/% $(TP)/%,$(1)),$(FUZZ_NOCOV_CFLAGS),$(FUZZ_CFLAGS))
+fuzz_cflags = $(if $(filter crypto/% base/common.c $(TP)/%,$(1)),$(FUZZ_NOCOV_CFLAGS),$(FUZZ_CFLAGS))
 FUZZ_CORE_OBJS := $(call core_objs,fuzz)
 $(BUILD)/fuzz/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
