@@ -1,6 +1,7 @@
 # LuksDxe top-level Makefile.
 #
-# The portable core (crypto/, luks/, fs/) is compiled four times from the same sources:
+# The portable core (base/, crypto/, luks/, fs/, secret/) is compiled four times from the
+# same sources:
 #   build/efi/   freestanding objects for the UEFI driver (gnu-efi, MS ABI)
 #   build/host/  optimised host objects for lukstool and the benchmarks
 #   build/test/  host objects with ASan + UBSan for the unit tests
@@ -21,9 +22,11 @@ DEPS_STAMP := $(TP)/.deps-v2
 .SECONDARY:
 
 include mk/config.mk
+include base/module.mk
 include crypto/module.mk
 include luks/module.mk
 include fs/module.mk
+include secret/module.mk
 include mk/core.mk
 include efi/module.mk
 include tools/module.mk

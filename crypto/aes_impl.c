@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "crypto/ld_common.h"
+#include "base/common.h"
 #include "mbedtls/aes.h"
 
 _Static_assert(offsetof(struct ld_xts_sched, enc) == 0, "K_ENC in aes_xts_x86.asm");

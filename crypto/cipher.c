@@ -14,10 +14,12 @@
  *              "narrow blocks" from 1, with shift 9 - log2(16); the shift does not
  *              change with the sector size.
  * The IV sector number n is chosen by the caller (see ld_cipher_decrypt in crypto.h). */
-#include "crypto.h"
+#include "crypto/crypto.h"
 
 #include <string.h>
 
+#include "base/endian.h"
+#include "base/str.h"
 #include "crypto/aes_impl.h"
 #include "mbedtls/aes.h"
 
@@ -193,14 +195,9 @@ static void msg_cstr(struct msg *m, const char *s)
 
 static void msg_uint(struct msg *m, size_t v)
 {
-	char d[24];
-	size_t n = 0;
+	char d[21];
 
-	do {
-		d[sizeof(d) - 1 - n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0 && n < sizeof(d));
-	msg_str(m, d + sizeof(d) - n, n);
+	msg_cstr(m, ld_u64_str(v, d));
 }
 
 /* Specs in messages are cut short so that garbage input cannot flood a log. */
@@ -471,18 +468,6 @@ int ld_cipher_new(ld_cipher **out, const char *spec, const uint8_t *key, size_t 
 	return LD_OK;
 }
 
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
 static int make_iv(const ld_cipher *c, uint64_t n, uint8_t iv[16])
 {
 	memset(iv, 0, 16);
@@ -491,19 +476,19 @@ static int make_iv(const ld_cipher *c, uint64_t n, uint8_t iv[16])
 	case IV_NULL:
 		return 0;
 	case IV_PLAIN:
-		put_le64(iv, n & 0xffffffffu);
+		ld_put_le64(iv, n & 0xffffffffu);
 		return 0;
 	case IV_PLAIN64:
-		put_le64(iv, n);
+		ld_put_le64(iv, n);
 		return 0;
 	case IV_PLAIN64BE:
-		put_be64(iv + 8, n);
+		ld_put_be64(iv + 8, n);
 		return 0;
 	case IV_BENBI:
-		put_be64(iv + 8, (n << 5) + 1);
+		ld_put_be64(iv + 8, (n << 5) + 1);
 		return 0;
 	case IV_ESSIV:
-		put_le64(iv, n);
+		ld_put_le64(iv, n);
 		return mbedtls_aes_crypt_ecb((mbedtls_aes_context *)&c->essiv, MBEDTLS_AES_ENCRYPT,
 					     iv, iv);
 	}

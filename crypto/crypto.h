@@ -4,7 +4,7 @@
 #ifndef LD_CRYPTO_H
 #define LD_CRYPTO_H
 
-#include "ld_common.h"
+#include "base/common.h"
 
 /* ---- hashes ---------------------------------------------------------------------- */
 typedef enum { LD_HASH_SHA1, LD_HASH_SHA256, LD_HASH_SHA512, LD_HASH_RIPEMD160 } ld_hash_alg;

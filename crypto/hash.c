@@ -1,6 +1,6 @@
 /* SHA-1, SHA-256, SHA-512, RIPEMD-160 over mbedTLS's direct contexts; HMAC (RFC 2104)
  * built on them (PBKDF2, on the bare compression functions, is in kdf_pbkdf2.c). */
-#include "crypto.h"
+#include "crypto/crypto.h"
 
 #include <string.h>
 

@@ -13,7 +13,7 @@
  * own driver and vector compression (kdf_argon2_fill.c, kdf_argon2_{avx512,avx2,ssse3}.c)
  * instead of the reference's fill_segment().  The lanes of a slice may run in parallel
  * through a caller's ld_parallel. */
-#include "crypto.h"
+#include "crypto/crypto.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "crypto/ld_common.h"
+#include "base/common.h"
 
 #if defined(__x86_64__)
 #include <cpuid.h>

@@ -10,7 +10,8 @@
  * 512-bit key from PBKDF2-SHA256 is two blocks).  U_1, whose message holds the salt of
  * any length, is computed with the general HMAC of hash.c.  RIPEMD-160 (LUKS1 legacy)
  * uses the general HMAC for every iteration. */
-#include "crypto.h"
+#include "base/endian.h"
+#include "crypto/crypto.h"
 
 #include <string.h>
 

@@ -15,7 +15,8 @@ const uint64_t ld_sha512_iv[8] = {
 	0x510e527fade682d1ull, 0x9b05688c2b3e6c1full, 0x1f83d9abfb41bd6bull, 0x5be0cd19137e2179ull,
 };
 
-static const uint32_t k256[64] = {
+/* 16-byte aligned: the SHA-NI path (kdf_sha_ni.c) loads it four words at a time. */
+const uint32_t ld_sha256_k[64] __attribute__((aligned(16))) = {
 	0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu, 0x59f111f1u,
 	0x923f82a4u, 0xab1c5ed5u, 0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u,
 	0x72be5d74u, 0x80deb1feu, 0x9bdc06a7u, 0xc19bf174u, 0xe49b69c1u, 0xefbe4786u,
@@ -121,7 +122,7 @@ void ld_sha1_compress(uint32_t st[5], const uint32_t w[16])
 
 #define R256(a, b, c, d, e, f, g, h, i)                                                      \
 	SHA2_ROUND(uint32_t, SIG32, SIG32, 2, 13, 22, 6, 11, 25, a, b, c, d, e, f, g, h,    \
-		   k256[i] + m[(i) & 15])
+		   ld_sha256_k[i] + m[(i) & 15])
 #define R512(a, b, c, d, e, f, g, h, i)                                                      \
 	SHA2_ROUND(uint64_t, SIG64, SIG64, 28, 34, 39, 14, 18, 41, a, b, c, d, e, f, g, h,  \
 		   k512[i] + m[(i) & 15])

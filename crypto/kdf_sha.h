@@ -19,6 +19,8 @@
 extern const uint32_t ld_sha1_iv[5];
 extern const uint32_t ld_sha256_iv[8];
 extern const uint64_t ld_sha512_iv[8];
+/* The SHA-256 round constants K (FIPS 180-4 4.2.2), 16-byte aligned. */
+extern const uint32_t ld_sha256_k[64];
 
 void ld_sha1_compress(uint32_t st[5], const uint32_t w[16]);
 void ld_sha256_compress(uint32_t st[8], const uint32_t w[16]);

@@ -17,7 +17,7 @@
 
 #include "crypto/kdf_cpu.h"
 #include "crypto/kdf_sha.h"
-#include "crypto/ld_common.h"
+#include "base/common.h"
 
 int mbedtls_internal_sha1_process(mbedtls_sha1_context *ctx, const unsigned char data[64]);
 int mbedtls_internal_sha256_process(mbedtls_sha256_context *ctx, const unsigned char data[64]);

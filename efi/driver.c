@@ -7,6 +7,8 @@
 #include <string.h>
 #include "luksdxe.h"
 #include "luks/luks_meta.h"
+#include "base/uuid.h"
+#include "secret/volume_secret.h"
 #include "console.h"
 #include "ext4fs.h"
 #include "libc/luksdxe_libc.h"

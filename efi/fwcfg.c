@@ -1,6 +1,7 @@
 /* fw_cfg file lookup over the port primitives (see fwcfg.h). */
 #include <string.h>
-#include "crypto/ld_common.h"
+#include "base/common.h"
+#include "base/endian.h"
 #include "fwcfg.h"
 
 /* QEMU has at most a few thousand file slots; anything larger is not fw_cfg. */

@@ -20,7 +20,7 @@
 
 #include <efi.h>
 #include "luks/luks.h"
-#include "luks/secret_table.h"
+#include "secret/secret_table.h"
 
 #define LUKSDXE_VERSION "0.1.0"
 

@@ -9,6 +9,7 @@
  * Tables are untrusted: a malformed one is reported and ignored.  The secret is copied
  * into driver memory; the copy (and any fw_cfg buffer) is wiped when released. */
 #include <string.h>
+#include "base/endian.h"
 #include "luksdxe.h"
 #include "console.h"
 #include "fwcfg.h"

@@ -11,7 +11,7 @@
  *                 number of files may be open at once; each must be closed before the
  *                 file system is unmounted.  Files keep no reference to each other.
  *
- * Errors: every call returns LD_OK (0) or a negative LD_ERR_* code (crypto/ld_common.h):
+ * Errors: every call returns LD_OK (0) or a negative LD_ERR_* code (base/common.h):
  *   LD_ERR_NOTFOUND     a path component does not exist, or is not a directory where one
  *                       is needed (path lookup), or the inode is not in use;
  *   LD_ERR_INVALID      the file system is damaged (bad checksum, impossible number,
@@ -27,7 +27,7 @@
 #ifndef LD_EXT4_H
 #define LD_EXT4_H
 
-#include "luks/blockdev.h"
+#include "base/blockdev.h"
 
 typedef struct ld_ext4 ld_ext4;           /* opaque */
 typedef struct ld_ext4_file ld_ext4_file; /* opaque */

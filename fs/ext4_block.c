@@ -3,48 +3,48 @@
  * it: reads of file contents go straight from the device into the caller's buffer. */
 #include "fs/ext4_internal.h"
 
-int ext4_check_range(ld_ext4 *fs, uint64_t blk, uint64_t count, const char *what)
+int ld_ext4_check_range(ld_ext4 *fs, uint64_t blk, uint64_t count, const char *what)
 {
 	if (blk < fs->first_data_block + 1u || blk >= fs->info.blocks_count ||
 	    count > fs->info.blocks_count - blk)
-		return ext4_fail(fs, LD_ERR_INVALID, what, blk,
+		return ld_ext4_fail(fs, LD_ERR_INVALID, what, blk,
 				 " is outside the file system (damaged metadata)");
 	return LD_OK;
 }
 
-int ext4_cache_init(ld_ext4 *fs)
+int ld_ext4_cache_init(ld_ext4 *fs)
 {
 	size_t i;
 
-	for (i = 0; i < EXT4_CACHE_SLOTS; i++) {
+	for (i = 0; i < LD_EXT4_CACHE_SLOTS; i++) {
 		fs->cache[i].data = fs->alloc.alloc(fs->alloc.ctx, fs->bs);
 		if (!fs->cache[i].data)
-			return ext4_fail(fs, LD_ERR_NOMEM, "out of memory for the block cache",
-					 EXT4_NONUM, "");
+			return ld_ext4_fail(fs, LD_ERR_NOMEM, "out of memory for the block cache",
+					 LD_EXT4_NONUM, "");
 	}
 	return LD_OK;
 }
 
-void ext4_cache_free(ld_ext4 *fs)
+void ld_ext4_cache_free(ld_ext4 *fs)
 {
 	size_t i;
 
-	for (i = 0; i < EXT4_CACHE_SLOTS; i++)
+	for (i = 0; i < LD_EXT4_CACHE_SLOTS; i++)
 		if (fs->cache[i].data)
 			fs->alloc.free(fs->alloc.ctx, fs->cache[i].data, fs->bs);
 }
 
-int ext4_bget(ld_ext4 *fs, uint64_t blk, const char *what, ext4_cache_slot **slot)
+int ld_ext4_bget(ld_ext4 *fs, uint64_t blk, const char *what, ld_ext4_cache_slot **slot)
 {
-	ext4_cache_slot *s, *victim = &fs->cache[0];
+	ld_ext4_cache_slot *s, *victim = &fs->cache[0];
 	size_t i;
 	int r;
 
-	r = ext4_check_range(fs, blk, 1, what);
+	r = ld_ext4_check_range(fs, blk, 1, what);
 	if (r)
 		return r;
 	fs->clock++;
-	for (i = 0; i < EXT4_CACHE_SLOTS; i++) {
+	for (i = 0; i < LD_EXT4_CACHE_SLOTS; i++) {
 		s = &fs->cache[i];
 		if (s->valid && s->blk == blk) {
 			s->age = fs->clock;
@@ -59,7 +59,7 @@ int ext4_bget(ld_ext4 *fs, uint64_t blk, const char *what, ext4_cache_slot **slo
 	victim->verified = 0;
 	r = ld_dev_read(fs->dev, blk << fs->log_bs, victim->data, fs->bs);
 	if (r)
-		return ext4_fail(fs, r, "I/O error reading block ", blk, "");
+		return ld_ext4_fail(fs, r, "I/O error reading block ", blk, "");
 	victim->blk = blk;
 	victim->valid = 1;
 	victim->age = fs->clock;

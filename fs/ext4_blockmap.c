@@ -9,7 +9,7 @@
  * loop cannot make a walk longer than three reads. */
 #include "fs/ext4_internal.h"
 
-uint64_t ext4_blockmap_max_blocks(const ld_ext4 *fs)
+uint64_t ld_ext4_blockmap_max_blocks(const ld_ext4 *fs)
 {
 	uint64_t p = fs->bs / 4, max = EXT4_NDIR_BLOCKS + p + p * p + p * p * p;
 
@@ -17,7 +17,7 @@ uint64_t ext4_blockmap_max_blocks(const ld_ext4 *fs)
 }
 
 /* Extends a run over entries [i, n) of an array of block numbers. */
-static int array_run(ld_ext4_file *f, const uint8_t *arr, uint32_t i, uint32_t n, ext4_run *run)
+static int array_run(ld_ext4_file *f, const uint8_t *arr, uint32_t i, uint32_t n, ld_ext4_run *run)
 {
 	uint64_t first = ld_le32(arr + 4 * i);
 	uint32_t k;
@@ -27,7 +27,7 @@ static int array_run(ld_ext4_file *f, const uint8_t *arr, uint32_t i, uint32_t n
 	run->pblk = first;
 	run->len = 1;
 	if (!run->zero) {
-		r = ext4_check_range(f->fs, first, 1, "mapped block ");
+		r = ld_ext4_check_range(f->fs, first, 1, "mapped block ");
 		if (r)
 			return r;
 	}
@@ -35,19 +35,19 @@ static int array_run(ld_ext4_file *f, const uint8_t *arr, uint32_t i, uint32_t n
 		uint64_t b = ld_le32(arr + 4 * k);
 		if (run->zero ? b != 0 : b != first + (k - i))
 			break;
-		if (!run->zero && ext4_check_range(f->fs, b, 1, "mapped block "))
+		if (!run->zero && ld_ext4_check_range(f->fs, b, 1, "mapped block "))
 			break; /* reported when that block itself is asked for */
 		run->len++;
 	}
 	return LD_OK;
 }
 
-int ext4_blockmap_map(ld_ext4_file *f, uint32_t lblk, ext4_run *run)
+int ld_ext4_blockmap_map(ld_ext4_file *f, uint32_t lblk, ld_ext4_run *run)
 {
 	ld_ext4 *fs = f->fs;
 	uint32_t p = fs->bs / 4, shift = fs->log_bs - 2, level, slot;
 	uint64_t rel = lblk, span, blk;
-	ext4_cache_slot *s;
+	ld_ext4_cache_slot *s;
 	int r;
 
 	run->lblk = lblk;
@@ -61,7 +61,7 @@ int ext4_blockmap_map(ld_ext4_file *f, uint32_t lblk, ext4_run *run)
 		rel -= span;
 	}
 	if (level > 3)
-		return ext4_fail(fs, LD_ERR_INVALID, "logical block ", lblk,
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "logical block ", lblk,
 				 " is beyond what a block map addresses");
 	blk = ld_le32(f->raw + I_BLOCK + 4 * (EXT4_IND_BLOCK + level - 1));
 	while (level > 0) {
@@ -74,7 +74,7 @@ int ext4_blockmap_map(ld_ext4_file *f, uint32_t lblk, ext4_run *run)
 			run->len = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
 			return LD_OK;
 		}
-		r = ext4_bget(fs, blk, "indirect block ", &s);
+		r = ld_ext4_bget(fs, blk, "indirect block ", &s);
 		if (r)
 			return r;
 		slot = (uint32_t)(rel / span);
@@ -84,5 +84,5 @@ int ext4_blockmap_map(ld_ext4_file *f, uint32_t lblk, ext4_run *run)
 		blk = ld_le32(s->data + 4 * slot);
 		level--;
 	}
-	return ext4_fail(fs, LD_ERR_INVALID, "block map walk failed", EXT4_NONUM, "");
+	return ld_ext4_fail(fs, LD_ERR_INVALID, "block map walk failed", LD_EXT4_NONUM, "");
 }

@@ -1,7 +1,7 @@
 /* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as ext4's metadata_csum uses it.
  *
  * Written here because nothing in the tree has it: mbedTLS has no CRC, and the GPT code's
- * ld_crc32 (fs/part.c) is the IEEE polynomial.  A byte-at-a-time table is enough: only
+ * ld_crc32 (base/crc32.c) is the IEEE polynomial.  A byte-at-a-time table is enough: only
  * metadata blocks are checksummed, never file data.  ext4 calls the raw register update
  * (the kernel's crc32c_le): no inversion on entry or exit, the caller seeds it. */
 #include "fs/ext4_internal.h"
@@ -22,7 +22,7 @@ static void crc_init(void)
 	crc_ready = 1;
 }
 
-uint32_t ext4_crc32c(uint32_t crc, const void *data, size_t len)
+uint32_t ld_ext4_crc32c(uint32_t crc, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 

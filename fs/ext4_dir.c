@@ -34,7 +34,7 @@ static int parse_entry(ld_ext4_file *d, const uint8_t *r, uint32_t o, uint32_t l
 
 	*live = 0;
 	if (o > limit || limit - o < DIRENT_HDR)
-		return ext4_fail(fs, LD_ERR_INVALID, "directory inode ", d->ino, ": entry runs off its block");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "directory inode ", d->ino, ": entry runs off its block");
 	ino = ld_le32(r + o + DE_INODE);
 	rl = rec_len_from_disk(fs, ld_le16(r + o + DE_REC_LEN));
 	if (fs->incompat & EXT4_INCOMPAT_FILETYPE) {
@@ -44,15 +44,15 @@ static int parse_entry(ld_ext4_file *d, const uint8_t *r, uint32_t o, uint32_t l
 		nl = ld_le16(r + o + DE_NAME_LEN);
 	}
 	if (rl < DIRENT_HDR + nl || (rl & 3) || rl > limit - o || rl < 12)
-		return ext4_fail(fs, LD_ERR_INVALID, "directory inode ", d->ino, ": bad entry length");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "directory inode ", d->ino, ": bad entry length");
 	*rec = rl;
 	if (ino == 0)
 		return LD_OK;
 	if (nl == 0 || nl > LD_EXT4_NAME_MAX || memchr(r + o + DE_NAME, '/', nl) ||
 	    memchr(r + o + DE_NAME, 0, nl))
-		return ext4_fail(fs, LD_ERR_INVALID, "directory inode ", d->ino, ": bad entry name");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "directory inode ", d->ino, ": bad entry name");
 	if (ino > fs->info.inodes_count)
-		return ext4_fail(fs, LD_ERR_INVALID, "directory inode ", d->ino,
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "directory inode ", d->ino,
 				 ": entry points to an inode out of range");
 	ent->ino = ino;
 	ent->type = ft <= EXT4_FT_SYMLINK ? (ld_ext4_type)ft : LD_EXT4_T_UNKNOWN;
@@ -64,19 +64,19 @@ static int parse_entry(ld_ext4_file *d, const uint8_t *r, uint32_t o, uint32_t l
 }
 
 /* Checksum of a leaf block: the 12-byte tail entry at the end of the block. */
-static int check_leaf_csum(ld_ext4_file *d, ext4_cache_slot *s)
+static int check_leaf_csum(ld_ext4_file *d, ld_ext4_cache_slot *s)
 {
 	ld_ext4 *fs = d->fs;
 	const uint8_t *t = s->data + fs->bs - EXT4_DIRENT_TAIL_SIZE;
-	uint64_t tag = ((uint64_t)EXT4_V_DIR << 32) | d->ino;
+	uint64_t tag = ((uint64_t)LD_EXT4_V_DIR << 32) | d->ino;
 
 	if (s->verified == tag)
 		return LD_OK;
 	if (ld_le32(t) != 0 || ld_le16(t + 4) != EXT4_DIRENT_TAIL_SIZE || t[6] != 0 ||
 	    t[7] != EXT4_DIRENT_TAIL_FT)
-		return ext4_fail(fs, LD_ERR_INVALID, "directory block ", s->blk, ": no checksum tail");
-	if (ext4_crc32c(d->csum_seed, s->data, fs->bs - EXT4_DIRENT_TAIL_SIZE) != ld_le32(t + 8))
-		return ext4_fail(fs, LD_ERR_INVALID, "directory block ", s->blk, ": checksum mismatch");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "directory block ", s->blk, ": no checksum tail");
+	if (ld_ext4_crc32c(d->csum_seed, s->data, fs->bs - EXT4_DIRENT_TAIL_SIZE) != ld_le32(t + 8))
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "directory block ", s->blk, ": checksum mismatch");
 	s->verified = tag;
 	return LD_OK;
 }
@@ -85,27 +85,27 @@ static int check_leaf_csum(ld_ext4_file *d, ext4_cache_slot *s)
  * last possible index entry covers the block up to the used entries.  count_offset is
  * where the {limit, count} pair sits (after "." and ".." plus the root info, or after the
  * fake entry of an interior node). */
-static int check_dx_csum(ld_ext4_file *d, ext4_cache_slot *s, uint32_t count_offset)
+static int check_dx_csum(ld_ext4_file *d, ld_ext4_cache_slot *s, uint32_t count_offset)
 {
 	ld_ext4 *fs = d->fs;
-	uint64_t tag = ((uint64_t)EXT4_V_DX << 32) | d->ino;
+	uint64_t tag = ((uint64_t)LD_EXT4_V_DX << 32) | d->ino;
 	uint32_t limit, count, tail, crc;
 	static const uint8_t zero[4];
 
 	if (s->verified == tag)
 		return LD_OK;
 	if (count_offset + 8u > fs->bs)
-		return ext4_fail(fs, LD_ERR_INVALID, "htree block ", s->blk, ": bad index header");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "htree block ", s->blk, ": bad index header");
 	limit = ld_le16(s->data + count_offset);
 	count = ld_le16(s->data + count_offset + 2);
 	tail = count_offset + limit * 8u;
 	if (count > limit || tail > fs->bs || fs->bs - tail < 8)
-		return ext4_fail(fs, LD_ERR_INVALID, "htree block ", s->blk, ": bad index count or limit");
-	crc = ext4_crc32c(d->csum_seed, s->data, count_offset + count * 8u);
-	crc = ext4_crc32c(crc, s->data + tail, 4);
-	crc = ext4_crc32c(crc, zero, 4);
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "htree block ", s->blk, ": bad index count or limit");
+	crc = ld_ext4_crc32c(d->csum_seed, s->data, count_offset + count * 8u);
+	crc = ld_ext4_crc32c(crc, s->data + tail, 4);
+	crc = ld_ext4_crc32c(crc, zero, 4);
 	if (crc != ld_le32(s->data + tail + 4))
-		return ext4_fail(fs, LD_ERR_INVALID, "htree block ", s->blk, ": checksum mismatch");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "htree block ", s->blk, ": checksum mismatch");
 	s->verified = tag;
 	return LD_OK;
 }
@@ -115,16 +115,16 @@ static int check_dx_csum(ld_ext4_file *d, ext4_cache_slot *s, uint32_t count_off
 static int dir_block(ld_ext4_file *d, uint32_t lblk, const uint8_t **data, uint32_t *limit)
 {
 	ld_ext4 *fs = d->fs;
-	ext4_cache_slot *s;
-	ext4_run run;
+	ld_ext4_cache_slot *s;
+	ld_ext4_run run;
 	int r;
 
-	r = ext4_map(d, lblk, &run);
+	r = ld_ext4_map(d, lblk, &run);
 	if (r)
 		return r;
 	if (run.zero)
-		return ext4_fail(fs, LD_ERR_INVALID, "directory inode ", d->ino, ": hole in the directory");
-	r = ext4_bget(fs, run.pblk, "directory block ", &s);
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "directory inode ", d->ino, ": hole in the directory");
+	r = ld_ext4_bget(fs, run.pblk, "directory block ", &s);
 	if (r)
 		return r;
 	*data = s->data;
@@ -197,7 +197,7 @@ static int readdir_inline(ld_ext4_file *d, uint64_t *pos, ld_ext4_dirent *ent)
 		memcpy(ent->name, "..", p + 1);
 		ent->name[p + 1] = 0;
 		if (ent->ino == 0 || ent->ino > d->fs->info.inodes_count)
-			return ext4_fail(d->fs, LD_ERR_INVALID, "inline directory inode ", d->ino,
+			return ld_ext4_fail(d->fs, LD_ERR_INVALID, "inline directory inode ", d->ino,
 					 ": bad parent");
 		*pos = p + 1;
 		return LD_OK;
@@ -228,7 +228,7 @@ static int readdir_inline(ld_ext4_file *d, uint64_t *pos, ld_ext4_dirent *ent)
 int ld_ext4_readdir(ld_ext4_file *d, uint64_t *pos, ld_ext4_dirent *ent)
 {
 	if (d->st.type != LD_EXT4_T_DIR)
-		return ext4_fail(d->fs, LD_ERR_INVALID, "inode ", d->ino, " is not a directory");
+		return ld_ext4_fail(d->fs, LD_ERR_INVALID, "inode ", d->ino, " is not a directory");
 	if (d->inl)
 		return readdir_inline(d, pos, ent);
 	return readdir_blocks(d, pos, ent);
@@ -242,11 +242,11 @@ int ld_ext4_lookup(ld_ext4_file *d, const char *name, size_t name_len, uint32_t 
 
 	*ino = 0;
 	if (name_len == 0 || name_len > LD_EXT4_NAME_MAX)
-		return ext4_fail(d->fs, LD_ERR_NOTFOUND, "no such file (bad name length ", name_len, ")");
+		return ld_ext4_fail(d->fs, LD_ERR_NOTFOUND, "no such file (bad name length ", name_len, ")");
 	for (;;) {
 		r = ld_ext4_readdir(d, &pos, &ent);
 		if (r == LD_ERR_NOTFOUND)
-			return ext4_fail(d->fs, LD_ERR_NOTFOUND, "no such file or directory", EXT4_NONUM, "");
+			return ld_ext4_fail(d->fs, LD_ERR_NOTFOUND, "no such file or directory", LD_EXT4_NONUM, "");
 		if (r)
 			return r;
 		if (ent.name_len == name_len && !memcmp(ent.name, name, name_len)) {
@@ -275,17 +275,17 @@ static int splice_link(walk *w, ld_ext4_file *link, size_t q)
 	ld_ext4_file *root;
 	int r;
 
-	if (++w->links > EXT4_MAX_SYMLINKS)
-		return ext4_fail(w->fs, LD_ERR_INVALID, "too many levels of symbolic links", EXT4_NONUM, "");
+	if (++w->links > LD_EXT4_MAX_SYMLINKS)
+		return ld_ext4_fail(w->fs, LD_ERR_INVALID, "too many levels of symbolic links", LD_EXT4_NONUM, "");
 	r = ld_ext4_readlink(link, w->target, LD_EXT4_SYMLINK_MAX + 1, &tlen);
 	if (r)
 		return r;
 	if (tlen + rest >= PATH_BUF)
-		return ext4_fail(w->fs, LD_ERR_INVALID, "path too long after following a symlink", EXT4_NONUM, "");
+		return ld_ext4_fail(w->fs, LD_ERR_INVALID, "path too long after following a symlink", LD_EXT4_NONUM, "");
 	memmove(w->buf + tlen, w->buf + q, rest + 1);
 	memcpy(w->buf, w->target, tlen);
 	if (w->target[0] == '/') {
-		r = ext4_inode_open(w->fs, LD_EXT4_ROOT_INO, &root);
+		r = ld_ext4_inode_open(w->fs, LD_EXT4_ROOT_INO, &root);
 		if (r)
 			return r;
 		ld_ext4_close(w->cur);
@@ -304,11 +304,11 @@ static int step(walk *w, size_t p, size_t q, unsigned flags, size_t *next)
 
 	*next = q;
 	if (w->cur->st.type != LD_EXT4_T_DIR)
-		return ext4_fail(w->fs, LD_ERR_NOTFOUND, "not a directory (inode ", w->cur->ino, ")");
+		return ld_ext4_fail(w->fs, LD_ERR_NOTFOUND, "not a directory (inode ", w->cur->ino, ")");
 	r = ld_ext4_lookup(w->cur, w->buf + p, q - p, &ino);
 	if (r)
 		return r;
-	r = ext4_inode_open(w->fs, ino, &child);
+	r = ld_ext4_inode_open(w->fs, ino, &child);
 	if (r)
 		return r;
 	while (w->buf[e] == '/')
@@ -322,7 +322,7 @@ static int step(walk *w, size_t p, size_t q, unsigned flags, size_t *next)
 	}
 	if (slash && child->st.type != LD_EXT4_T_DIR) {
 		ld_ext4_close(child);
-		return ext4_fail(w->fs, LD_ERR_NOTFOUND, "not a directory (inode ", ino, ")");
+		return ld_ext4_fail(w->fs, LD_ERR_NOTFOUND, "not a directory (inode ", ino, ")");
 	}
 	ld_ext4_close(w->cur);
 	w->cur = child;
@@ -360,15 +360,15 @@ int ld_ext4_open(ld_ext4 *fs, ld_ext4_file *dir, const char *path, unsigned flag
 
 	*out = NULL;
 	if (len >= PATH_BUF)
-		return ext4_fail(fs, LD_ERR_NOTFOUND, "path too long", EXT4_NONUM, "");
+		return ld_ext4_fail(fs, LD_ERR_NOTFOUND, "path too long", LD_EXT4_NONUM, "");
 	memset(&w, 0, sizeof(w));
 	w.fs = fs;
 	w.buf = fs->alloc.alloc(fs->alloc.ctx, PATH_BUF + LD_EXT4_SYMLINK_MAX + 1);
 	if (!w.buf)
-		return ext4_fail(fs, LD_ERR_NOMEM, "out of memory", EXT4_NONUM, "");
+		return ld_ext4_fail(fs, LD_ERR_NOMEM, "out of memory", LD_EXT4_NONUM, "");
 	w.target = w.buf + PATH_BUF;
 	memcpy(w.buf, path, len + 1);
-	r = ext4_inode_open(fs, (dir && path[0] != '/') ? dir->ino : LD_EXT4_ROOT_INO, &w.cur);
+	r = ld_ext4_inode_open(fs, (dir && path[0] != '/') ? dir->ino : LD_EXT4_ROOT_INO, &w.cur);
 	if (!r)
 		r = resolve(&w, flags);
 	if (r)

@@ -16,30 +16,30 @@ static int check_header(ld_ext4_file *f, const uint8_t *h, uint32_t capacity, ui
 	uint32_t entries = ld_le16(h + EH_ENTRIES), max = ld_le16(h + EH_MAX);
 
 	if (ld_le16(h + EH_MAGIC) != EXT4_EXT_MAGIC)
-		return ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino, ": bad extent header magic");
+		return ld_ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino, ": bad extent header magic");
 	if (max > capacity || entries > max)
-		return ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino,
+		return ld_ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino,
 				 ": extent node has more entries than fit");
 	if (ld_le16(h + EH_DEPTH) != depth)
-		return ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino,
+		return ld_ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino,
 				 blk ? ": extent tree depth mismatch (loop or damage)"
 				     : ": extent tree too deep");
 	return LD_OK;
 }
 
 /* metadata_csum: the 4-byte tail after eh_max entries of an extent block. */
-static int check_block_csum(ld_ext4_file *f, ext4_cache_slot *s)
+static int check_block_csum(ld_ext4_file *f, ld_ext4_cache_slot *s)
 {
 	ld_ext4 *fs = f->fs;
-	uint64_t tag = ((uint64_t)EXT4_V_EXTENT << 32) | f->ino;
+	uint64_t tag = ((uint64_t)LD_EXT4_V_EXTENT << 32) | f->ino;
 	size_t tail = EXT4_EXT_NODE_SIZE * (1 + (size_t)ld_le16(s->data + EH_MAX));
 
 	if (!fs->csum || s->verified == tag)
 		return LD_OK;
 	if (tail + 4 > fs->bs)
-		return ext4_fail(fs, LD_ERR_INVALID, "inode ", f->ino, ": extent block has no room for its checksum");
-	if (ext4_crc32c(f->csum_seed, s->data, tail) != ld_le32(s->data + tail))
-		return ext4_fail(fs, LD_ERR_INVALID, "extent block ", s->blk, ": checksum mismatch");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "inode ", f->ino, ": extent block has no room for its checksum");
+	if (ld_ext4_crc32c(f->csum_seed, s->data, tail) != ld_le32(s->data + tail))
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "extent block ", s->blk, ": checksum mismatch");
 	s->verified = tag;
 	return LD_OK;
 }
@@ -54,7 +54,7 @@ static int find_entry(ld_ext4_file *f, const uint8_t *node, uint32_t lblk, int *
 	for (i = 0; i < n; i++) {
 		b = ld_le32(node + EXT4_EXT_NODE_SIZE * (1 + i));
 		if (i && b <= prev)
-			return ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino,
+			return ld_ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino,
 					 ": extent entries out of order");
 		if (b <= lblk)
 			*idx = (int)i;
@@ -65,7 +65,7 @@ static int find_entry(ld_ext4_file *f, const uint8_t *node, uint32_t lblk, int *
 
 /* In a leaf: the run at lblk.  limit is the first logical block the next subtree covers. */
 static int leaf_run(ld_ext4_file *f, const uint8_t *node, uint32_t lblk, uint64_t limit,
-		    ext4_run *run)
+		    ld_ext4_run *run)
 {
 	uint32_t n = ld_le16(node + EH_ENTRIES), start, len;
 	const uint8_t *e;
@@ -82,7 +82,7 @@ static int leaf_run(ld_ext4_file *f, const uint8_t *node, uint32_t lblk, uint64_
 		if (alen > EXT4_EXT_INIT_MAX_LEN)
 			alen -= EXT4_EXT_INIT_MAX_LEN;
 		if ((uint64_t)ld_le32(a + EE_BLOCK) + alen > ld_le32(a + EXT4_EXT_NODE_SIZE + EE_BLOCK))
-			return ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino, ": overlapping extents");
+			return ld_ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino, ": overlapping extents");
 	}
 	run->lblk = lblk;
 	run->zero = 1;
@@ -95,9 +95,9 @@ static int leaf_run(ld_ext4_file *f, const uint8_t *node, uint32_t lblk, uint64_
 		if (run->zero)
 			len -= EXT4_EXT_INIT_MAX_LEN;
 		if (len == 0)
-			return ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino, ": empty extent");
+			return ld_ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino, ": empty extent");
 		pblk = ld_le32(e + EE_START_LO) | ((uint64_t)ld_le16(e + EE_START_HI) << 32);
-		r = ext4_check_range(f->fs, pblk, len, "extent start block ");
+		r = ld_ext4_check_range(f->fs, pblk, len, "extent start block ");
 		if (r)
 			return r;
 		if ((uint64_t)lblk < (uint64_t)start + len) {
@@ -114,24 +114,24 @@ static int leaf_run(ld_ext4_file *f, const uint8_t *node, uint32_t lblk, uint64_
 	if (end > limit)
 		end = limit;
 	if (end <= lblk)
-		return ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino, ": extent outside its index range");
+		return ld_ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino, ": extent outside its index range");
 	run->len = end - lblk > UINT32_MAX ? UINT32_MAX : (uint32_t)(end - lblk);
 	return LD_OK;
 }
 
-int ext4_extent_map(ld_ext4_file *f, uint32_t lblk, ext4_run *run)
+int ld_ext4_extent_map(ld_ext4_file *f, uint32_t lblk, ld_ext4_run *run)
 {
 	ld_ext4 *fs = f->fs;
 	const uint8_t *node = f->raw + I_BLOCK;
 	uint32_t capacity = (I_BLOCK_LEN - EXT4_EXT_NODE_SIZE) / EXT4_EXT_NODE_SIZE;
 	uint32_t depth = ld_le16(node + EH_DEPTH);
 	uint64_t limit = 1ull << 32, blk = 0;
-	ext4_cache_slot *s;
+	ld_ext4_cache_slot *s;
 	const uint8_t *e;
 	int i, r;
 
 	if (depth > EXT4_EXT_MAX_DEPTH)
-		return ext4_fail(fs, LD_ERR_INVALID, "inode ", f->ino, ": extent tree too deep");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "inode ", f->ino, ": extent tree too deep");
 	for (;;) {
 		r = check_header(f, node, capacity, depth, blk);
 		if (r)
@@ -148,7 +148,7 @@ int ext4_extent_map(ld_ext4_file *f, uint32_t lblk, ext4_run *run)
 			run->pblk = 0;
 			limit = ld_le16(node + EH_ENTRIES) ? ld_le32(node + EXT4_EXT_NODE_SIZE + EI_BLOCK) : limit;
 			if (limit <= lblk)
-				return ext4_fail(fs, LD_ERR_INVALID, "inode ", f->ino, ": bad extent index");
+				return ld_ext4_fail(fs, LD_ERR_INVALID, "inode ", f->ino, ": bad extent index");
 			run->len = limit - lblk > UINT32_MAX ? UINT32_MAX : (uint32_t)(limit - lblk);
 			return LD_OK;
 		}
@@ -159,7 +159,7 @@ int ext4_extent_map(ld_ext4_file *f, uint32_t lblk, ext4_run *run)
 				limit = next;
 		}
 		blk = ld_le32(e + EI_LEAF_LO) | ((uint64_t)ld_le16(e + EI_LEAF_HI) << 32);
-		r = ext4_bget(fs, blk, "extent block ", &s);
+		r = ld_ext4_bget(fs, blk, "extent block ", &s);
 		if (r)
 			return r;
 		r = check_block_csum(f, s);

@@ -6,9 +6,9 @@
  * the file system before returning them, and reads are clipped to the inode's size. */
 #include "fs/ext4_internal.h"
 
-int ext4_map(ld_ext4_file *f, uint32_t lblk, ext4_run *run)
+int ld_ext4_map(ld_ext4_file *f, uint32_t lblk, ld_ext4_run *run)
 {
-	ext4_run *c = &f->run;
+	ld_ext4_run *c = &f->run;
 	int r;
 
 	if (c->len && lblk >= c->lblk && (uint64_t)lblk < (uint64_t)c->lblk + c->len) {
@@ -19,24 +19,24 @@ int ext4_map(ld_ext4_file *f, uint32_t lblk, ext4_run *run)
 		return LD_OK;
 	}
 	if (f->iflags & EXT4_EXTENTS_FL)
-		r = ext4_extent_map(f, lblk, run);
+		r = ld_ext4_extent_map(f, lblk, run);
 	else
-		r = ext4_blockmap_map(f, lblk, run);
+		r = ld_ext4_blockmap_map(f, lblk, run);
 	if (r)
 		return r;
 	if (run->len == 0)
-		return ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino, ": empty mapping");
+		return ld_ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino, ": empty mapping");
 	*c = *run;
 	return LD_OK;
 }
 
-int ext4_read_raw(ld_ext4_file *f, uint64_t off, void *buf, size_t len, size_t *got)
+int ld_ext4_read_raw(ld_ext4_file *f, uint64_t off, void *buf, size_t len, size_t *got)
 {
 	ld_ext4 *fs = f->fs;
 	uint8_t *out = buf;
 	uint64_t pos, end, run_end;
 	size_t chunk;
-	ext4_run run;
+	ld_ext4_run run;
 	int r;
 
 	*got = 0;
@@ -53,7 +53,7 @@ int ext4_read_raw(ld_ext4_file *f, uint64_t off, void *buf, size_t len, size_t *
 	pos = off;
 	end = off + len;
 	while (pos < end) {
-		r = ext4_map(f, (uint32_t)(pos >> fs->log_bs), &run);
+		r = ld_ext4_map(f, (uint32_t)(pos >> fs->log_bs), &run);
 		if (r)
 			return r;
 		run_end = ((uint64_t)run.lblk + run.len) << fs->log_bs;
@@ -64,7 +64,7 @@ int ext4_read_raw(ld_ext4_file *f, uint64_t off, void *buf, size_t len, size_t *
 			uint64_t byte = (run.pblk << fs->log_bs) + (pos & (fs->bs - 1));
 			r = ld_dev_read(fs->dev, byte, out, chunk);
 			if (r)
-				return ext4_fail(fs, r, "I/O error reading inode ", f->ino, " data");
+				return ld_ext4_fail(fs, r, "I/O error reading inode ", f->ino, " data");
 		}
 		out += chunk;
 		pos += chunk;
@@ -77,7 +77,7 @@ int ld_ext4_read(ld_ext4_file *f, uint64_t off, void *buf, size_t len, size_t *g
 {
 	*got = 0;
 	if (f->st.type == LD_EXT4_T_DIR)
-		return ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino, " is a directory");
+		return ld_ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino, " is a directory");
 	if (f->st.type == LD_EXT4_T_LNK && !f->inl && f->size < I_BLOCK_LEN) {
 		/* fast symlink: the target is i_block itself */
 		if (off >= f->size)
@@ -88,5 +88,5 @@ int ld_ext4_read(ld_ext4_file *f, uint64_t off, void *buf, size_t len, size_t *g
 		*got = len;
 		return LD_OK;
 	}
-	return ext4_read_raw(f, off, buf, len, got);
+	return ld_ext4_read_raw(f, off, buf, len, got);
 }

@@ -14,7 +14,7 @@ static int is_power_of(uint32_t g, uint32_t base)
 	return p == g;
 }
 
-int ext4_group_has_super(const ld_ext4 *fs, uint32_t g)
+int ld_ext4_group_has_super(const ld_ext4 *fs, uint32_t g)
 {
 	if (g == 0)
 		return 1;
@@ -38,7 +38,7 @@ static uint64_t desc_block(const ld_ext4 *fs, uint32_t i, uint32_t per_block)
 	if (g == 0)
 		return first;
 	return fs->first_data_block + g * fs->blocks_per_group +
-	       (g <= UINT32_MAX && ext4_group_has_super(fs, (uint32_t)g) ? 1 : 0);
+	       (g <= UINT32_MAX && ld_ext4_group_has_super(fs, (uint32_t)g) ? 1 : 0);
 }
 
 static int check_desc(ld_ext4 *fs, uint32_t g)
@@ -50,26 +50,26 @@ static int check_desc(ld_ext4 *fs, uint32_t g)
 	uint8_t zero[2] = { 0, 0 };
 
 	if (fs->csum) {
-		crc = ext4_crc32c(fs->csum_seed, le, 4);
-		crc = ext4_crc32c(crc, d, BG_CHECKSUM);
-		crc = ext4_crc32c(crc, zero, 2);
-		crc = ext4_crc32c(crc, d + BG_CHECKSUM + 2, fs->info.desc_size - BG_CHECKSUM - 2);
+		crc = ld_ext4_crc32c(fs->csum_seed, le, 4);
+		crc = ld_ext4_crc32c(crc, d, BG_CHECKSUM);
+		crc = ld_ext4_crc32c(crc, zero, 2);
+		crc = ld_ext4_crc32c(crc, d + BG_CHECKSUM + 2, fs->info.desc_size - BG_CHECKSUM - 2);
 		if ((crc & 0xFFFFu) != ld_le16(d + BG_CHECKSUM))
-			return ext4_fail(fs, LD_ERR_INVALID, "ext4 group descriptor ", g,
+			return ld_ext4_fail(fs, LD_ERR_INVALID, "ext4 group descriptor ", g,
 					 " checksum mismatch");
 	}
 	/* (Without metadata_csum, the older crc16 "gdt_csum" is not checked: the geometry
 	 * checks below are what protects the reader there.) */
-	ext4_group_get(fs, g, &itable, NULL);
+	ld_ext4_group_get(fs, g, &itable, NULL);
 	iblocks = ((uint64_t)fs->inodes_per_group * fs->info.inode_size + fs->bs - 1) >> fs->log_bs;
 	if (itable == 0 || itable >= fs->info.blocks_count ||
 	    iblocks > fs->info.blocks_count - itable)
-		return ext4_fail(fs, LD_ERR_INVALID, "ext4 group ", g,
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "ext4 group ", g,
 				 ": inode table outside the file system");
 	return LD_OK;
 }
 
-int ext4_groups_load(ld_ext4 *fs)
+int ld_ext4_groups_load(ld_ext4 *fs)
 {
 	uint32_t per_block = fs->bs / fs->info.desc_size, nblocks, i, g;
 	uint64_t blk;
@@ -80,17 +80,17 @@ int ext4_groups_load(ld_ext4 *fs)
 	fs->gd = fs->alloc.alloc(fs->alloc.ctx, fs->gd_len);
 	if (!fs->gd) {
 		fs->gd_len = 0;
-		return ext4_fail(fs, LD_ERR_NOMEM, "out of memory for ", fs->info.groups,
+		return ld_ext4_fail(fs, LD_ERR_NOMEM, "out of memory for ", fs->info.groups,
 				 " group descriptors");
 	}
 	for (i = 0; i < nblocks; i++) {
 		blk = desc_block(fs, i, per_block);
 		if (blk >= fs->info.blocks_count)
-			return ext4_fail(fs, LD_ERR_INVALID, "ext4 group descriptor block ", blk,
+			return ld_ext4_fail(fs, LD_ERR_INVALID, "ext4 group descriptor block ", blk,
 					 " is outside the file system");
 		r = ld_dev_read(fs->dev, blk << fs->log_bs, fs->gd + ((size_t)i << fs->log_bs), fs->bs);
 		if (r)
-			return ext4_fail(fs, r, "I/O error reading group descriptor block ", blk, "");
+			return ld_ext4_fail(fs, r, "I/O error reading group descriptor block ", blk, "");
 	}
 	for (g = 0; g < fs->info.groups; g++) {
 		r = check_desc(fs, g);
@@ -100,7 +100,7 @@ int ext4_groups_load(ld_ext4 *fs)
 	return LD_OK;
 }
 
-void ext4_group_get(const ld_ext4 *fs, uint32_t g, uint64_t *inode_table, uint16_t *flags)
+void ld_ext4_group_get(const ld_ext4 *fs, uint32_t g, uint64_t *inode_table, uint16_t *flags)
 {
 	const uint8_t *d = fs->gd + (size_t)g * fs->info.desc_size;
 

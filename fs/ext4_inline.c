@@ -26,19 +26,19 @@ static int find_data_attr(ld_ext4_file *f, const uint8_t **val, size_t *vlen)
 	start += 4; /* value offsets count from the first entry */
 	for (e = start;;) {
 		if (end - e < 4)
-			return ext4_fail(fs, LD_ERR_INVALID, "inode ", f->ino, ": attribute list runs off the inode");
+			return ld_ext4_fail(fs, LD_ERR_INVALID, "inode ", f->ino, ": attribute list runs off the inode");
 		if (ld_le32(raw + e) == 0)
 			return LD_OK;
 		esz = (XATTR_ENTRY_SIZE + raw[e + XE_NAME_LEN] + 3u) & ~3u;
 		if (end - e < esz)
-			return ext4_fail(fs, LD_ERR_INVALID, "inode ", f->ino, ": attribute entry runs off the inode");
+			return ld_ext4_fail(fs, LD_ERR_INVALID, "inode ", f->ino, ": attribute entry runs off the inode");
 		if (raw[e + XE_NAME_INDEX] == EXT4_XATTR_INDEX_SYSTEM && raw[e + XE_NAME_LEN] == 4 &&
 		    !memcmp(raw + e + XE_NAME, "data", 4)) {
 			off = ld_le16(raw + e + XE_VALUE_OFFS);
 			size = ld_le32(raw + e + XE_VALUE_SIZE);
 			if (ld_le32(raw + e + XE_VALUE_INUM) != 0 || off > end - start ||
 			    size > end - start - off)
-				return ext4_fail(fs, LD_ERR_INVALID, "inode ", f->ino,
+				return ld_ext4_fail(fs, LD_ERR_INVALID, "inode ", f->ino,
 						 ": inline data attribute lies outside the inode");
 			*val = raw + start + off;
 			*vlen = size;
@@ -48,7 +48,7 @@ static int find_data_attr(ld_ext4_file *f, const uint8_t **val, size_t *vlen)
 	}
 }
 
-int ext4_inline_load(ld_ext4_file *f)
+int ld_ext4_inline_load(ld_ext4_file *f)
 {
 	ld_ext4 *fs = f->fs;
 	const uint8_t *val;
@@ -63,13 +63,13 @@ int ext4_inline_load(ld_ext4_file *f)
 	f->inl = fs->alloc.alloc(fs->alloc.ctx, f->inl_len);
 	if (!f->inl) {
 		f->inl_len = 0;
-		return ext4_fail(fs, LD_ERR_NOMEM, "out of memory", EXT4_NONUM, "");
+		return ld_ext4_fail(fs, LD_ERR_NOMEM, "out of memory", LD_EXT4_NONUM, "");
 	}
 	memcpy(f->inl, f->raw + I_BLOCK, I_BLOCK_LEN);
 	if (vlen)
 		memcpy(f->inl + I_BLOCK_LEN, val, vlen);
 	if (f->st.type != LD_EXT4_T_DIR && f->size > f->inl_len)
-		return ext4_fail(fs, LD_ERR_INVALID, "inode ", f->ino,
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "inode ", f->ino,
 				 ": size is larger than its inline data");
 	return LD_OK;
 }

@@ -14,19 +14,19 @@ static int inode_csum_ok(ld_ext4 *fs, uint32_t ino, const uint8_t *raw, uint32_t
 	uint8_t zero[2] = { 0, 0 };
 	int has_hi = isz > EXT4_GOOD_OLD_INODE_SIZE && extra >= 4;
 
-	crc = ext4_crc32c(fs->csum_seed, le, 4);
-	crc = ext4_crc32c(crc, raw + I_GENERATION, 4);
+	crc = ld_ext4_crc32c(fs->csum_seed, le, 4);
+	crc = ld_ext4_crc32c(crc, raw + I_GENERATION, 4);
 	*seed = crc;
-	crc = ext4_crc32c(crc, raw, I_CHECKSUM_LO);
-	crc = ext4_crc32c(crc, zero, 2);
-	crc = ext4_crc32c(crc, raw + I_CHECKSUM_LO + 2, EXT4_GOOD_OLD_INODE_SIZE - I_CHECKSUM_LO - 2);
+	crc = ld_ext4_crc32c(crc, raw, I_CHECKSUM_LO);
+	crc = ld_ext4_crc32c(crc, zero, 2);
+	crc = ld_ext4_crc32c(crc, raw + I_CHECKSUM_LO + 2, EXT4_GOOD_OLD_INODE_SIZE - I_CHECKSUM_LO - 2);
 	if (isz > EXT4_GOOD_OLD_INODE_SIZE) {
-		crc = ext4_crc32c(crc, raw + EXT4_GOOD_OLD_INODE_SIZE, I_CHECKSUM_HI - EXT4_GOOD_OLD_INODE_SIZE);
+		crc = ld_ext4_crc32c(crc, raw + EXT4_GOOD_OLD_INODE_SIZE, I_CHECKSUM_HI - EXT4_GOOD_OLD_INODE_SIZE);
 		if (has_hi) {
-			crc = ext4_crc32c(crc, zero, 2);
-			crc = ext4_crc32c(crc, raw + I_CHECKSUM_HI + 2, isz - I_CHECKSUM_HI - 2);
+			crc = ld_ext4_crc32c(crc, zero, 2);
+			crc = ld_ext4_crc32c(crc, raw + I_CHECKSUM_HI + 2, isz - I_CHECKSUM_HI - 2);
 		} else {
-			crc = ext4_crc32c(crc, raw + I_CHECKSUM_HI, isz - I_CHECKSUM_HI);
+			crc = ld_ext4_crc32c(crc, raw + I_CHECKSUM_HI, isz - I_CHECKSUM_HI);
 		}
 	}
 	want = ld_le16(raw + I_CHECKSUM_LO);
@@ -64,7 +64,7 @@ static void decode_stat(ld_ext4_file *f, uint32_t extra)
 
 	st->ino = f->ino;
 	st->mode = ld_le16(raw + I_MODE);
-	st->type = ext4_mode_type(st->mode);
+	st->type = ld_ext4_mode_type(st->mode);
 	st->links = ld_le16(raw + I_LINKS);
 	st->uid = ld_le16(raw + I_UID) | ((uint32_t)ld_le16(raw + I_UID_HIGH) << 16);
 	st->gid = ld_le16(raw + I_GID) | ((uint32_t)ld_le16(raw + I_GID_HIGH) << 16);
@@ -93,16 +93,16 @@ static int check_size(ld_ext4_file *f)
 
 	if (f->iflags & EXT4_INLINE_DATA_FL)
 		return LD_OK; /* bounded by the inline area, checked when it is loaded */
-	max = (f->iflags & EXT4_EXTENTS_FL) ? (1ull << 32) : ext4_blockmap_max_blocks(fs);
+	max = (f->iflags & EXT4_EXTENTS_FL) ? (1ull << 32) : ld_ext4_blockmap_max_blocks(fs);
 	if (f->size > (max << fs->log_bs))
-		return ext4_fail(fs, LD_ERR_INVALID, "inode ", f->ino,
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "inode ", f->ino,
 				 ": size is larger than its block mapping can address");
 	if (f->st.type == LD_EXT4_T_DIR &&
 	    (f->size > (fs->info.blocks_count << fs->log_bs) || (f->size & (fs->bs - 1))))
-		return ext4_fail(fs, LD_ERR_INVALID, "directory inode ", f->ino,
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "directory inode ", f->ino,
 				 ": size is not a whole number of blocks inside the file system");
 	if (f->st.type == LD_EXT4_T_LNK && f->size > LD_EXT4_SYMLINK_MAX)
-		return ext4_fail(fs, LD_ERR_INVALID, "symlink inode ", f->ino, ": target too long");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "symlink inode ", f->ino, ": target too long");
 	return LD_OK;
 }
 
@@ -113,30 +113,30 @@ static int load_inode(ld_ext4_file *f)
 	uint32_t ino = f->ino, g, idx, isz = fs->info.inode_size, extra = 0;
 	uint64_t itable, byte;
 	uint16_t gflags;
-	ext4_cache_slot *s;
+	ld_ext4_cache_slot *s;
 	int r;
 
 	if (ino == 0 || ino > fs->info.inodes_count)
-		return ext4_fail(fs, LD_ERR_INVALID, "inode number ", ino, " is out of range");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "inode number ", ino, " is out of range");
 	g = (ino - 1) / fs->inodes_per_group;
 	idx = (ino - 1) % fs->inodes_per_group;
-	ext4_group_get(fs, g, &itable, &gflags);
+	ld_ext4_group_get(fs, g, &itable, &gflags);
 	if (fs->gdt_csum && (gflags & EXT4_BG_INODE_UNINIT))
-		return ext4_fail(fs, LD_ERR_NOTFOUND, "inode ", ino, " is not in use (uninitialised group)");
+		return ld_ext4_fail(fs, LD_ERR_NOTFOUND, "inode ", ino, " is not in use (uninitialised group)");
 	byte = (uint64_t)idx * isz;
-	r = ext4_bget(fs, itable + (byte >> fs->log_bs), "inode table block ", &s);
+	r = ld_ext4_bget(fs, itable + (byte >> fs->log_bs), "inode table block ", &s);
 	if (r)
 		return r;
 	memcpy(f->raw, s->data + (byte & (fs->bs - 1)), isz);
 	if (isz > EXT4_GOOD_OLD_INODE_SIZE) {
 		extra = ld_le16(f->raw + I_EXTRA_ISIZE);
 		if (extra > isz - EXT4_GOOD_OLD_INODE_SIZE || (extra & 3))
-			return ext4_fail(fs, LD_ERR_INVALID, "inode ", ino, ": i_extra_isize is invalid");
+			return ld_ext4_fail(fs, LD_ERR_INVALID, "inode ", ino, ": i_extra_isize is invalid");
 	}
 	if (fs->csum && !inode_csum_ok(fs, ino, f->raw, extra, &f->csum_seed))
-		return ext4_fail(fs, LD_ERR_INVALID, "inode ", ino, ": checksum mismatch");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "inode ", ino, ": checksum mismatch");
 	if (ld_le16(f->raw + I_MODE) == 0 || (ld_le16(f->raw + I_LINKS) == 0 && ld_le32(f->raw + I_DTIME)))
-		return ext4_fail(fs, LD_ERR_NOTFOUND, "inode ", ino, " is not in use");
+		return ld_ext4_fail(fs, LD_ERR_NOTFOUND, "inode ", ino, " is not in use");
 	f->iflags = ld_le32(f->raw + I_FLAGS);
 	/* i_size_high counts for regular files, and for directories only with large_dir (it
 	 * was i_dir_acl before): as the kernel's ext4_isize() */
@@ -146,14 +146,14 @@ static int load_inode(ld_ext4_file *f)
 		f->size |= (uint64_t)ld_le32(f->raw + I_SIZE_HIGH) << 32;
 	decode_stat(f, extra);
 	if (f->iflags & EXT4_ENCRYPT_FL)
-		return ext4_fail(fs, LD_ERR_UNSUPPORTED, "inode ", ino, " is encrypted (fscrypt)");
+		return ld_ext4_fail(fs, LD_ERR_UNSUPPORTED, "inode ", ino, " is encrypted (fscrypt)");
 	if ((f->iflags & EXT4_INLINE_DATA_FL) && !(fs->incompat & EXT4_INCOMPAT_INLINE_DATA))
-		return ext4_fail(fs, LD_ERR_INVALID, "inode ", ino, ": inline data without the feature");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "inode ", ino, ": inline data without the feature");
 	if ((f->iflags & EXT4_EXTENTS_FL) && !(fs->incompat & EXT4_INCOMPAT_EXTENTS))
-		return ext4_fail(fs, LD_ERR_INVALID, "inode ", ino, ": extents without the feature");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "inode ", ino, ": extents without the feature");
 	r = check_size(f);
 	if (!r && (f->iflags & EXT4_INLINE_DATA_FL))
-		r = ext4_inline_load(f);
+		r = ld_ext4_inline_load(f);
 	return r;
 }
 
@@ -172,7 +172,7 @@ void ld_ext4_close(ld_ext4_file *f)
 	fs->open_files--;
 }
 
-int ext4_inode_open(ld_ext4 *fs, uint32_t ino, ld_ext4_file **out)
+int ld_ext4_inode_open(ld_ext4 *fs, uint32_t ino, ld_ext4_file **out)
 {
 	ld_ext4_file *f;
 	int r;
@@ -180,14 +180,14 @@ int ext4_inode_open(ld_ext4 *fs, uint32_t ino, ld_ext4_file **out)
 	*out = NULL;
 	f = fs->alloc.alloc(fs->alloc.ctx, sizeof(*f));
 	if (!f)
-		return ext4_fail(fs, LD_ERR_NOMEM, "out of memory", EXT4_NONUM, "");
+		return ld_ext4_fail(fs, LD_ERR_NOMEM, "out of memory", LD_EXT4_NONUM, "");
 	f->fs = fs;
 	f->ino = ino;
 	fs->open_files++;
 	f->raw = fs->alloc.alloc(fs->alloc.ctx, fs->info.inode_size);
 	if (!f->raw) {
 		ld_ext4_close(f);
-		return ext4_fail(fs, LD_ERR_NOMEM, "out of memory", EXT4_NONUM, "");
+		return ld_ext4_fail(fs, LD_ERR_NOMEM, "out of memory", LD_EXT4_NONUM, "");
 	}
 	r = load_inode(f);
 	if (r) {
@@ -200,7 +200,7 @@ int ext4_inode_open(ld_ext4 *fs, uint32_t ino, ld_ext4_file **out)
 
 int ld_ext4_open_inode(ld_ext4 *fs, uint32_t ino, ld_ext4_file **out)
 {
-	return ext4_inode_open(fs, ino, out);
+	return ld_ext4_inode_open(fs, ino, out);
 }
 
 void ld_ext4_fstat(const ld_ext4_file *f, ld_ext4_stat *st)
@@ -211,7 +211,7 @@ void ld_ext4_fstat(const ld_ext4_file *f, ld_ext4_stat *st)
 int ld_ext4_stat_inode(ld_ext4 *fs, uint32_t ino, ld_ext4_stat *st)
 {
 	ld_ext4_file *f;
-	int r = ext4_inode_open(fs, ino, &f);
+	int r = ld_ext4_inode_open(fs, ino, &f);
 
 	if (r)
 		return r;

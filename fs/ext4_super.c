@@ -1,47 +1,10 @@
-/* ext4 reader: the superblock, mounting and unmounting, failure reasons.
+/* ext4 reader: the superblock, mounting and unmounting.
  *
  * Caution: this file parses untrusted input (the superblock).  The geometry it accepts
  * (block size, group sizes, block and inode counts, descriptor size) bounds every later
  * offset computation, so each field is checked here before anything else uses it. */
+#include "base/uuid.h"
 #include "fs/ext4_internal.h"
-
-static size_t put_str(char *dst, size_t pos, size_t cap, const char *s)
-{
-	while (s && *s && pos + 1 < cap)
-		dst[pos++] = *s++;
-	dst[pos] = 0;
-	return pos;
-}
-
-static size_t put_u64(char *dst, size_t pos, size_t cap, uint64_t v)
-{
-	char tmp[21];
-	size_t n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n && pos + 1 < cap)
-		dst[pos++] = tmp[--n];
-	dst[pos] = 0;
-	return pos;
-}
-
-int ext4_fail(ld_ext4 *fs, int code, const char *a, uint64_t num, const char *b)
-{
-	size_t pos = put_str(fs->reason, 0, sizeof(fs->reason), a);
-
-	if (num != EXT4_NONUM)
-		pos = put_u64(fs->reason, pos, sizeof(fs->reason), num);
-	put_str(fs->reason, pos, sizeof(fs->reason), b);
-	return code;
-}
-
-const char *ld_ext4_reason(const ld_ext4 *fs)
-{
-	return fs->reason;
-}
 
 const ld_ext4_info *ld_ext4_get_info(const ld_ext4 *fs)
 {
@@ -93,13 +56,13 @@ static int check_incompat(ld_ext4 *fs, uint32_t incompat)
 		return LD_OK;
 	for (i = 0; i < sizeof(incompat_names) / sizeof(incompat_names[0]); i++)
 		if (bad & incompat_names[i].bit)
-			return ext4_fail(fs, LD_ERR_UNSUPPORTED, "unsupported ext4 INCOMPAT feature ",
-					 EXT4_NONUM, incompat_names[i].name);
+			return ld_ext4_fail(fs, LD_ERR_UNSUPPORTED, "unsupported ext4 INCOMPAT feature ",
+					 LD_EXT4_NONUM, incompat_names[i].name);
 	/* lowest unknown bit */
 	for (i = 0; i < 32; i++)
 		if (bad & (1u << i))
 			break;
-	return ext4_fail(fs, LD_ERR_UNSUPPORTED, "unsupported ext4 INCOMPAT feature bit ", i, "");
+	return ld_ext4_fail(fs, LD_ERR_UNSUPPORTED, "unsupported ext4 INCOMPAT feature bit ", i, "");
 }
 
 static int is_pow2(uint32_t v)
@@ -114,7 +77,7 @@ static int parse_geometry(ld_ext4 *fs, const uint8_t *sb)
 	uint64_t blocks, groups;
 
 	if (log > 6)
-		return ext4_fail(fs, LD_ERR_INVALID, "ext4 block size 1024 << ", log,
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "ext4 block size 1024 << ", log,
 				 " is not between 1 and 64 KiB");
 	fs->log_bs = 10 + log;
 	fs->bs = 1u << fs->log_bs;
@@ -122,14 +85,14 @@ static int parse_geometry(ld_ext4 *fs, const uint8_t *sb)
 	if (fs->incompat & EXT4_INCOMPAT_64BIT)
 		blocks |= (uint64_t)ld_le32(sb + SB_BLOCKS_COUNT_HI) << 32;
 	if (blocks > (fs->dev->size >> fs->log_bs))
-		return ext4_fail(fs, LD_ERR_INVALID, "ext4 file system has ", blocks,
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "ext4 file system has ", blocks,
 				 " blocks: larger than the device");
 	fs->first_data_block = ld_le32(sb + SB_FIRST_DATA_BLOCK);
 	if (fs->first_data_block != 0 && !(fs->bs == 1024 && fs->first_data_block == 1))
-		return ext4_fail(fs, LD_ERR_INVALID, "ext4 first data block ", fs->first_data_block,
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "ext4 first data block ", fs->first_data_block,
 				 " is impossible for this block size");
 	if (blocks <= (uint64_t)fs->first_data_block + 2)
-		return ext4_fail(fs, LD_ERR_INVALID, "ext4 block count ", blocks, " is too small");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "ext4 block count ", blocks, " is too small");
 	fs->blocks_per_group = ld_le32(sb + SB_BLOCKS_PER_GROUP);
 	fs->inodes_per_group = ld_le32(sb + SB_INODES_PER_GROUP);
 	if (fs->ro_compat & EXT4_RO_COMPAT_BIGALLOC) {
@@ -137,24 +100,24 @@ static int parse_geometry(ld_ext4 *fs, const uint8_t *sb)
 		uint32_t logc = ld_le32(sb + SB_LOG_CLUSTER_SIZE), cpg = ld_le32(sb + SB_CLUSTERS_PER_GROUP);
 		if (logc < log || logc > log + 16 || !cpg || cpg > 8u * fs->bs ||
 		    (uint64_t)cpg << (logc - log) != fs->blocks_per_group)
-			return ext4_fail(fs, LD_ERR_INVALID, "ext4 bigalloc cluster geometry is invalid",
-					 EXT4_NONUM, "");
+			return ld_ext4_fail(fs, LD_ERR_INVALID, "ext4 bigalloc cluster geometry is invalid",
+					 LD_EXT4_NONUM, "");
 	} else if (!fs->blocks_per_group || fs->blocks_per_group > 8u * fs->bs) {
-		return ext4_fail(fs, LD_ERR_INVALID, "ext4 blocks per group ", fs->blocks_per_group,
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "ext4 blocks per group ", fs->blocks_per_group,
 				 " is out of range");
 	}
 	if (!fs->inodes_per_group || fs->inodes_per_group > 8u * fs->bs)
-		return ext4_fail(fs, LD_ERR_INVALID, "ext4 inodes per group ", fs->inodes_per_group,
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "ext4 inodes per group ", fs->inodes_per_group,
 				 " is out of range");
 	groups = (blocks - fs->first_data_block + fs->blocks_per_group - 1) / fs->blocks_per_group;
 	if (groups > UINT32_MAX / 2)
-		return ext4_fail(fs, LD_ERR_INVALID, "ext4 group count ", groups, " is out of range");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "ext4 group count ", groups, " is out of range");
 	fs->info.groups = (uint32_t)groups;
 	fs->info.blocks_count = blocks;
 	fs->info.inodes_count = ld_le32(sb + SB_INODES_COUNT);
 	if (fs->info.inodes_count < LD_EXT4_ROOT_INO ||
 	    fs->info.inodes_count > groups * fs->inodes_per_group)
-		return ext4_fail(fs, LD_ERR_INVALID, "ext4 inode count ", fs->info.inodes_count,
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "ext4 inode count ", fs->info.inodes_count,
 				 " does not match the groups");
 	if (ld_le32(sb + SB_REV_LEVEL) == EXT4_GOOD_OLD_REV) {
 		fs->info.inode_size = EXT4_GOOD_OLD_INODE_SIZE;
@@ -165,16 +128,16 @@ static int parse_geometry(ld_ext4 *fs, const uint8_t *sb)
 	}
 	if (fs->info.inode_size < EXT4_GOOD_OLD_INODE_SIZE || !is_pow2(fs->info.inode_size) ||
 	    fs->info.inode_size > fs->bs)
-		return ext4_fail(fs, LD_ERR_INVALID, "ext4 inode size ", fs->info.inode_size,
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "ext4 inode size ", fs->info.inode_size,
 				 " is invalid");
 	if (fs->first_ino <= LD_EXT4_ROOT_INO || fs->first_ino > fs->info.inodes_count)
-		return ext4_fail(fs, LD_ERR_INVALID, "ext4 first inode ", fs->first_ino,
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "ext4 first inode ", fs->first_ino,
 				 " is invalid");
 	desc = EXT4_DESC_SIZE_32;
 	if (fs->incompat & EXT4_INCOMPAT_64BIT) {
 		desc = ld_le16(sb + SB_DESC_SIZE);
 		if (desc < EXT4_DESC_SIZE_64 || desc > EXT4_DESC_SIZE_MAX || !is_pow2(desc))
-			return ext4_fail(fs, LD_ERR_INVALID, "ext4 group descriptor size ", desc,
+			return ld_ext4_fail(fs, LD_ERR_INVALID, "ext4 group descriptor size ", desc,
 					 " is invalid");
 	}
 	fs->info.desc_size = desc;
@@ -186,23 +149,21 @@ static int check_csum(ld_ext4 *fs, const uint8_t *sb)
 	if (!fs->csum)
 		return LD_OK;
 	if (sb[SB_CHECKSUM_TYPE] != EXT4_CRC32C_CHKSUM)
-		return ext4_fail(fs, LD_ERR_UNSUPPORTED, "ext4 checksum type ", sb[SB_CHECKSUM_TYPE],
+		return ld_ext4_fail(fs, LD_ERR_UNSUPPORTED, "ext4 checksum type ", sb[SB_CHECKSUM_TYPE],
 				 " is not crc32c");
-	if (ext4_crc32c(0xFFFFFFFFu, sb, SB_CHECKSUM) != ld_le32(sb + SB_CHECKSUM))
-		return ext4_fail(fs, LD_ERR_INVALID, "ext4 superblock checksum mismatch", EXT4_NONUM,
+	if (ld_ext4_crc32c(0xFFFFFFFFu, sb, SB_CHECKSUM) != ld_le32(sb + SB_CHECKSUM))
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "ext4 superblock checksum mismatch", LD_EXT4_NONUM,
 				 "");
 	if (fs->incompat & EXT4_INCOMPAT_CSUM_SEED)
 		fs->csum_seed = ld_le32(sb + SB_CHECKSUM_SEED);
 	else
-		fs->csum_seed = ext4_crc32c(0xFFFFFFFFu, sb + SB_UUID, 16);
+		fs->csum_seed = ld_ext4_crc32c(0xFFFFFFFFu, sb + SB_UUID, 16);
 	return LD_OK;
 }
 
 static void fill_info(ld_ext4 *fs, const uint8_t *sb)
 {
-	static const char hex[] = "0123456789abcdef";
 	ld_ext4_info *in = &fs->info;
-	size_t i, o = 0;
 
 	in->block_size = fs->bs;
 	in->free_blocks = ld_le32(sb + SB_FREE_BLOCKS_LO);
@@ -214,13 +175,7 @@ static void fill_info(ld_ext4 *fs, const uint8_t *sb)
 	in->feature_ro_compat = fs->ro_compat;
 	in->unknown_ro_compat = fs->ro_compat & ~(uint32_t)EXT4_RO_COMPAT_KNOWN;
 	memcpy(in->uuid, sb + SB_UUID, 16);
-	for (i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			in->uuid_str[o++] = '-';
-		in->uuid_str[o++] = hex[in->uuid[i] >> 4];
-		in->uuid_str[o++] = hex[in->uuid[i] & 15];
-	}
-	in->uuid_str[o] = 0;
+	ld_uuid_format(in->uuid, in->uuid_str);
 	memcpy(in->label, sb + SB_VOLUME_NAME, 16);
 	in->label[16] = 0;
 	in->has_journal = !!(fs->compat & EXT4_COMPAT_HAS_JOURNAL);
@@ -245,14 +200,14 @@ static int mount_sb(ld_ext4 *fs)
 	int r;
 
 	if (fs->dev->size < EXT4_SB_OFFSET + EXT4_SB_SIZE)
-		return ext4_fail(fs, LD_ERR_INVALID, "device too small for an ext2/3/4 file system",
-				 EXT4_NONUM, "");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "device too small for an ext2/3/4 file system",
+				 LD_EXT4_NONUM, "");
 	r = ld_dev_read(fs->dev, EXT4_SB_OFFSET, sb, sizeof(sb));
 	if (r)
-		return ext4_fail(fs, r, "I/O error reading the ext4 superblock", EXT4_NONUM, "");
+		return ld_ext4_fail(fs, r, "I/O error reading the ext4 superblock", LD_EXT4_NONUM, "");
 	if (ld_le16(sb + SB_MAGIC) != EXT4_SB_MAGIC_VALUE)
-		return ext4_fail(fs, LD_ERR_INVALID, "no ext2/3/4 superblock (bad magic)",
-				 EXT4_NONUM, "");
+		return ld_ext4_fail(fs, LD_ERR_INVALID, "no ext2/3/4 superblock (bad magic)",
+				 LD_EXT4_NONUM, "");
 	fs->compat = ld_le32(sb + SB_FEATURE_COMPAT);
 	fs->incompat = ld_le32(sb + SB_FEATURE_INCOMPAT);
 	fs->ro_compat = ld_le32(sb + SB_FEATURE_RO_COMPAT);
@@ -284,19 +239,19 @@ int ld_ext4_mount(ld_ext4 **out, ld_blockdev *dev, const ld_alloc *alloc, char *
 	fs = alloc->alloc(alloc->ctx, sizeof(*fs));
 	if (!fs) {
 		if (err && errlen)
-			put_str(err, 0, errlen, "out of memory");
+			ld_strlcpy(err, "out of memory", errlen);
 		return LD_ERR_NOMEM;
 	}
 	fs->dev = dev;
 	fs->alloc = *alloc;
 	r = mount_sb(fs);
 	if (!r)
-		r = ext4_groups_load(fs);
+		r = ld_ext4_groups_load(fs);
 	if (!r)
-		r = ext4_cache_init(fs);
+		r = ld_ext4_cache_init(fs);
 	if (r) {
 		if (err && errlen)
-			put_str(err, 0, errlen, fs->reason[0] ? fs->reason : ld_strerror(r));
+			ld_strlcpy(err, fs->reason[0] ? fs->reason : ld_strerror(r), errlen);
 		ld_ext4_unmount(fs);
 		return r;
 	}
@@ -309,7 +264,7 @@ void ld_ext4_unmount(ld_ext4 *fs)
 {
 	if (!fs)
 		return;
-	ext4_cache_free(fs);
+	ld_ext4_cache_free(fs);
 	if (fs->gd)
 		fs->alloc.free(fs->alloc.ctx, fs->gd, fs->gd_len);
 	fs->alloc.free(fs->alloc.ctx, fs, sizeof(*fs));

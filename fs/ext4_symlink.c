@@ -13,15 +13,15 @@ int ld_ext4_readlink(ld_ext4_file *f, char *buf, size_t buflen, size_t *len)
 
 	*len = 0;
 	if (f->st.type != LD_EXT4_T_LNK)
-		return ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino, " is not a symlink");
+		return ld_ext4_fail(f->fs, LD_ERR_INVALID, "inode ", f->ino, " is not a symlink");
 	if (f->size >= buflen)
-		return ext4_fail(f->fs, LD_ERR_RANGE, "symlink target of inode ", f->ino,
+		return ld_ext4_fail(f->fs, LD_ERR_RANGE, "symlink target of inode ", f->ino,
 				 " does not fit the buffer");
 	r = ld_ext4_read(f, 0, buf, (size_t)f->size, &got);
 	if (r)
 		return r;
 	if (got != f->size || memchr(buf, 0, got))
-		return ext4_fail(f->fs, LD_ERR_INVALID, "symlink inode ", f->ino, ": damaged target");
+		return ld_ext4_fail(f->fs, LD_ERR_INVALID, "symlink inode ", f->ino, ": damaged target");
 	buf[got] = 0;
 	*len = got;
 	return LD_OK;

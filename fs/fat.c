@@ -19,6 +19,8 @@
  * entries as the specification bounds them. */
 #include <string.h>
 
+#include "base/endian.h"
+#include "base/str.h"
 #include "fs/fat.h"
 
 #define DIRENT 32u
@@ -49,22 +51,10 @@ struct ld_fat_file {
 
 static int fail(ld_fat *fs, int code, const char *a, uint64_t num, const char *b)
 {
-	char tmp[21];
-	size_t pos = 0, n = 0, cap = sizeof(fs->reason);
+	char digits[21];
 
-	while (a && *a && pos + 1 < cap)
-		fs->reason[pos++] = *a++;
-	if (num != NONUM) {
-		do {
-			tmp[n++] = (char)('0' + num % 10);
-			num /= 10;
-		} while (num);
-		while (n && pos + 1 < cap)
-			fs->reason[pos++] = tmp[--n];
-	}
-	while (b && *b && pos + 1 < cap)
-		fs->reason[pos++] = *b++;
-	fs->reason[pos] = 0;
+	ld_err3(fs->reason, sizeof(fs->reason), a, num != NONUM ? ld_u64_str(num, digits) : NULL,
+		b);
 	return code;
 }
 

@@ -10,7 +10,7 @@
 #ifndef LD_FAT_H
 #define LD_FAT_H
 
-#include "luks/blockdev.h"
+#include "base/blockdev.h"
 
 typedef struct ld_fat ld_fat;           /* opaque */
 typedef struct ld_fat_file ld_fat_file; /* opaque */

@@ -1,21 +1,9 @@
 /* GPT and MBR partition tables (UEFI 2.10 section 5; the classic PC MBR with EBR chains). */
 #include <string.h>
 
+#include "base/crc32.h"
+#include "base/endian.h"
 #include "fs/part.h"
-
-uint32_t ld_crc32(uint32_t crc, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	int k;
-
-	crc = ~crc;
-	while (len--) {
-		crc ^= *p++;
-		for (k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1)));
-	}
-	return ~crc;
-}
 
 static int part_read(ld_blockdev *dev, uint64_t off, void *buf, size_t len)
 {

@@ -3,7 +3,7 @@
 #ifndef LD_PART_H
 #define LD_PART_H
 
-#include "luks/blockdev.h"
+#include "base/blockdev.h"
 
 #define LD_PART_MAX 128
 
@@ -32,8 +32,5 @@ typedef struct ld_part_dev {
 	uint64_t offset;
 } ld_part_dev;
 int ld_part_dev_init(ld_part_dev *pd, ld_blockdev *parent, uint64_t offset, uint64_t size);
-
-/* CRC-32 (IEEE 802.3, as GPT uses it). */
-uint32_t ld_crc32(uint32_t crc, const void *data, size_t len);
 
 #endif

@@ -5,7 +5,7 @@
 #define LD_LUKS_H
 
 #include "crypto/crypto.h"
-#include "luks/blockdev.h"
+#include "base/blockdev.h"
 
 typedef struct ld_volume ld_volume; /* opaque */
 

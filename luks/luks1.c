@@ -24,7 +24,6 @@ static int ld_hash_known_elsewhere(const char *name)
 
 int ld_luks1_read(ld_luks_meta *m, ld_blockdev *dev, char *err, size_t errlen)
 {
-	static const uint8_t magic[6] = { 'L', 'U', 'K', 'S', 0xba, 0xbe };
 	uint8_t h[LD_LUKS1_HDR_LEN];
 	uint32_t key_bytes, payload, sectors, i, q;
 	char name[32], mode[32], hash[32];
@@ -40,7 +39,7 @@ int ld_luks1_read(ld_luks_meta *m, ld_blockdev *dev, char *err, size_t errlen)
 			: "device too small for a LUKS1 header", NULL, NULL);
 		return r == LD_ERR_IO ? LD_ERR_IO : LD_ERR_INVALID;
 	}
-	if (memcmp(h, magic, 6) || ld_be16(h + 6) != 1) {
+	if (memcmp(h, LD_LUKS_MAGIC, LD_LUKS_MAGIC_LEN) || ld_be16(h + 6) != 1) {
 		ld_err3(err, errlen, "not a LUKS1 header", NULL, NULL);
 		return LD_ERR_INVALID;
 	}

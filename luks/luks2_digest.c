@@ -2,8 +2,6 @@
  * PBKDF2 of the candidate volume key, compared in constant time. */
 #include "luks/luks_internal.h"
 
-#define FAIL(a) do { ld_err3(err, errlen, "digest: ", a, NULL); return LD_ERR_INVALID; } while (0)
-
 /* cryptsetup validates only a digest's type, keyslots and segments (parse_digests);
  * hash, iterations, salt and value are read when a key is checked, and a digest whose
  * fields cannot be used matches no key.  We do the same (d->bad says why), except that
@@ -47,7 +45,7 @@ b64:
 		ld_err3(err, errlen, "out of memory", NULL, NULL);
 		return r;
 	}
-	FAIL("salt or digest value is not base64");
+	return ld_fail(err, errlen, "digest: ", "salt or digest value is not base64");
 }
 
 /* LD_OK if keys can be checked against d; LD_ERR_UNSUPPORTED (type or hash we do not

@@ -2,9 +2,6 @@
  * (cryptsetup's LUKS2_disk_hdr_read without the repair/write-back part). */
 #include "luks/luks_internal.h"
 
-static const uint8_t magic1[6] = { 'L', 'U', 'K', 'S', 0xba, 0xbe };
-static const uint8_t magic2[6] = { 'S', 'K', 'U', 'L', 0xba, 0xbe };
-
 /* Binary header field offsets */
 #define O_MAGIC 0
 #define O_VERSION 6
@@ -53,7 +50,7 @@ static int read_copy(ld_luks_meta *m, ld_blockdev *dev, uint64_t offset, int sec
 			NULL, NULL);
 		return COPY_FAIL;
 	}
-	if (memcmp(bin + O_MAGIC, secondary ? magic2 : magic1, 6)) {
+	if (memcmp(bin + O_MAGIC, secondary ? LD_LUKS_MAGIC2 : LD_LUKS_MAGIC, LD_LUKS_MAGIC_LEN)) {
 		ld_err3(why, whylen, "bad magic", NULL, NULL);
 		return COPY_FAIL;
 	}

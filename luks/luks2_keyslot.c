@@ -3,8 +3,6 @@
  * the area's own cipher, AF merge.  LUKS1 slots are mapped onto the same structure. */
 #include "luks/luks_internal.h"
 
-#define FAIL(a) do { ld_err3(err, errlen, "keyslot: ", a, NULL); return LD_ERR_INVALID; } while (0)
-
 static int get_u32(const ld_json *j, int obj, const char *key, uint32_t min, uint32_t *v)
 {
 	int64_t x;
@@ -62,19 +60,21 @@ static int parse_kdf(ld_keyslot *ks, const ld_json *j, int kdf, char *err, size_
 	int r;
 
 	if (ld_json_copy(j, ld_json_member(j, kdf, "type"), ks->kdf_type, sizeof(ks->kdf_type)))
-		FAIL("kdf has no type");
+		return ld_fail(err, errlen, "keyslot: ", "kdf has no type");
 	if (!ld_strcmp(ks->kdf_type, "pbkdf2")) {
 		ks->kdf = LD_KDF_PBKDF2;
 		if (ld_json_copy(j, ld_json_member(j, kdf, "hash"), ks->kdf_hash, sizeof(ks->kdf_hash)) ||
 		    get_count(ks, j, kdf, "iterations", 1, &ks->iterations,
 			      "pbkdf2 iterations out of range"))
-			FAIL("pbkdf2 needs type, salt, hash, iterations");
+			return ld_fail(err, errlen, "keyslot: ",
+				       "pbkdf2 needs type, salt, hash, iterations");
 	} else if (!ld_strcmp(ks->kdf_type, "argon2i") || !ld_strcmp(ks->kdf_type, "argon2id")) {
 		ks->kdf = ks->kdf_type[6] == 'i' && ks->kdf_type[7] == 'd' ? LD_KDF_ARGON2ID : LD_KDF_ARGON2I;
 		if (get_count(ks, j, kdf, "time", 1, &ks->iterations, "argon2 time out of range") ||
 		    get_count(ks, j, kdf, "memory", 1, &ks->memory_kib, "argon2 memory out of range") ||
 		    get_count(ks, j, kdf, "cpus", 1, &ks->cpus, "argon2 cpus out of range"))
-			FAIL("argon2 needs type, salt, time, memory, cpus");
+			return ld_fail(err, errlen, "keyslot: ",
+				       "argon2 needs type, salt, time, memory, cpus");
 	} else {
 		/* cryptsetup does not validate unknown KDFs; they fail when used. */
 		ks->kdf = LD_KDF_OTHER;
@@ -86,7 +86,7 @@ static int parse_kdf(ld_keyslot *ks, const ld_json *j, int kdf, char *err, size_
 		return r;
 	}
 	if (r)
-		FAIL("kdf salt is not base64");
+		return ld_fail(err, errlen, "keyslot: ", "kdf salt is not base64");
 	return LD_OK;
 }
 
@@ -141,25 +141,27 @@ int ld_luks2_keyslot_parse(ld_keyslot *ks, const ld_json *j, int t, char *err, s
 	memset(ks, 0, sizeof(*ks));
 	ks->digest = -1;
 	if (ld_json_copy(j, ld_json_member(j, t, "type"), ks->type, sizeof(ks->type)))
-		FAIL("missing or invalid type");
+		return ld_fail(err, errlen, "keyslot: ", "missing or invalid type");
 	if (get_u32(j, t, "key_size", 0, &ks->key_size))
-		FAIL("key_size is not a 32-bit unsigned integer");
+		return ld_fail(err, errlen, "keyslot: ",
+			       "key_size is not a 32-bit unsigned integer");
 	ks->priority = LD_PRIO_NORMAL;
 	p = ld_json_member(j, t, "priority");
 	if (p == -2)
-		FAIL("priority appears twice");
+		return ld_fail(err, errlen, "keyslot: ", "priority appears twice");
 	if (p >= 0)
 		ks->priority = priority_of(j, p);
 
 	/* The area is checked for every keyslot type (hdr_validate_areas). */
 	area = ld_json_member(j, t, "area");
 	if (ld_json_type(j, area) != LD_J_OBJ)
-		FAIL("missing area object");
+		return ld_fail(err, errlen, "keyslot: ", "missing area object");
 	if (ld_json_copy(j, ld_json_member(j, area, "type"), ks->area_type, sizeof(ks->area_type)))
-		FAIL("area has no type");
+		return ld_fail(err, errlen, "keyslot: ", "area has no type");
 	if (ld_json_u64str(j, ld_json_member(j, area, "offset"), &ks->area_offset) ||
 	    ld_json_u64str(j, ld_json_member(j, area, "size"), &ks->area_size))
-		FAIL("area offset/size are not numeric strings");
+		return ld_fail(err, errlen, "keyslot: ",
+			       "area offset/size are not numeric strings");
 	ks->present = 1;
 	if (ld_strcmp(ks->type, "luks2"))
 		return LD_OK; /* e.g. "reencrypt": kept, shown, never used to unlock */
@@ -168,22 +170,22 @@ int ld_luks2_keyslot_parse(ld_keyslot *ks, const ld_json *j, int t, char *err, s
 	kdf = ld_json_member(j, t, "kdf");
 	af = ld_json_member(j, t, "af");
 	if (ld_json_type(j, kdf) != LD_J_OBJ || ld_json_type(j, af) != LD_J_OBJ)
-		FAIL("missing kdf or af object");
+		return ld_fail(err, errlen, "keyslot: ", "missing kdf or af object");
 	r = parse_kdf(ks, j, kdf, err, errlen);
 	if (r)
 		return r;
 	if (ld_json_copy(j, ld_json_member(j, af, "type"), ks->af_type, sizeof(ks->af_type)) ||
 	    ld_strcmp(ks->af_type, "luks1"))
-		FAIL("af type is not luks1");
+		return ld_fail(err, errlen, "keyslot: ", "af type is not luks1");
 	if (ld_json_copy(j, ld_json_member(j, af, "hash"), ks->af_hash, sizeof(ks->af_hash)) ||
 	    get_count(ks, j, af, "stripes", 0, &ks->stripes, "af stripes out of range"))
-		FAIL("af needs hash and stripes");
+		return ld_fail(err, errlen, "keyslot: ", "af needs hash and stripes");
 	if (ld_strcmp(ks->area_type, "raw"))
-		FAIL("area type is not raw");
+		return ld_fail(err, errlen, "keyslot: ", "area type is not raw");
 	if (ld_json_copy(j, ld_json_member(j, area, "encryption"), ks->area_cipher,
 			 sizeof(ks->area_cipher)) ||
 	    get_count(ks, j, area, "key_size", 0, &ks->area_key_size, "area key_size out of range"))
-		FAIL("raw area needs encryption and key_size");
+		return ld_fail(err, errlen, "keyslot: ", "raw area needs encryption and key_size");
 	return LD_OK;
 }
 

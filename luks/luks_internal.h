@@ -4,7 +4,17 @@
 
 #include <string.h>
 
+#include "base/endian.h"
+#include "base/str.h"
+#include "luks/json.h"
 #include "luks/luks_meta.h"
+
+/* The binary header's first bytes: LUKS1 and the primary LUKS2 copy start with
+ * LD_LUKS_MAGIC, the secondary LUKS2 copy with LD_LUKS_MAGIC2 (cryptsetup's LUKS_MAGIC,
+ * LUKS2_MAGIC_1ST, LUKS2_MAGIC_2ND); a big-endian version follows. */
+#define LD_LUKS_MAGIC "LUKS\xba\xbe"
+#define LD_LUKS_MAGIC2 "SKUL\xba\xbe"
+#define LD_LUKS_MAGIC_LEN 6
 
 #define LD_KEY_MAX 256          /* largest volume / area key we handle */
 #define LD_LUKS2_BIN_LEN 4096   /* LUKS2 binary header, JSON area follows */
@@ -14,72 +24,7 @@
 #define LD_LUKS1_HDR_LEN 592
 #define LD_LUKS_STRIPES 4000    /* the only AF stripe count cryptsetup reads */
 
-/* strcmp for the core, which may use only the mem* functions and strlen. */
-static inline int ld_strcmp(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return (unsigned char)*a - (unsigned char)*b;
-}
-
-/* ---- messages (no printf in the core) -------------------------------------------- */
-/* err := a b c (each may be NULL); always NUL-terminated, truncated to errlen. */
-void ld_err3(char *err, size_t errlen, const char *a, const char *b, const char *c);
-/* Decimal text of v into buf (at least 21 bytes). */
-char *ld_u64_str(uint64_t v, char *buf);
-/* Copies a NUL-terminated string into dst[dstlen] (truncating), returns dst. */
-char *ld_strlcpy(char *dst, const char *src, size_t dstlen);
-/* Appends " word" (or "word" when empty) to a space separated list. */
-void ld_list_add(char *list, size_t listlen, const char *word, size_t wordlen);
-
-/* ---- JSON (luks2_json.c): a strict syntax check, then jsmn tokens ----------------- */
-#define LD_JSON_MAX_DEPTH 32    /* json-c's default, so cryptsetup refuses deeper */
-#define LD_JSON_MAX_TOKENS 65536
-enum { LD_J_OBJ = 1, LD_J_ARR = 2, LD_J_STR = 3, LD_J_PRIM = 4 };
-typedef struct ld_json ld_json;
-
-/* Parses area[0..area_len): one JSON object starting at byte 0, optional blanks (json-c
- * consumes them), then only NUL bytes (at least one).  Returns LD_OK, LD_ERR_INVALID or LD_ERR_NOMEM.  Token 0 is the root. */
-int ld_json_parse(ld_json **out, const char *area, size_t area_len, const ld_alloc *alloc,
-		  char *err, size_t errlen);
-void ld_json_free(ld_json *j);
-int ld_json_type(const ld_json *j, int t);
-int ld_json_count(const ld_json *j, int t);  /* object members or array elements */
-int ld_json_skip(const ld_json *j, int t);   /* the token after t's whole subtree */
-/* Value of member key in object obj: its token index, -1 if absent, -2 if the key
- * appears twice (ambiguous: treated as invalid by callers). */
-int ld_json_member(const ld_json *j, int obj, const char *key);
-const char *ld_json_str(const ld_json *j, int t, size_t *len); /* raw bytes, no quotes */
-/* A string token's text with its escapes resolved (as json-c resolves them): the first
- * buflen bytes into buf, the whole decoded length in *len; LD_ERR_INVALID if t is not a
- * string. */
-int ld_json_text(const ld_json *j, int t, char *buf, size_t buflen, size_t *len);
-int ld_json_streq(const ld_json *j, int t, const char *s); /* compares the resolved text */
-/* Copies a string token's resolved text into buf (NUL-terminated); LD_ERR_INVALID if it
- * is not a non-empty string, contains a NUL, or does not fit. */
-int ld_json_copy(const ld_json *j, int t, char *buf, size_t buflen);
-/* A string of decimal digits (no sign, no leading zeros except "0") as uint64. */
-int ld_json_u64str(const ld_json *j, int t, uint64_t *v);
-/* A string read as C's strtoull reads it (blanks, then an optional sign, then decimal
- * digits and nothing else; "-N" is 2^64-N): for the config sizes, where cryptsetup reads
- * it so and the value is then checked exactly. */
-int ld_json_strtoull(const ld_json *j, int t, uint64_t *v);
-/* A JSON integer (number without fraction or exponent) in [min, max]: LD_ERR_INVALID if
- * t is not an integer at all, LD_ERR_RANGE if it is one outside [min, max]. */
-int ld_json_int(const ld_json *j, int t, int64_t min, int64_t max, int64_t *v);
-/* A numbered section key ("0".."31"): its value, or -1. */
-int ld_json_key_id(const ld_json *j, int t, int limit);
-/* Base64 (RFC 4648, padded; blanks skipped) decode: the first outmax bytes into out, the
- * whole decoded length in *outlen (callers compare it with outmax). */
-int ld_base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outmax, size_t *outlen);
-/* Member key of object obj, a base64 string, decoded as ld_base64_decode does;
- * LD_ERR_INVALID if absent, not a string or not valid base64, LD_ERR_NOMEM. */
-int ld_json_b64(const ld_json *j, int obj, const char *key, uint8_t *out, size_t outmax,
-		size_t *outlen);
-
-/* ---- LUKS2 metadata (luks2_json.c + per-section files) ---------------------------- */
+/* ---- LUKS2 metadata (luks2_meta.c + per-section files) ---------------------------- */
 /* Validates the JSON metadata as cryptsetup does and fills m's sections and config.
  * hdr_size is the binary header's size of this copy. */
 int ld_luks2_meta_parse(ld_luks_meta *m, const char *area, size_t area_len, uint64_t hdr_size,

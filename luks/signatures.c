@@ -8,7 +8,7 @@
  * damaged LUKS2 copy that happens to hold one of the file-system magics there is refused
  * too (listed in the README as stricter than cryptsetup).
  * Caution: the device content is untrusted; every read is bounds-checked. */
-#include "fs/part.h"
+#include "base/crc32.h"
 #include "luks/luks_internal.h"
 
 struct sig {

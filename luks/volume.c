@@ -1,6 +1,6 @@
 /* ld_volume: the luks.h API over the LUKS1/LUKS2 parsers, keyslots and digests. */
 #include "luks/luks_internal.h"
-#include "luks/uuid.h"
+#include "base/uuid.h"
 
 struct ld_volume {
 	const ld_alloc *alloc;
@@ -30,13 +30,13 @@ static int is_pow2_sector(uint32_t s)
 
 int ld_volume_probe(ld_blockdev *dev)
 {
-	static const uint8_t magic[6] = { 'L', 'U', 'K', 'S', 0xba, 0xbe };
 	uint8_t b[8];
 	int r = ld_dev_read(dev, 0, b, sizeof(b));
 
 	if (r)
 		return r == LD_ERR_IO ? LD_ERR_IO : LD_ERR_INVALID;
-	if (memcmp(b, magic, 6) || (ld_be16(b + 6) != 1 && ld_be16(b + 6) != 2))
+	if (memcmp(b, LD_LUKS_MAGIC, LD_LUKS_MAGIC_LEN) ||
+	    (ld_be16(b + 6) != 1 && ld_be16(b + 6) != 2))
 		return LD_ERR_INVALID;
 	return LD_OK;
 }

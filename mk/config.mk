@@ -12,8 +12,8 @@ WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
         -Wno-unused-parameter
 
 # Include paths for the portable core (never UEFI or host-only headers).
-CORE_INC := -I$(TOP) -I$(TOP)/crypto -I$(MBEDTLS_DIR)/include -I$(ARGON2_DIR) \
-            -DMBEDTLS_CONFIG_FILE='"ld_mbedtls_config.h"' -DARGON2_NO_THREADS
+CORE_INC := -I$(TOP) -I$(MBEDTLS_DIR)/include -I$(ARGON2_DIR) \
+            -DMBEDTLS_CONFIG_FILE='"crypto/ld_mbedtls_config.h"' -DARGON2_NO_THREADS
 
 HOST_CFLAGS := -std=c11 -O2 -g $(WARN) -D_DEFAULT_SOURCE
 TEST_CFLAGS := -std=c11 -O1 -g $(WARN) -D_DEFAULT_SOURCE \

@@ -1,9 +1,10 @@
-# Compiles the portable core (our sources + the pinned third-party sources) in three
-# flavours.  Module files set CRYPTO_SRCS, LUKS_SRCS, FS_SRCS (ours, relative to the top)
-# and MBEDTLS_SRCS, ARGON2_SRCS (third party, relative to the top); CRYPTO_ASM_SRCS are
-# nasm sources, assembled the same way for every flavour.
+# Compiles the portable core (our sources + the pinned third-party sources) in four
+# flavours (host, test and efi here, fuzz at the end).  Module files set BASE_SRCS,
+# CRYPTO_SRCS, LUKS_SRCS, FS_SRCS, SECRET_SRCS (ours, relative to the top) and
+# MBEDTLS_SRCS, ARGON2_SRCS (third party, relative to the top); CRYPTO_ASM_SRCS are nasm
+# sources, assembled the same way for every flavour.
 
-CORE_SRCS := $(CRYPTO_SRCS) $(LUKS_SRCS) $(FS_SRCS)
+CORE_SRCS := $(BASE_SRCS) $(CRYPTO_SRCS) $(LUKS_SRCS) $(FS_SRCS) $(SECRET_SRCS)
 TP_SRCS   := $(MBEDTLS_SRCS) $(ARGON2_SRCS)
 CORE_ASM_SRCS := $(CRYPTO_ASM_SRCS)
 
@@ -59,10 +60,11 @@ FUZZ_CFLAGS := -std=c11 -O1 -g $(WARN) -D_DEFAULT_SOURCE -fsanitize=fuzzer-no-li
 # The crypto primitives (ours in crypto/ and the third-party ones) keep ASan + UBSan but get
 # no coverage instrumentation: their branches depend on key and data bits, not on the
 # parsed structure, so coverage feedback from them is noise, and tracing every compare in
-# a hash's rounds made the unlock path of fuzz_luks about ten times slower.
+# a hash's rounds made the unlock path of fuzz_luks about ten times slower.  base/common.c
+# (wiping, the constant-time compare; it was crypto/ld_common.c) stays with them.
 comma := ,
 FUZZ_NOCOV_CFLAGS := $(subst fuzzer-no-link$(comma),,$(FUZZ_CFLAGS))
-fuzz_cflags = $(if $(filter crypto/% $(TP)/%,$(1)),$(FUZZ_NOCOV_CFLAGS),$(FUZZ_CFLAGS))
+fuzz_cflags = $(if $(filter crypto/% base/common.c $(TP)/%,$(1)),$(FUZZ_NOCOV_CFLAGS),$(FUZZ_CFLAGS))
 FUZZ_CORE_OBJS := $(call core_objs,fuzz)
 $(BUILD)/fuzz/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/uuid.h"
 #include "crypto/crypto.h"
 #include "tools/lukstool.h"
 #include "tools/mk_gpt.h"
@@ -425,7 +426,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	}
 	if (o->uuid != NULL) {
 		uint8_t g[16];
-		if (lt_guid_parse(o->uuid, g) != 0) {
+		if (ld_guid_parse(o->uuid, strlen(o->uuid), g) != LD_OK) {
 			fprintf(stderr, "mkdisk: bad --uuid %s\n", o->uuid);
 			return -1;
 		}
@@ -601,7 +602,7 @@ int lt_cmd_mkdisk(int argc, char **argv)
 		struct lt_gpt_part gp;
 		memset(&gp, 0, sizeof(gp));
 		if (lt_guid_random(disk_guid) != 0 || lt_guid_random(gp.unique) != 0 ||
-		    lt_guid_parse(LUKS_PART_TYPE, gp.type) != 0)
+		    ld_guid_parse(LUKS_PART_TYPE, strlen(LUKS_PART_TYPE), gp.type) != LD_OK)
 			goto out;
 		gp.first_lba = PART_START / LT_GPT_LBA;
 		gp.last_lba = (PART_START + part_bytes) / LT_GPT_LBA - 1;

@@ -8,14 +8,14 @@
  * all packed, little-endian, GUIDs in EFI byte order.  A passphrase entry holds the
  * passphrase bytes followed by one NUL.  The table is zero-padded to a multiple of 16 bytes
  * because SEV's LAUNCH_SECRET injects whole 16-byte blocks; len_total is the unpadded size.
- * The layout itself is built by the portable builder in luks/secret_table.c, the same
+ * The layout itself is built by the portable builder in secret/secret_table.c, the same
  * module whose parser the driver uses, so writer and reader cannot drift apart; this file
  * only gathers the entries and checks them.
  *
  * --image DEVICE ... --key-file FILE opens the guest owner's own LUKS image with the core
  * that lukstool unlock uses, proves the key file opens it, and derives the entry from the
  * volume itself: its UUID names the entry, and with --pin or --volume-key the entry is a
- * LuksDxe volume record (format in luks/secret_table.h) carrying the pin of the volume key
+ * LuksDxe volume record (format in secret/volume_secret.h) carrying the pin of the volume key
  * or the volume key itself. */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,9 +25,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "crypto/ld_common.h"
+#include "base/common.h"
+#include "base/uuid.h"
 #include "luks/luks.h"
-#include "luks/secret_table.h"
+#include "secret/secret_table.h"
+#include "secret/volume_secret.h"
 #include "tools/hostdev.h"
 #include "tools/lukstool.h"
 #include "tools/mk_util.h"

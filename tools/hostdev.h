@@ -6,7 +6,7 @@
 #define LT_HOSTDEV_H
 
 #include "fs/part.h"
-#include "luks/blockdev.h"
+#include "base/blockdev.h"
 
 extern const ld_alloc lt_hostdev_alloc;
 

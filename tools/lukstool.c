@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "crypto/aes_impl.h"
-#include "crypto/ld_common.h"
+#include "base/common.h"
 #include "tools/lukstool.h"
 #include "tools/lt_kdf.h"
 

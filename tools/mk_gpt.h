@@ -12,7 +12,7 @@
 /* LBAs taken by an entry array: 128 * 128 / 512. */
 #define LT_GPT_ARRAY_LBAS (LT_GPT_ENTRIES * LT_GPT_ENTRY_SIZE / LT_GPT_LBA)
 
-/* GUIDs in EFI byte order (lt_guid_parse). */
+/* GUIDs in EFI byte order (ld_guid_parse). */
 struct lt_gpt_part {
 	uint8_t type[16];
 	uint8_t unique[16];

@@ -10,8 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "crypto/ld_common.h"
-#include "luks/uuid.h"
+#include "base/common.h"
 
 int lt_random(void *buf, size_t n)
 {
@@ -28,27 +27,6 @@ int lt_random(void *buf, size_t n)
 		n -= (size_t)r;
 	}
 	return 0;
-}
-
-int lt_guid_parse(const char *s, uint8_t out[16])
-{
-	uint8_t text[16]; /* bytes in the order the text shows them */
-	size_t i;
-
-	if (s == NULL || ld_uuid_parse(s, strlen(s), text) != LD_OK)
-		return -1;
-	/* EFI_GUID: UINT32 Data1, UINT16 Data2, UINT16 Data3 little-endian, then 8 bytes. */
-	static const uint8_t order[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
-	for (i = 0; i < 16; i++)
-		out[i] = text[order[i]];
-	return 0;
-}
-
-void lt_guid_format(const uint8_t g[16], char out[37])
-{
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12],
-		 g[13], g[14], g[15]);
 }
 
 int lt_guid_random(uint8_t out[16])

@@ -1,6 +1,6 @@
 /* Host-only helpers shared by the volume-making sub-commands (mkdisk, mksecret):
- * randomness from the OS, GUID text <-> EFI byte order, sizes, files.  (GPT CRC-32 is
- * the core's ld_crc32, UUID text the core's ld_uuid_parse.) */
+ * randomness from the OS, random GUIDs, sizes, files.  (GPT CRC-32 is the core's
+ * ld_crc32, GUID text <-> EFI byte order the core's ld_guid_parse / ld_guid_format.) */
 #ifndef LT_MK_UTIL_H
 #define LT_MK_UTIL_H
 
@@ -10,12 +10,6 @@
 /* Fills buf with n bytes from the kernel's CSPRNG (getrandom).  0 on success, -1 on failure. */
 int lt_random(void *buf, size_t n);
 
-/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (hex, any case) to the 16 bytes of an EFI_GUID:
- * the first three fields little-endian, the last eight bytes in text order.  This is how
- * UEFI, Linux's efi_secret and GPT store a GUID.  0 on success, -1 if s is malformed. */
-int lt_guid_parse(const char *s, uint8_t out[16]);
-/* The reverse: writes 36 lowercase characters and a NUL. */
-void lt_guid_format(const uint8_t g[16], char out[37]);
 /* A random (version 4, RFC 4122 variant) GUID in EFI byte order. */
 int lt_guid_random(uint8_t out[16]);
 

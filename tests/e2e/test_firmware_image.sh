@@ -56,7 +56,7 @@ mk impostor "$W/root" --uuid "$U" >/dev/null || e2e_bail "mkdisk (impostor) fail
 UL=$(mk loader "$W/loader") && [ -n "$UL" ] || e2e_bail "mkdisk (loader) failed"
 e2e_mkfat "$W/plain.img" 16 "$APPS/plainmark.efi=/EFI/BOOT/BOOTX64.EFI" || e2e_bail "mkfat failed"
 
-# The pinned secret is built here from the published record layout (luks/secret_table.h)
+# The pinned secret is built here from the published record layout (secret/volume_secret.h)
 # with the volume keys that cryptsetup dumps, not by lukstool: an independent writer.
 vkey() { # DISK: the volume key (hex) of the LUKS2 volume in the disk's partition at 1 MiB
 	dd if="$1" of="$W/hdr.tmp" bs=1M skip=1 count=16 status=none &&

@@ -5,7 +5,7 @@
 # the fuzz flavour: the figures are for the parsers.  tests/fuzz/coverage.sh runs it.
 COV_CFLAGS := -std=c11 -O1 -g $(WARN) -D_DEFAULT_SOURCE -fno-omit-frame-pointer
 COV_MAP    := -fprofile-instr-generate -fcoverage-mapping
-cov_cflags = $(COV_CFLAGS) $(if $(filter crypto/% $(TP)/%,$(1)),,$(COV_MAP))
+cov_cflags = $(COV_CFLAGS) $(if $(filter crypto/% base/common.c $(TP)/%,$(1)),,$(COV_MAP))
 COV_CORE_OBJS := $(call core_objs,cov)
 $(BUILD)/cov/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

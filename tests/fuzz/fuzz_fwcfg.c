@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "efi/fwcfg.h"
-#include "luks/secret_table.h"
+#include "secret/secret_table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/endian.h"
 #include "luks/luks_meta.h"
 #include "tests/fuzz/fuzz_util.h"
 

@@ -1,9 +1,9 @@
-/* libFuzzer target for the LUKS2 JSON metadata validation alone (luks2_json.c and the
- * keyslot/segment/digest parsers), much faster than fuzz_luks because no header, checksum
- * or key derivation is involved.  Input: the JSON text; it is placed in a 12 KiB JSON area
- * (a 16 KiB header, cryptsetup's default) padded with NULs, or used as the whole area
- * when longer.  Invariants: accepted metadata has its keyslot areas inside the keyslots
- * area and its regular segments non-overlapping. */
+/* libFuzzer target for the LUKS2 JSON metadata validation alone (luks2_meta.c, the JSON
+ * layer and the keyslot/segment/digest parsers), much faster than fuzz_luks because no
+ * header, checksum or key derivation is involved.  Input: the JSON text; it is placed in
+ * a 12 KiB JSON area (a 16 KiB header, cryptsetup's default) padded with NULs, or used
+ * as the whole area when longer.  Invariants: accepted metadata has its keyslot areas
+ * inside the keyslots area and its regular segments non-overlapping. */
 #include <stdlib.h>
 #include <string.h>
 

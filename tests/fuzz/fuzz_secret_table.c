@@ -1,15 +1,18 @@
-/* libFuzzer target for the secret-table parser (luks/secret_table.c).
+/* libFuzzer target for the secret-table parser (secret/secret_table.c).
  * Input: 16 bytes of volume GUID, then the area.  The area is copied into a buffer of
  * exactly its size, so any read or write outside it is an ASan report.  Invariants:
  * a found secret lies inside the area and is non-empty; wiping the entry keeps the table
  * valid; check() agrees with find().  Each entry's data is also parsed as a per-volume
- * secret (luks/volume_secret.c), in a buffer of exactly its size: what it yields lies inside
+ * secret (secret/volume_secret.c), in a buffer of exactly its size: what it yields lies inside
  * the data and has the documented sizes, and rebuilding it with ld_volume_secret_build
  * parses back to the same fields; ld_secret_table_has_pin agrees with a walk done here. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "luks/secret_table.h"
+#include "base/endian.h"
+#include "secret/secret_table.h"
+#include "secret/volume_secret.h"
+#include "base/uuid.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "luks/blockdev.h"
+#include "base/blockdev.h"
 
 struct fz_mem {
 	const uint8_t *p;

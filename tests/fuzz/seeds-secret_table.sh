@@ -11,7 +11,7 @@ printf "$vol$hdr\x5c\0\0\0$vol\x18\0\0\0vol\0$disk\x19\0\0\0disk\0" >"$out/seed-
 printf '\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x17\0\0\0\0\0\0\0\0\0\0' >>"$out/seed-two"
 printf "$vol$hdr\x14\0\0\0" >"$out/seed-empty"
 printf "$vol$hdr\x2a\0\0\0$disk\x16\0\0\0pw\0\0\0\0\0\0\0\0\0\0" >"$out/seed-disk-padded"
-# per-volume records (luks/secret_table.h): passphrase "pw" + pin; 16-byte volume key + pin
+# per-volume records (secret/volume_secret.h): passphrase "pw" + pin; 16-byte volume key + pin
 # + an optional item (tag 0x80)
 magic='\0LDXVOL\x01'
 pin=$(printf '\\x22%.0s' $(seq 32))

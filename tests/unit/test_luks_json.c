@@ -1,4 +1,4 @@
-/* The JSON layer of luks/ (luks2_json.c): the strict syntax check that runs before jsmn,
+/* The JSON layer of luks/ (json_syntax.c, json.c, base64.c): the strict syntax check that runs before jsmn,
  * the trailing-NUL rule of the LUKS2 JSON area, typed accessors, and base64.
  * Vectors: RFC 8259 grammar examples (valid and invalid documents, in the spirit of the
  * JSONTestSuite "y_"/"n_" cases) and the RFC 4648 section 10 base64 test vectors. */

@@ -1,6 +1,6 @@
-/* luks/uuid.c: hex digits and UUID text, checked against glibc's own hex conversion
- * (sscanf "%2hhx" and printf "%02x"/"%02X") over random UUIDs in mixed case, and every
- * malformed shape rejected without touching the output. */
+/* base/uuid.c and base/str.c: hex digits and UUID text, checked against glibc's own hex
+ * conversion (sscanf "%2hhx" and printf "%02x"/"%02X") over random UUIDs in mixed case,
+ * and every malformed shape rejected without touching the output. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,8 @@
 
 #include <cmocka.h>
 
-#include "luks/uuid.h"
+#include "base/str.h"
+#include "base/uuid.h"
 
 static void test_hexval(void **state)
 {

@@ -14,6 +14,7 @@
 
 #include "common/testutil.h"
 #include "fs/part.h"
+#include "base/crc32.h"
 
 static char dir[] = "/tmp/ld-part-XXXXXX";
 

@@ -1,8 +1,8 @@
-/* Unit tests of luks/secret_table.c, the confidential-computing secret GUID table.
+/* Unit tests of secret/secret_table.c, the confidential-computing secret GUID table.
  * Oracles: the GUIDs as EDK2 and Linux declare them (32/16/16-bit fields plus 8 bytes,
  * serialized here field by field, independently of the parser), and a table written out
  * byte by byte from the layout OVMF's AmdSev SecretDxe publishes.  Volume records
- * (luks/volume_secret.c): records typed in byte by byte from the format in secret_table.h,
+ * (secret/volume_secret.c): records typed in byte by byte from the format in volume_secret.h,
  * the pin checked against OpenSSL's SHA-256 of the documented input. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +13,10 @@
 #include <cmocka.h>
 #include <openssl/sha.h>
 
-#include "luks/secret_table.h"
+#include "base/endian.h"
+#include "secret/secret_table.h"
+#include "secret/volume_secret.h"
+#include "base/uuid.h"
 
 /* EFI_GUID {Data1, Data2, Data3, Data4[8]} serialized the way firmware stores it. */
 static void efi_guid(uint8_t out[16], uint32_t d1, uint16_t d2, uint16_t d3, const uint8_t d4[8])
@@ -279,7 +282,7 @@ static void test_truncations(void **state)
 	(void)state;
 }
 
-/* ---- volume records (luks/volume_secret.c) ----------------------------------------- */
+/* ---- volume records (secret/volume_secret.c) ----------------------------------------- */
 
 /* "\0LDXVOL\1", passphrase "pw", volume key 16 x 0x11, pin 32 x 0x22, typed in. */
 static const uint8_t rec_fixture[] = {

@@ -19,7 +19,7 @@
 
 #include "shim.h"
 #include "luksdxe.h"
-#include "luks/secret_table.h"
+#include "secret/secret_table.h"
 #include "common/testutil.h"
 
 #define IMG "build/shim-images"

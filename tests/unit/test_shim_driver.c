@@ -12,9 +12,11 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 
+#include "base/endian.h"
 #include "shim.h"
 #include "luksdxe.h"
-#include "luks/secret_table.h"
+#include "secret/secret_table.h"
+#include "base/uuid.h"
 #include "common/testutil.h"
 
 #define IMG "build/shim-images"
@@ -525,7 +527,7 @@ static void pin_of(const volume *v, uint8_t pin[32])
 	EVP_MD_CTX_free(c);
 }
 
-/* A volume record, written byte by byte from the format in secret_table.h. */
+/* A volume record, written byte by byte from the format in secret/volume_secret.h. */
 static size_t record(uint8_t *out, const void *pass, size_t pass_n, const void *key, size_t key_n,
 		     const uint8_t *pin)
 {

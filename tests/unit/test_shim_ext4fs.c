@@ -20,7 +20,8 @@
 #include "shim.h"
 #include "luksdxe.h"
 #include "ext4fs.h"
-#include "luks/secret_table.h"
+#include "secret/secret_table.h"
+#include "base/uuid.h"
 #include "common/testutil.h"
 
 #define IMG "build/shim-images-ext4"

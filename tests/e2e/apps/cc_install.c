@@ -6,7 +6,7 @@
 #include <string.h>
 #include <efi.h>
 #include "console.h"
-#include "crypto/ld_common.h"
+#include "base/common.h"
 #include "fwcfg.h"
 #include "libc/luksdxe_libc.h"
 

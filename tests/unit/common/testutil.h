@@ -24,8 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crypto/ld_common.h"
-#include "luks/blockdev.h"
+#include "base/common.h"
+#include "base/blockdev.h"
 
 extern const ld_alloc tu_alloc;
 size_t tu_alloc_live(void);       /* allocations not yet freed */

@@ -1,26 +1,16 @@
 /* A per-volume secret entry's data: a passphrase or a LuksDxe volume record (format in
- * secret_table.h).  Caution: this file parses untrusted input (the secret table comes
+ * volume_secret.h).  Caution: this file parses untrusted input (the secret table comes
  * from the guest owner through the host, and the host may have written it). */
 #include <string.h>
-#include "luks/secret_table.h"
+#include "base/endian.h"
+#include "base/str.h"
 #include "crypto/crypto.h"
+#include "secret/volume_secret.h"
 
 const uint8_t ld_volrec_magic[LD_VOLREC_MAGIC_SIZE] = { 0, 'L', 'D', 'X', 'V', 'O', 'L', 1 };
 static const char pin_domain[] = "LuksDxe volume pin v1"; /* hashed with its NUL */
 
 #define ITEM_HDR 4u
-
-static int fail(char *err, size_t errlen, const char *msg)
-{
-	if (err && errlen) {
-		size_t n = strlen(msg);
-		if (n >= errlen)
-			n = errlen - 1;
-		memcpy(err, msg, n);
-		err[n] = 0;
-	}
-	return LD_ERR_INVALID;
-}
 
 int ld_volrec_is_record(const uint8_t *data, size_t len)
 {
@@ -31,51 +21,57 @@ static int parse_record(const uint8_t *d, size_t len, ld_volume_secret *out, cha
 			size_t errlen)
 {
 	if (len < LD_VOLREC_MAGIC_SIZE || memcmp(d, ld_volrec_magic, LD_VOLREC_MAGIC_SIZE) != 0)
-		return fail(err, errlen, "volume secret: unknown record format or version");
+		return ld_fail(err, errlen, "volume secret: ", "unknown record format or version");
 	size_t off = LD_VOLREC_MAGIC_SIZE;
 	while (off < len) {
 		if (len - off < ITEM_HDR)
-			return fail(err, errlen, "volume secret: truncated item header");
+			return ld_fail(err, errlen, "volume secret: ", "truncated item header");
 		uint8_t tag = d[off];
 		size_t n = ld_le16(d + off + 2);
 		if (d[off + 1] != 0)
-			return fail(err, errlen, "volume secret: nonzero reserved byte");
+			return ld_fail(err, errlen, "volume secret: ", "nonzero reserved byte");
 		if (n > len - off - ITEM_HDR)
-			return fail(err, errlen, "volume secret: item longer than the entry");
+			return ld_fail(err, errlen, "volume secret: ",
+				       "item longer than the entry");
 		const uint8_t *v = d + off + ITEM_HDR;
 		switch (tag) {
 		case LD_VOLREC_TAG_PASSPHRASE:
 			if (out->passphrase)
-				return fail(err, errlen, "volume secret: two passphrases");
+				return ld_fail(err, errlen, "volume secret: ", "two passphrases");
 			if (n == 0 || n > LD_VOLREC_PASSPHRASE_MAX || memchr(v, 0, n))
-				return fail(err, errlen, "volume secret: passphrase empty, too long or with a NUL");
+				return ld_fail(err, errlen, "volume secret: ",
+					       "passphrase empty, too long or with a NUL");
 			out->passphrase = v;
 			out->passphrase_len = n;
 			break;
 		case LD_VOLREC_TAG_VOLUME_KEY:
 			if (out->volume_key)
-				return fail(err, errlen, "volume secret: two volume keys");
+				return ld_fail(err, errlen, "volume secret: ", "two volume keys");
 			if (n < LD_VOLREC_KEY_MIN || n > LD_VOLREC_KEY_MAX)
-				return fail(err, errlen, "volume secret: volume key size out of range");
+				return ld_fail(err, errlen, "volume secret: ",
+					       "volume key size out of range");
 			out->volume_key = v;
 			out->volume_key_len = n;
 			break;
 		case LD_VOLREC_TAG_PIN:
 			if (out->pin)
-				return fail(err, errlen, "volume secret: two pins");
+				return ld_fail(err, errlen, "volume secret: ", "two pins");
 			if (n != LD_PIN_SIZE)
-				return fail(err, errlen, "volume secret: pin is not 32 bytes");
+				return ld_fail(err, errlen, "volume secret: ",
+					       "pin is not 32 bytes");
 			out->pin = v;
 			break;
 		default:
 			if (tag < 0x80)
-				return fail(err, errlen, "volume secret: unknown mandatory item");
+				return ld_fail(err, errlen, "volume secret: ",
+					       "unknown mandatory item");
 			break; /* optional item from a newer format: ignored */
 		}
 		off += ITEM_HDR + n;
 	}
 	if (!out->passphrase == !out->volume_key)
-		return fail(err, errlen, "volume secret: needs exactly one of passphrase and volume key");
+		return ld_fail(err, errlen, "volume secret: ",
+			       "needs exactly one of passphrase and volume key");
 	return LD_OK;
 }
 
@@ -84,7 +80,7 @@ int ld_volume_secret_parse(const uint8_t *data, size_t len, ld_volume_secret *ou
 {
 	memset(out, 0, sizeof(*out));
 	if (!data || len == 0)
-		return fail(err, errlen, "volume secret: empty");
+		return ld_fail(err, errlen, "volume secret: ", "empty");
 	if (ld_volrec_is_record(data, len)) {
 		int r = parse_record(data, len, out, err, errlen);
 		if (r != LD_OK)
@@ -94,7 +90,8 @@ int ld_volume_secret_parse(const uint8_t *data, size_t len, ld_volume_secret *ou
 	if (data[len - 1] == 0)
 		len--;
 	if (len == 0 || memchr(data, 0, len))
-		return fail(err, errlen, "volume secret: passphrase empty or with a NUL inside");
+		return ld_fail(err, errlen, "volume secret: ",
+			       "passphrase empty or with a NUL inside");
 	out->passphrase = data;
 	out->passphrase_len = len;
 	return LD_OK;
@@ -153,24 +150,4 @@ int ld_volume_pin(const uint8_t *vk, size_t vklen, uint8_t pin[LD_PIN_SIZE])
 		return ld_hash_final(&h, pin);
 	ld_wipe(&h, sizeof(h));
 	return r;
-}
-
-int ld_secret_table_has_pin(const uint8_t *area, size_t area_size)
-{
-	if (ld_secret_table_check(area, area_size, NULL, 0) != LD_OK)
-		return 0;
-	size_t total = ld_le32(area + 16), off = LD_SECRET_HDR_SIZE;
-	/* The check above bounds total by the area and every entry by total. */
-	while (total - off >= LD_SECRET_ENTRY_HDR_SIZE) {
-		size_t len = ld_le32(area + off + 16);
-		const uint8_t *d = area + off + LD_SECRET_ENTRY_HDR_SIZE;
-		size_t n = len - LD_SECRET_ENTRY_HDR_SIZE;
-		if (n >= LD_VOLREC_MAGIC_SIZE && memcmp(d, ld_volrec_magic, LD_VOLREC_MAGIC_SIZE) == 0) {
-			ld_volume_secret vs;
-			if (ld_volume_secret_parse(d, n, &vs, NULL, 0) != LD_OK || vs.pin)
-				return 1;
-		}
-		off += len;
-	}
-	return 0;
 }

@@ -3,8 +3,10 @@
  * the table is untrusted input (the host writes it in a non-confidential VM, and fw_cfg
  * always comes from the host). */
 #include <string.h>
-#include "luks/secret_table.h"
-#include "luks/uuid.h"
+#include "base/endian.h"
+#include "base/str.h"
+#include "secret/secret_table.h"
+#include "secret/volume_secret.h"
 
 const uint8_t ld_secret_table_guid[16] = { 0x42, 0xf5, 0x74, 0x1e, 0xdd, 0x71, 0x66, 0x4d,
 					   0x96, 0x3e, 0xef, 0x42, 0x87, 0xff, 0x17, 0x3b };
@@ -15,67 +17,23 @@ const uint8_t ld_secret_area_cfg_guid[16] = { 0xad, 0x56, 0xf9, 0xad, 0x8c, 0xe9
 
 static const uint8_t null_guid[16];
 
-static void set_err(char *err, size_t errlen, const char *msg)
-{
-	if (!err || !errlen)
-		return;
-	size_t n = strlen(msg);
-	if (n >= errlen)
-		n = errlen - 1;
-	memcpy(err, msg, n);
-	err[n] = 0;
-}
-
-void ld_guid_from_uuid(uint8_t guid[16], const uint8_t uuid[16])
-{
-	/* time_low, time_mid and time_hi_and_version are little-endian in an EFI_GUID. */
-	static const uint8_t order[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
-	uint8_t tmp[16];
-	for (int i = 0; i < 16; i++)
-		tmp[i] = uuid[order[i]];
-	memcpy(guid, tmp, 16);
-}
-
-int ld_guid_parse(const char *text, size_t len, uint8_t guid[16])
-{
-	uint8_t uuid[16];
-	if (ld_uuid_parse(text, len, uuid) != LD_OK)
-		return LD_ERR_INVALID;
-	ld_guid_from_uuid(guid, uuid);
-	return LD_OK;
-}
-
-void ld_guid_format(const uint8_t guid[16], char out[37])
-{
-	static const char hex[] = "0123456789abcdef";
-	uint8_t uuid[16];
-	ld_guid_from_uuid(uuid, guid); /* the permutation is its own inverse */
-	size_t o = 0;
-	for (int i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[o++] = '-';
-		out[o++] = hex[uuid[i] >> 4];
-		out[o++] = hex[uuid[i] & 15];
-	}
-	out[o] = 0;
-}
-
 /* Walks the table.  With want == NULL it only validates.  Otherwise it records the first
  * entry with GUID want in *hit and counts such entries in *hits. */
 static int walk(const uint8_t *area, size_t area_size, const uint8_t *want, size_t *hit,
 		unsigned *hits, char *err, size_t errlen)
 {
 	if (!area || area_size < LD_SECRET_HDR_SIZE) {
-		set_err(err, errlen, "secret area smaller than the table header");
+		ld_err3(err, errlen, "secret area smaller than the table header", NULL, NULL);
 		return LD_ERR_INVALID;
 	}
 	if (memcmp(area, ld_secret_table_guid, 16) != 0) {
-		set_err(err, errlen, "secret area does not start with the secret table GUID");
+		ld_err3(err, errlen, "secret area does not start with the secret table GUID", NULL,
+			NULL);
 		return LD_ERR_INVALID;
 	}
 	uint32_t total = ld_le32(area + 16);
 	if (total < LD_SECRET_HDR_SIZE || total > area_size) {
-		set_err(err, errlen, "secret table length outside the area");
+		ld_err3(err, errlen, "secret table length outside the area", NULL, NULL);
 		return LD_ERR_INVALID;
 	}
 	size_t off = LD_SECRET_HDR_SIZE;
@@ -83,7 +41,7 @@ static int walk(const uint8_t *area, size_t area_size, const uint8_t *want, size
 	while (total - off >= LD_SECRET_ENTRY_HDR_SIZE) {
 		uint32_t len = ld_le32(area + off + 16);
 		if (len < LD_SECRET_ENTRY_HDR_SIZE || len > total - off) {
-			set_err(err, errlen, "secret table entry length out of bounds");
+			ld_err3(err, errlen, "secret table entry length out of bounds", NULL, NULL);
 			return LD_ERR_INVALID;
 		}
 		if (want && memcmp(area + off, want, 16) == 0) {
@@ -122,11 +80,11 @@ int ld_secret_table_find(const uint8_t *area, size_t area_size, const uint8_t vo
 			return r;
 	}
 	if (hits == 0) {
-		set_err(err, errlen, "no secret for this volume in the table");
+		ld_err3(err, errlen, "no secret for this volume in the table", NULL, NULL);
 		return LD_ERR_NOTFOUND;
 	}
 	if (hits > 1) {
-		set_err(err, errlen, "secret table holds the same GUID twice");
+		ld_err3(err, errlen, "secret table holds the same GUID twice", NULL, NULL);
 		return LD_ERR_INVALID;
 	}
 	size_t len = ld_le32(area + off + 16) - LD_SECRET_ENTRY_HDR_SIZE;
@@ -137,7 +95,7 @@ int ld_secret_table_find(const uint8_t *area, size_t area_size, const uint8_t vo
 	      memcmp(area + data, ld_volrec_magic, LD_VOLREC_MAGIC_SIZE) == 0))
 		len--; /* a LuksDxe volume record keeps every byte */
 	if (len == 0) {
-		set_err(err, errlen, "secret table entry is empty");
+		ld_err3(err, errlen, "secret table entry is empty", NULL, NULL);
 		return LD_ERR_INVALID;
 	}
 	ref->entry_offset = off;
@@ -161,14 +119,6 @@ void ld_secret_table_wipe_entry(uint8_t *area, size_t area_size, const ld_secret
 	ld_wipe(area + off, 16);
 }
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 int ld_secret_table_build(uint8_t *out, size_t cap, size_t *outlen, const ld_secret_entry *e,
 			  size_t n, size_t align)
 {
@@ -187,11 +137,11 @@ int ld_secret_table_build(uint8_t *out, size_t cap, size_t *outlen, const ld_sec
 	if (padded < total || padded > cap)
 		return LD_ERR_RANGE;
 	memcpy(out, ld_secret_table_guid, 16);
-	put_le32(out + 16, (uint32_t)total);
+	ld_put_le32(out + 16, (uint32_t)total);
 	size_t off = LD_SECRET_HDR_SIZE;
 	for (size_t i = 0; i < n; i++) {
 		memcpy(out + off, e[i].guid, 16);
-		put_le32(out + off + 16, (uint32_t)(LD_SECRET_ENTRY_HDR_SIZE + e[i].len));
+		ld_put_le32(out + off + 16, (uint32_t)(LD_SECRET_ENTRY_HDR_SIZE + e[i].len));
 		if (e[i].len)
 			memcpy(out + off + LD_SECRET_ENTRY_HDR_SIZE, e[i].data, e[i].len);
 		off += LD_SECRET_ENTRY_HDR_SIZE + e[i].len;
@@ -199,4 +149,24 @@ int ld_secret_table_build(uint8_t *out, size_t cap, size_t *outlen, const ld_sec
 	memset(out + off, 0, padded - off);
 	*outlen = padded;
 	return LD_OK;
+}
+
+int ld_secret_table_has_pin(const uint8_t *area, size_t area_size)
+{
+	if (ld_secret_table_check(area, area_size, NULL, 0) != LD_OK)
+		return 0;
+	size_t total = ld_le32(area + 16), off = LD_SECRET_HDR_SIZE;
+	/* The check above bounds total by the area and every entry by total. */
+	while (total - off >= LD_SECRET_ENTRY_HDR_SIZE) {
+		size_t len = ld_le32(area + off + 16);
+		const uint8_t *d = area + off + LD_SECRET_ENTRY_HDR_SIZE;
+		size_t n = len - LD_SECRET_ENTRY_HDR_SIZE;
+		if (n >= LD_VOLREC_MAGIC_SIZE && memcmp(d, ld_volrec_magic, LD_VOLREC_MAGIC_SIZE) == 0) {
+			ld_volume_secret vs;
+			if (ld_volume_secret_parse(d, n, &vs, NULL, 0) != LD_OK || vs.pin)
+				return 1;
+		}
+		off += len;
+	}
+	return 0;
 }

@@ -8,11 +8,12 @@
  * total_len counts the header and the entries; fewer than 20 bytes left over after the
  * last entry are padding.  An entry whose GUID is all zero was deleted (Linux-style) and
  * is skipped.  GUIDs are stored in EFI byte order: the first three fields little-endian,
- * the last eight bytes as written (so 1e74f542-... starts with bytes 42 f5 74 1e). */
+ * the last eight bytes as written (so 1e74f542-... starts with bytes 42 f5 74 1e);
+ * base/uuid.h converts.  The data of a per-volume entry is described in volume_secret.h. */
 #ifndef LD_SECRET_TABLE_H
 #define LD_SECRET_TABLE_H
 
-#include "crypto/ld_common.h"
+#include "base/common.h"
 
 #define LD_SECRET_HDR_SIZE 20u
 #define LD_SECRET_ENTRY_HDR_SIZE 20u
@@ -21,16 +22,6 @@
 extern const uint8_t ld_secret_table_guid[16];   /* 1e74f542-71dd-4d66-963e-ef4287ff173b */
 extern const uint8_t ld_secret_disk_guid[16];    /* 736869e5-84f0-4973-92ec-06879ce3da0b */
 extern const uint8_t ld_secret_area_cfg_guid[16];/* adf956ad-e98c-484c-ae11-b51c7d336447 */
-
-/* Converts a UUID's 16 bytes in text (RFC 4122) order to EFI GUID byte order. */
-void ld_guid_from_uuid(uint8_t guid[16], const uint8_t uuid[16]);
-
-/* Parses "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (either case; exactly 36 characters of
- * len) into EFI GUID byte order.  LD_ERR_INVALID if malformed. */
-int ld_guid_parse(const char *text, size_t len, uint8_t guid[16]);
-
-/* Formats an EFI-order GUID as 36 lower-case characters plus a NUL (out has 37 bytes). */
-void ld_guid_format(const uint8_t guid[16], char out[37]);
 
 /* Where a secret lies inside the area. */
 typedef struct ld_secret_ref {
@@ -68,57 +59,9 @@ typedef struct ld_secret_entry {
 int ld_secret_table_build(uint8_t *out, size_t cap, size_t *outlen, const ld_secret_entry *e,
 			  size_t n, size_t align);
 
-/* ---- a per-volume entry's data ----------------------------------------------------
- * Either a passphrase (the form Linux's efi_secret, GRUB and sevctl know: the bytes, an
- * optional NUL terminator) or a LuksDxe volume record, told apart by its first byte: a
- * passphrase never starts with NUL (an empty passphrase is refused), a record always does.
- *
- *   magic   8 bytes  00 'L' 'D' 'X' 'V' 'O' 'L' 01      (version 1)
- *   items   { UINT8 tag; UINT8 zero; UINT16 len (LE); UINT8 value[len] } to the entry's end
- *
- *   tag 0x01 passphrase   1..512 bytes, no NUL
- *   tag 0x02 volume key   16..64 bytes: unlock by the volume's digest, no keyslot KDF
- *   tag 0x03 pin          32 bytes: SHA-256("LuksDxe volume pin v1" NUL || volume key);
- *                         the volume stays locked unless its volume key matches
- * Exactly one of passphrase and volume key; each tag at most once.  Tags 0x80-0xff are
- * optional (ignored when unknown); an unknown tag below 0x80 makes the entry invalid, so
- * that a newer guest owner's constraint is never silently dropped. */
-#define LD_VOLREC_MAGIC_SIZE 8u
-#define LD_VOLREC_TAG_PASSPHRASE 0x01
-#define LD_VOLREC_TAG_VOLUME_KEY 0x02
-#define LD_VOLREC_TAG_PIN 0x03
-#define LD_VOLREC_PASSPHRASE_MAX 512u
-#define LD_VOLREC_KEY_MIN 16u
-#define LD_VOLREC_KEY_MAX 64u
-#define LD_PIN_SIZE 32u
-extern const uint8_t ld_volrec_magic[LD_VOLREC_MAGIC_SIZE];
-
-typedef struct ld_volume_secret {
-	const uint8_t *passphrase; /* points into the parsed data, or NULL */
-	size_t passphrase_len;
-	const uint8_t *volume_key; /* points into the parsed data, or NULL */
-	size_t volume_key_len;
-	const uint8_t *pin;        /* LD_PIN_SIZE bytes into the parsed data, or NULL */
-} ld_volume_secret;
-
-/* 1 if data starts like a volume record (a NUL byte). */
-int ld_volrec_is_record(const uint8_t *data, size_t len);
-
-/* Parses an entry's data: a record, or else a passphrase (a trailing NUL dropped).
- * Caution: untrusted input.  LD_OK or LD_ERR_INVALID with a reason. */
-int ld_volume_secret_parse(const uint8_t *data, size_t len, ld_volume_secret *out, char *err,
-			   size_t errlen);
-
-/* Writes a record for in (which must have exactly one of passphrase and volume key).
- * LD_ERR_RANGE if cap is too small, LD_ERR_INVALID for bad sizes. */
-int ld_volume_secret_build(uint8_t *out, size_t cap, size_t *outlen, const ld_volume_secret *in);
-
 /* 1 if any entry of the table (checked first) is a volume record that carries a pin, or
  * claims to be a record but cannot be parsed (a constraint that cannot be read is not
  * dropped); 0 otherwise, and for a malformed table. */
 int ld_secret_table_has_pin(const uint8_t *area, size_t area_size);
-
-/* pin = SHA-256("LuksDxe volume pin v1" NUL || volume key). */
-int ld_volume_pin(const uint8_t *vk, size_t vklen, uint8_t pin[LD_PIN_SIZE]);
 
 #endif

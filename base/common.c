@@ -1,5 +1,5 @@
 /* Error strings, wiping and constant-time comparison for the whole portable core. */
-#include "ld_common.h"
+#include "base/common.h"
 
 #include <string.h>
 

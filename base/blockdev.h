@@ -3,7 +3,7 @@
 #ifndef LD_BLOCKDEV_H
 #define LD_BLOCKDEV_H
 
-#include "crypto/ld_common.h"
+#include "base/common.h"
 
 typedef struct ld_blockdev {
 	/* Reads len bytes at byte offset; LD_OK or LD_ERR_IO.  Callers keep offset+len <= size. */
