@@ -17,15 +17,20 @@ EFI_CORE_OBJS  := $(call core_objs,efi)
 # Third-party code keeps its own style; we do not patch it to silence warnings.
 TP_WARN := -w
 
-$(BUILD)/host/%.o: %.c | $(DEPS_STAMP)
+include mk/flags.mk
+$(call flags_file,host,$(HOST_CC) $(HOST_CFLAGS) $(CORE_INC))
+$(call flags_file,test,$(HOST_CC) $(TEST_CFLAGS) $(CORE_INC))
+$(call flags_file,efi,$(EFI_CC) $(EFI_CFLAGS) $(CORE_INC))
+
+$(BUILD)/host/%.o: %.c $(BUILD)/host/.flags | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(call quiet,CC)$(HOST_CC) $(HOST_CFLAGS) $(CORE_INC) $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
 
-$(BUILD)/test/%.o: %.c | $(DEPS_STAMP)
+$(BUILD)/test/%.o: %.c $(BUILD)/test/.flags | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(call quiet,CC)$(HOST_CC) $(TEST_CFLAGS) $(CORE_INC) $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
 
-$(BUILD)/efi/%.o: %.c | $(DEPS_STAMP)
+$(BUILD)/efi/%.o: %.c $(BUILD)/efi/.flags | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(call quiet,CC.efi)$(EFI_CC) $(EFI_CFLAGS) $(CORE_INC) $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
 
@@ -66,7 +71,8 @@ comma := ,
 FUZZ_NOCOV_CFLAGS := $(subst fuzzer-no-link$(comma),,$(FUZZ_CFLAGS))
 fuzz_cflags = $(if $(filter crypto/% base/common.c $(TP)/%,$(1)),$(FUZZ_NOCOV_CFLAGS),$(FUZZ_CFLAGS))
 FUZZ_CORE_OBJS := $(call core_objs,fuzz)
-$(BUILD)/fuzz/%.o: %.c | $(DEPS_STAMP)
+$(call flags_file,fuzz,$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_NOCOV_CFLAGS) $(CORE_INC))
+$(BUILD)/fuzz/%.o: %.c $(BUILD)/fuzz/.flags | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(call quiet,CC.fuzz)$(CLANG) $(call fuzz_cflags,$<) $(CORE_INC) $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
 $(BUILD)/fuzz/libluksdxe.a: $(FUZZ_CORE_OBJS)

@@ -7,7 +7,8 @@ COV_CFLAGS := -std=c11 -O1 -g $(WARN) -D_DEFAULT_SOURCE -fno-omit-frame-pointer
 COV_MAP    := -fprofile-instr-generate -fcoverage-mapping
 cov_cflags = $(COV_CFLAGS) $(if $(filter crypto/% base/common.c $(TP)/%,$(1)),,$(COV_MAP))
 COV_CORE_OBJS := $(call core_objs,cov)
-$(BUILD)/cov/%.o: %.c | $(DEPS_STAMP)
+$(call flags_file,cov,$(CLANG) $(COV_CFLAGS) $(COV_MAP) $(CORE_INC))
+$(BUILD)/cov/%.o: %.c $(BUILD)/cov/.flags | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(call quiet,CC.cov)$(CLANG) $(call cov_cflags,$<) $(CORE_INC) $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
 $(eval $(call nasm_rule,cov))
