@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # LuksDxe top-level Makefile.
 #
 # The portable core (base/, crypto/, luks/, fs/, secret/) is compiled four times from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The one storage interface of the portable core.  A UEFI DiskIo, a host file and a
  * test's memory buffer all implement it.  The core never writes: there is no write. */
 #ifndef LD_BLOCKDEV_H

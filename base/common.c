@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Error strings, wiping and constant-time comparison for the whole portable core. */
 #include "base/common.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Error codes, the allocator and wiping: shared by the whole portable core (base/, crypto/,
  * luks/, fs/, secret/).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* CRC-32 (IEEE 802.3).  Bitwise rather than table-driven: it runs over a few headers and
  * GPT entry arrays (16 KiB) per device, where a 1 KiB table would buy nothing noticeable. */
 #include "base/crc32.h"

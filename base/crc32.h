@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* CRC-32 for the parsers of the portable core (GPT headers, LVM2 labels). */
 #ifndef LD_CRC32_H
 #define LD_CRC32_H

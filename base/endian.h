@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Little- and big-endian field readers for the parsers of the portable core. */
 #ifndef LD_ENDIAN_H
 #define LD_ENDIAN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Small string helpers of the portable core, which has no printf and may use only the mem*
  * functions and strlen.  Calls nothing outside this file. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Small string helpers of the portable core (no printf; only mem* and strlen). */
 #ifndef LD_STR_H
 #define LD_STR_H

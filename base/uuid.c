@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* UUID text (RFC 4122 order) and EFI GUID byte order: one implementation for the core,
  * efi/ and tools/. */
 #include <string.h>

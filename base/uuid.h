@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* UUID text and EFI GUID byte order for the portable core, efi/ and tools/. */
 #ifndef LD_UUID_H
 #define LD_UUID_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Run-time choice of the AES-XTS path (see aes_impl.h): CPUID and XGETBV probes, the
  * known-answer check, and the dispatch to crypto/aes_xts_x86.asm. */
 #include "crypto/aes_impl.h"

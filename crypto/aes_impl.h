@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Which AES-XTS implementation the sector cipher uses, chosen at run time.
  *
  *   portable  mbedTLS, one block at a time (it uses AES-NI itself where it can); any CPU

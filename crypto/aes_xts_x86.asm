@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: BSD-2-Clause-Patent
 ; AES-XTS for x86-64 in three widths, selected at run time by crypto/aes_impl.c:
 ;   ld_xts_aesni_{enc,dec}    AES-NI, legacy SSE encoding, 8 blocks in flight
 ;   ld_xts_vaes256_{enc,dec}  VAES + AVX2, 8 ymm vectors = 16 blocks in flight

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* AES in ECB, CBC and XTS, and the dm-crypt sector cipher built on them.
  *
  * A dm-crypt specification is "cipher-mode-ivgen[:ivopts]" (e.g. aes-xts-plain64,

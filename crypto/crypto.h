@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* LuksDxe crypto layer: the one API that luks/, efi/ and tools/ use.
  * Backed by mbedTLS 2.28 (hashes, HMAC, AES) and the Argon2 reference implementation.
  * No hidden allocation except where an ld_alloc is passed; every context is wiped on free. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* SHA-1, SHA-256, SHA-512, RIPEMD-160 over mbedTLS's direct contexts; HMAC (RFC 2104)
  * built on them (PBKDF2, on the bare compression functions, is in kdf_pbkdf2.c). */
 #include "crypto/crypto.h"

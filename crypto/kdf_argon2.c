@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Argon2i / Argon2id (RFC 9106, version 0x13) over the reference implementation that
  * cryptsetup bundles.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Argon2 internals shared by crypto/kdf_argon2*.c (not part of the crypto API).
  *
  * The compression function G of RFC 9106 section 3.5 ("BlaMka"), in vector versions

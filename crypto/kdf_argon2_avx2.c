@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Argon2's compression function G (RFC 9106 section 3.5) with AVX2, written from the RFC.
  *
  * G(X, Y): R = X ^ Y, seen as an 8x8 matrix of 16-byte registers; the permutation P

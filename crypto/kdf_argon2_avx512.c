@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Argon2's compression function G (RFC 9106 section 3.5) with AVX-512F, written from the
  * RFC; kdf_argon2_avx2.c describes G itself.  The layout differs from the AVX2 one.
  *

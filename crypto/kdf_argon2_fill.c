@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Argon2 segment filling (RFC 9106 section 3.4, version 0x13) around a compression
  * function chosen at run time: the reference's fill_segment() calls its own portable
  * fill_block(), so the vector paths need this driver of their own.  The reference

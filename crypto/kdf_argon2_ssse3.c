@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Argon2's compression function G (RFC 9106 section 3.5) with SSSE3 (128-bit registers),
  * for CPUs, or firmware, without the AVX state: the AVX2 version (kdf_argon2_avx2.c,
  * whose comment describes G) with one P per register set instead of two.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Run-time CPU feature detection for the KDF fast paths (see kdf_cpu.h). */
 #include "crypto/kdf_cpu.h"
 

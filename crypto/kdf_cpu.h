@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* CPU features the key-derivation code (PBKDF2, Argon2) may use, detected at run time.
  *
  * A feature counts only when the CPU has it AND, for the vector-register extensions, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* PBKDF2 (RFC 8018 section 5.2) with HMAC-SHA-1, -SHA-256, -SHA-512 and -RIPEMD-160.
  *
  * For the SHA family each iteration U_j = HMAC(P, U_{j-1}) is exactly two compressions:

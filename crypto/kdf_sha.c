@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Portable SHA-1, SHA-256 and SHA-512 compression functions (FIPS 180-4 section 6) on
  * native-integer state and message words; see kdf_sha.h for why they exist.  The round
  * constants and initial values were generated from their definitions in FIPS 180-4

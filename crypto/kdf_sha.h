@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Bare SHA-1 / SHA-256 / SHA-512 compression functions for PBKDF2 (internal to crypto/).
  *
  * PBKDF2 hashes fixed-size messages millions of times: each iteration is exactly one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* SHA-1 and SHA-256 compression with the x86 SHA extensions (SHA-NI), on native-integer
  * state and message words as in kdf_sha.h.  Written with compiler intrinsics under a
  * function-level target attribute, so the file builds for every flavour (the firmware

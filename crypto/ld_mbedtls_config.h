@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* mbedTLS 2.28 configuration for LuksDxe: only the primitives crypto/ uses.
  *
  * Compiled unchanged for the host (lukstool, tests, bench) and freestanding for the UEFI

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # crypto/: our sources (every crypto/*.c), plus the pinned third-party sources they wrap.
 CRYPTO_SRCS := $(wildcard crypto/*.c)
 # Our assembly (nasm, x86-64): the fast AES-XTS paths, linked into every flavour.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* mbedTLS's SHA-1 and SHA-256 block functions (MBEDTLS_SHA1_PROCESS_ALT and
  * MBEDTLS_SHA256_PROCESS_ALT in ld_mbedtls_config.h), mapped onto the compression
  * functions PBKDF2 already uses (kdf_sha.c, and kdf_sha_ni.c where the CPU has SHA-NI).

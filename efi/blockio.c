@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The unlocked volume's BlockIo (read-only; reads decrypt in place in the caller's
  * buffer) and the ld_blockdev through which the portable core reads the parent. */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* See console.h.  Formats into a small CHAR16 buffer and flushes it to ConOut whenever it
  * fills, so that no allocation is needed (this also runs when memory is short). */
 #include <stdarg.h>

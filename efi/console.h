@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Console output of the driver: a small printf onto ConOut.  The format string is ASCII;
  * conversions: %s (ASCII string), %c, %d %u %x with optional l/ll, %%.  Every '\n'
  * becomes CR LF.  Nothing secret may ever be passed here. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The processor state the fast AES-XTS paths need (crypto/aes_impl.h), enabled once from
  * efi_main.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* LuksDxe: a UEFI driver-model driver (like EDK2's PartitionDxe) that binds to handles
  * carrying BlockIo + DiskIo whose first bytes are a LUKS header, unlocks the volume with
  * a secret from the providers in secret.c, and publishes the plaintext as a child handle

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* A read-only EFI_SIMPLE_FILE_SYSTEM_PROTOCOL (EFI_FILE_PROTOCOL revision 2) over the
  * portable ext2/3/4 reader (fs/ext4.h); see ext4fs.h.
  *

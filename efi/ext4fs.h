@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* efi/ext4fs.c: a read-only EFI_SIMPLE_FILE_SYSTEM_PROTOCOL over the portable ext2/3/4
  * reader (fs/ext4.h), published only on media that lies on an unlocked LuksDxe volume.
  * It is a second driver binding of the LuksDxe image, on a handle of its own (EDK2

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* fw_cfg file lookup over the port primitives (see fwcfg.h). */
 #include <string.h>
 #include "base/common.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* QEMU fw_cfg, legacy I/O port interface (no DMA): selector port 0x510 (16-bit write),
  * data port 0x511 (byte reads advance through the selected item).  Item 0x0000 holds the
  * signature "QEMU", item 0x0019 the file directory: be32 count, then per file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* fw_cfg port I/O for the firmware build (the host shim emulates these two calls). */
 #include "fwcfg.h"
 

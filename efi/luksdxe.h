@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* LuksDxe: internal interfaces of the UEFI driver.  efi/ is the only code that knows
  * UEFI; it stays a thin layer over luks/ (volumes) and crypto/.
  *

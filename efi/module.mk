@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # efi/: the UEFI driver, built with gnu-efi from Debian (/usr/lib, /usr/include/efi).
 # Produces build/LuksDxe.efi, an x86_64 PE32+ image with subsystem "EFI boot service
 # driver" (11), linked with the firmware flavour of the portable core.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Argon2's lanes on the firmware's other processors, through EFI_MP_SERVICES_PROTOCOL
  * (PI specification volume 2, section 13.4; OVMF's CpuDxe publishes it).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* See policy.h.  Pure: no UEFI calls, no globals, so that the host tests and the fuzzer
  * run exactly this code.  Caution: this file parses untrusted input (device paths handed
  * to LoadImage). */

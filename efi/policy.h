@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The load policy: which images the firmware may load once LuksDxe runs.
  *
  * An image may be loaded only if its device path names

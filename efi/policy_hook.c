@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The load policy's place in the firmware: LuksDxe wraps the Security and Security2
  * architectural protocols, which the DXE core's LoadImage asks about every image (in the
  * firmware image LuksDxe's DEPEX names both, so the wrap is in place before the PCI bus

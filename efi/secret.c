@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Secret providers, asked in this order:
  *  1. the confidential-computing secret area (EFI configuration table adf956ad-...);
  *  2. QEMU fw_cfg file opt/luksdxe/secret, in the same GUID-table format;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* ext2 / ext3 / ext4, read-only: the API that efi/ and tools/ use.
  *
  * Portable: storage is read only through ld_blockdev, memory only through ld_alloc, no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* ext4 reader: block range checks and a small cache of metadata blocks (indirect blocks,
  * extent nodes, directory blocks, inode table blocks).  File data never goes through
  * it: reads of file contents go straight from the device into the caller's buffer. */

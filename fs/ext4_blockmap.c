@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* ext4 reader: classic block maps (ext2/ext3 and ext4 inodes without extents).
  *
  * i_block holds 12 direct block numbers, then the numbers of a single, a double and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as ext4's metadata_csum uses it.
  *
  * Written here because nothing in the tree has it: mbedTLS has no CRC, and the GPT code's

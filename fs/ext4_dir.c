@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* ext4 reader: directories - entries, lookup and path resolution.
  *
  * Directory blocks are read linearly.  Hashed (htree) directories need no special code:

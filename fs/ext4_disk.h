@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* ext2/3/4 on-disk layout: offsets and constants used by fs/ext4_*.c.
  *
  * A short tour (facts from the kernel's Documentation/filesystems/ext4 and e2fsprogs):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* ext4 reader: extent trees (EXT4_EXTENTS_FL).
  *
  * Caution: this file parses untrusted input.  A lookup walks from the root in i_block

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* ext4 reader: failure reasons (fs->reason), written by every other ext4_*.c file.  Kept
  * apart from ext4_super.c so that the block cache and the group descriptors, which
  * report failures, do not call back into the file that calls them. */

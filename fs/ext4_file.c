@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* ext4 reader: file contents.  Logical blocks are mapped to runs (by the extent tree or
  * the block map) and each run is read straight from the device into the caller's
  * buffer, as one device read per run; holes and uninitialised extents become zeros.

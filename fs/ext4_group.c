@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* ext4 reader: the group descriptor table.
  *
  * Caution: this file parses untrusted input.  Every descriptor is loaded once at mount,

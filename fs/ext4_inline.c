@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* ext4 reader: inline data (EXT4_INLINE_DATA_FL).  A small file's bytes live in the
  * inode: the 60 bytes of i_block first, then the value of the extended attribute
  * "system.data" (name index 7, name "data") in the inode's extra space.

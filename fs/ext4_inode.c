@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* ext4 reader: inodes - locating, checksumming, decoding (stat), open and close.
  *
  * Caution: this file parses untrusted input (inode tables).  An inode number comes from

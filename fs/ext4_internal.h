@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Internal interfaces between the files of the ext4 reader (fs/ext4_*.c); not for efi/ or
  * tools/, which use fs/ext4.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* ext4 reader: the superblock, mounting and unmounting.
  *
  * Caution: this file parses untrusted input (the superblock).  The geometry it accepts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* ext4 reader: symbolic links.  A target shorter than 60 bytes is stored in i_block
  * ("fast" symlink); a longer one in a data block ("slow") or as inline data.  Either
  * way ld_ext4_read returns it as the link's contents.

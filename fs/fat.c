@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* FAT12/16/32 read-only reader with long file names (see fat.h).
  *
  * Layout (Microsoft's FAT specification): sector 0 holds the BIOS parameter block

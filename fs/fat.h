@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* FAT12 / FAT16 / FAT32, read-only, with long (VFAT) names: for lukstool, which reads the
  * file system inside an unlocked volume without the firmware's FAT driver.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # fs/: partition tables (part.c), FAT (fat.c) and ext2/3/4 (ext4_*.c), read-only, over
 # base/ only (ld_blockdev, endian, CRC-32, strings); nothing from luks/ or crypto/.
 # Inside ext4 an arrow points at the callee (no cycle):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* GPT and MBR partition tables (UEFI 2.10 section 5; the classic PC MBR with EBR chains). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Partition tables (GPT with its protective MBR, classic MBR with logical partitions):
  * portable, read-only, every field checked against the device. */
 #ifndef LD_PART_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Anti-forensic information merge (the "luks1" AF of LUKS1 and LUKS2): the key is the
  * XOR of the last stripe with the diffusion chain of all previous stripes. */
 #include "luks/luks_internal.h"

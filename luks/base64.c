@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Base64 decoding (RFC 4648 alphabet, padded) with the blank skipping of cryptsetup's
  * decoder, for the salts and digests of LUKS2 JSON.  Written here because the core has no
  * library decoder (mbedTLS's base64.c is not in the pinned build and rejects the blanks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The JSON layer, part 2: tokenisation with jsmn after the strict syntax check
  * (json_syntax.c), navigation, string unescaping as json-c does it, and typed accessors
  * (members, strings, integers, u64-in-strings, base64).  Knows nothing of LUKS.

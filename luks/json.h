@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The JSON layer of the portable core: a strict syntax check (json_syntax.c), then jsmn
  * tokens with typed accessors (json.c) and base64 (base64.c).  It knows nothing of LUKS;
  * luks2_meta.c and the keyslot, segment and digest parsers use it.  Caution: the text

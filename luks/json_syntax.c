@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The JSON layer, part 1: a strict RFC 8259 grammar pass over one object, run before jsmn
  * (jsmn alone accepts missing commas, trailing commas and unbalanced input in places).
  * Knows nothing of LUKS.  Caution: this file parses untrusted input (the JSON area of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Estimated time of a key derivation, before it starts.  A keyslot's cost parameters are
  * untrusted: a host can put a keyslot with PBKDF2 iterations near 2^32, or Argon2 with
  * 4 GiB and a time cost near 2^32, in front of the owner's keyslot, and firmware has no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* LUKS volumes (LUKS2 and LUKS1): the API that efi/ and tools/ use.
  * Portable: storage is read only through ld_blockdev, memory only through ld_alloc.
  * Implemented by the sources in luks/; see cryptsetup's docs/on-disk-format-luks2.pdf. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* LUKS1 header (592 bytes at offset 0), mapped onto the LUKS2 structures: 8 keyslots of
  * PBKDF2 with the header's hash, one pbkdf2 digest of 20 bytes, one dynamic crypt
  * segment at the payload offset with 512-byte sectors.  Checks as cryptsetup's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* LUKS2 "pbkdf2" digests (and the LUKS1 master-key digest mapped onto them):
  * PBKDF2 of the candidate volume key, compared in constant time. */
 #include "luks/luks_internal.h"

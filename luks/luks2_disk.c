@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* LUKS2 binary headers: both copies, their checksums, the choice between them
  * (cryptsetup's LUKS2_disk_hdr_read without the repair/write-back part). */
 #include "luks/luks_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* LUKS2 keyslots: JSON validation (cryptsetup's LUKS2_keyslot_validate, hdr_validate_areas
  * and luks2_keyslot_validate) and opening a keyslot: KDF, key material decryption with
  * the area's own cipher, AF merge.  LUKS1 slots are mapped onto the same structure. */

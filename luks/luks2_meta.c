@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* LUKS2 JSON metadata validation: the section-level rules that cryptsetup's
  * lib/luks2/luks2_json_metadata.c applies (LUKS2_hdr_validate), over the JSON layer.
  * Caution: this file parses untrusted input (the JSON area of a LUKS2 header).

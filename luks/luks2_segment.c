@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* LUKS2 segments: JSON validation as cryptsetup's hdr_validate_segments and
  * hdr_validate_crypt_segment apply it, and the plaintext size of a segment. */
 #include "luks/luks_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Internal interfaces between the files of luks/ (not for efi/ or tools/). */
 #ifndef LD_LUKS_INTERNAL_H
 #define LD_LUKS_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Parsed LUKS metadata, as lukstool dump shows it and as the unlock path uses it.
  * LUKS1 headers are mapped onto the same structures (8 keyslots, one pbkdf2 digest,
  * one dynamic crypt segment), so that one unlock and read path serves both versions.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 LUKS_SRCS := $(wildcard luks/*.c)
 
 # Who calls whom inside luks/ (an arrow points at the callee; no cycle):

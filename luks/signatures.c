@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Foreign signatures in a LUKS2 header area.  cryptsetup (lib/luks2/luks2_disk_metadata.c,
  * detect_device_signatures) asks blkid for any other superblock or partition table before
  * it recovers one LUKS2 header copy from the other, and refuses an ambiguous device until

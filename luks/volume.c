@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* ld_volume: the luks.h API over the LUKS1/LUKS2 parsers, keyslots and digests. */
 #include "luks/luks_internal.h"
 #include "base/uuid.h"

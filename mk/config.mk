@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Toolchains and the flags every target shares.
 
 CC       ?= cc

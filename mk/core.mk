@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Compiles the portable core (our sources + the pinned third-party sources) in four
 # flavours (host, test and efi here, fuzz at the end).  Module files set BASE_SRCS,
 # CRYPTO_SRCS, LUKS_SRCS, FS_SRCS, SECRET_SRCS (ours, relative to the top) and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # A changed compiler command line rebuilds its flavour.  Each flavour's objects depend on
 # build/FLAVOUR/.flags, which holds the flavour's compiler and flags and is rewritten
 # (while make reads the makefiles) only when they differ from what it holds; make alone

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Builds the firmware image with LuksDxe inside: OVMF's AmdSev platform from Debian's
 # edk2 source package (third_party/edk2, fetched and pinned by install-deps.sh), with
 # GRUB and the setup menu taken out, LuksDxe added as a binary DXE driver, and a boot

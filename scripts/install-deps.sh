@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Installs everything LuksDxe needs on Debian 12, from Debian's registries only.
 # Idempotent: re-running it does nothing that is already done.
 #  - binary packages with apt-get

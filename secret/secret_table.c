@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Confidential-computing secret GUID table: see secret_table.h for the layout.  Every
  * length read from the table is checked against the bytes that remain before it is used;
  * the table is untrusted input (the host writes it in a non-confidential VM, and fw_cfg

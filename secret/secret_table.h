@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The confidential-computing secret GUID table (OVMF AmdSev SecretDxe, Linux efi_secret,
  * GRUB efisecret), parsed and built without any UEFI header.  Layout, all little-endian
  * and packed:

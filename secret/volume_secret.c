@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* A per-volume secret entry's data: a passphrase or a LuksDxe volume record (format in
  * volume_secret.h).  Caution: this file parses untrusted input (the secret table comes
  * from the guest owner through the host, and the host may have written it). */

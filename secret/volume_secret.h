@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* A per-volume entry's data in the confidential-computing secret table (secret_table.h).
  * Either a passphrase (the form Linux's efi_secret, GRUB and sevctl know: the bytes, an
  * optional NUL terminator) or a LuksDxe volume record, told apart by its first byte: a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # tests/: every unit test is tests/unit/test_NAME.c, a cmocka program linked against the
 # ASan/UBSan build of the core (build/test/libluksdxe.a).  A test that needs more objects
 # names them in TEST_EXTRA_NAME (e.g. the shim harness adds the efi/ code built for the host).

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Runs every test of the project and prints one closing line "N passed, N failed".
 #   build/tests/test_*      cmocka unit tests (ASan + UBSan), TAP output
 #   build/vg-tests/test_*   the same without sanitizers, under valgrind
 #   tests/oracle/test_*.sh  oracle tests (cryptsetup, OpenSSL, e2fsprogs...), TAP output
 #   tests/e2e/test_*.sh     QEMU/OVMF end-to-end tests, TAP output
+#   tests/lint/test_*.sh    checks of the tree itself (licence lines), TAP output
 # (the host-shim tests are unit tests: tests/unit/test_shim_*.c)
 #   build/fuzz-bin/fuzz_*   each libFuzzer target for FUZZ_SECONDS over its seed corpus
 # Each TAP "ok" counts as passed, each "not ok" as failed; a program that exits non-zero
@@ -50,7 +52,7 @@ for t in build/vg-tests/test_*; do
 	run_one "valgrind/$(basename "$t")" valgrind -q --error-exitcode=1 \
 		--suppressions=tests/valgrind.supp "$t"
 done
-for t in tests/oracle/test_*.sh tests/e2e/test_*.sh; do
+for t in tests/lint/test_*.sh tests/oracle/test_*.sh tests/e2e/test_*.sh; do
 	[ -f "$t" ] || continue
 	run_one "${t#tests/}" bash "$t"
 done

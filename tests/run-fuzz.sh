@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # `make fuzz`: runs every libFuzzer target (ASan + UBSan) for FUZZ_SECONDS each, starting
 # from its seed corpus; the corpus each run grows is kept in build/fuzz-corpus/NAME/.
 set -u

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # The unit tests once more, built without sanitizers (build/vg/) and run under valgrind
 # by tests/run-all.sh (valgrind --error-exitcode=1): valgrind sees reads of uninitialised
 # memory, which ASan does not.  The shim tests are left out (they link efi/ code built

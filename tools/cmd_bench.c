@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* lukstool bench: what this machine does with LuksDxe's own crypto core (the code the
  * driver runs; no OpenSSL), in the spirit of `cryptsetup benchmark`:
  *   PBKDF2 iterations per second for each hash a LUKS keyslot may name;

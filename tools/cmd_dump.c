@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* lukstool dump: shows a LUKS1/LUKS2 header as this project parsed and validated it,
  * in the spirit of cryptsetup luksDump (one "Field: value" per line). */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* lukstool ls / cat / cp: read the file system (ext2/3/4 or FAT) inside an encrypted
  * volume without root, dm-crypt or mount.  See fsview.h for how the file system is found.
  *

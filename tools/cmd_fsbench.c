@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* lukstool bench-fs: the cost of the file-system layer.  Reads a file through the ext4
  * (or FAT) reader inside an unlocked volume, and the same number of bytes straight from
  * the volume's plaintext at --direct-offset (where the file lies, when it is contiguous:

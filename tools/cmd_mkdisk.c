@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* lukstool mkdisk: builds an encrypted-only boot disk from a directory, without root.
  *
  *   1. a FAT file system image is made as a plain file (mkfs.vfat -C) and filled from DIR

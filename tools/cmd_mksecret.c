@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* lukstool mksecret: writes a confidential-computing secret table, the layout that OVMF's
  * AmdSev build publishes, Linux's efi_secret and GRUB's efisecret read, and LuksDxe takes
  * from the secret area or from the fw_cfg file opt/luksdxe/secret:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* lukstool unlock / decrypt: open a volume with a key file, report the keyslot (and the
  * volume key on request), or write the whole plaintext data segment to a file. */
 #include <errno.h>

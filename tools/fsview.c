@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* lukstool: open the file system inside an unlocked LUKS volume (see fsview.h), and the
  * ext4 reader's side of the operations table. */
 #include <stdio.h>

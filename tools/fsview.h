@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* lukstool: a read-only view of the file system inside an unlocked LUKS volume, for the
  * ls / cat / cp commands.  The volume's plaintext is an ld_blockdev; it holds either a
  * file system (ext2/3/4 or FAT) directly or a partition table whose partitions hold them

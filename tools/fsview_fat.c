@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* lukstool: the FAT reader's side of the fsview operations table (fs/fat.h).  FAT has no
  * permissions: directories show as 0755, files as 0644 (0444 when read-only). */
 #include <stdio.h>

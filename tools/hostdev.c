@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Host plumbing for lukstool; see hostdev.h. */
 #include "tools/hostdev.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Host-side plumbing shared by the lukstool commands: a file-backed ld_blockdev, a
  * malloc-backed ld_alloc that wipes on free, opening DEVICE (a LUKS image, or a disk image
  * with a GPT/MBR whose first LUKS partition or --partition N is used) with an optional

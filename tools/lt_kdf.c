@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* ld_parallel on POSIX threads: run() starts up to (threads - 1) threads, works on its
  * own share on the calling thread, and joins them all before returning, which is the
  * barrier Argon2 needs at the end of each slice.  Index i goes to worker i % threads.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Host-side helpers for the key-derivation code, used by lukstool bench, the benchmark
  * (tests/bench) and the unit tests:
  *   the host's ld_parallel (crypto/crypto.h): POSIX threads for Argon2's lanes;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The options that name a volume and its key: see lt_opts.h. */
 #include "tools/lt_opts.h"
 

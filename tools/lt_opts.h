@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The command-line options that name a volume and its key, said once for every lukstool
  * command that opens one (unlock, decrypt, ls, cat, cp, bench-fs):
  *   --header HDR            detached LUKS header

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* lukstool: host companion of LuksDxe.  Dispatches argv[1] to one cmd_* per file. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* lukstool: one host program, one file per sub-command.  main() in lukstool.c dispatches
  * argv[1] to these; each returns the process exit status:
  *   0 success, 1 usage, 2 I/O error, 3 not a valid LUKS volume, 4 no keyslot accepts the

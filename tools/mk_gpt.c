@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* GPT writer (UEFI 2.10, section 5.3); see mk_gpt.h. */
 #include "mk_gpt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Minimal GPT writer for disk images made by lukstool mkdisk: a protective MBR, the primary
  * header and entry array, and the backup array and header at the end of the disk, with
  * 512-byte logical blocks and one partition.  Host-only. */

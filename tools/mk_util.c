@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Host-only helpers for mkdisk and mksecret; see mk_util.h. */
 #include "mk_util.h"
 

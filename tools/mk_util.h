@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Host-only helpers shared by the volume-making sub-commands (mkdisk, mksecret):
  * randomness from the OS, random GUIDs, sizes, files.  (GPT CRC-32 is the core's
  * ld_crc32, GUID text <-> EFI byte order the core's ld_guid_parse / ld_guid_format.) */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # tools/: host programs.  lukstool is every tools/*.c (one file per sub-command, plus
 # helpers) linked with the optimised host build of the core.  libcryptsetup is needed by
 # mkdisk (it writes LUKS2 headers); the read side never uses it.

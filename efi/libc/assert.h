@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Freestanding <assert.h>: a failed assertion stops the CPU rather than continuing with
  * a broken invariant (there is nowhere to report it before the console exists). */
 #ifndef LD_LIBC_ASSERT_H

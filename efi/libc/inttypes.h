@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Freestanding <inttypes.h>: the format macros for LP64. */
 #ifndef LD_LIBC_INTTYPES_H
 #define LD_LIBC_INTTYPES_H

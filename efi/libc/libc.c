@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The freestanding C runtime of the firmware build: the memory and string primitives that
  * the portable core, mbedTLS and the Argon2 reference need, plus malloc/free over the UEFI
  * pool.  Only the firmware build links this file; host builds use the system libc. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Freestanding <limits.h> (x86_64 LP64 as compiled by gcc for the firmware target;
  * the MS ABI changes calling convention only, not the C type sizes). */
 #ifndef LD_LIBC_LIMITS_H

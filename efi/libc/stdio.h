@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Freestanding <stdio.h> for the firmware build: types and declarations only, so that
  * third-party headers parse.  Nothing is implemented: a use links as an undefined symbol,
  * which is how we notice that a library would print from firmware. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Freestanding <stdlib.h> for the firmware build.  Allocation goes to the UEFI pool
  * (efi/libc/libc.c); free() wipes the block before returning it, so library contexts
  * released with free() never leave key material in the pool. */

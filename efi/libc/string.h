@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Freestanding <string.h> for the firmware build (implemented in efi/libc/libc.c). */
 #ifndef LD_LIBC_STRING_H
 #define LD_LIBC_STRING_H

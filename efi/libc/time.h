@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Freestanding <time.h>: types only (the firmware build enables no time-based features). */
 #ifndef LD_LIBC_TIME_H
 #define LD_LIBC_TIME_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 """Writes a DXE dependency expression (PI 1.7 vol. 2, 10.7): PUSH each GUID, AND them
 together, END.  Usage: mkdepex.py OUT GUID [GUID ...]"""
 import sys

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # make bench: crypto benchmark, built from the optimised host flavour of the core.
 BENCH_BINS += $(BUILD)/bench/bench_crypto
 

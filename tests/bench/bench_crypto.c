@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* make bench: the crypto layer against its references, measured in the same run.
  *   AES-128/256-XTS, 512- and 4096-byte sectors, on every AES path this CPU runs:
  *       ld_cipher ("aes-xts-plain64") vs OpenSSL EVP re-keyed with each sector's IV

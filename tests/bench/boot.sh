@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # `make bench-boot`: firmware start to OS loader start, LuksDxe against GRUB, on the same
 # machine in one run, unlocking the same LUKS2 volume and starting the same unified kernel
 # image from it.

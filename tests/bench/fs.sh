@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # File-system overhead benchmark (part of make bench): a 256 MiB file in an ext4 file
 # system (mke2fs -d, 4 KiB blocks, metadata_csum, extents) and in a FAT32 one (mcopy),
 # each encrypted by cryptsetup (aes-xts-plain64, 4096-byte sectors, detached header).

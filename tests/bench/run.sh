@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Runs the benchmarks (make bench).  Each line compares one primitive of crypto/ with
 # its reference, measured in this same run on this machine.  About two minutes.
 #   BENCH_ARGON2_MIB=N  Argon2id memory in MiB (default 1024, the figure).

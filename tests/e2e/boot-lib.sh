@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # tests/e2e/boot-lib.sh: booting from encrypted disks with LuksDxe from the OVMF driver
 # list.  Builds on tests/e2e/lib.sh (TAP helpers, OVMF paths, e2e_mkfat) and adds:
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Captures real UEFI device paths from Debian's stock OVMF for the load-policy unit tests:
 # writes tests/unit/data/ovmf-paths.txt (committed; this script is how to regenerate it,
 # `bash tests/e2e/capture-paths.sh` after `make build/LuksDxe.efi build/e2e-apps/dpdump.efi`).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # `make demo`: what a guest owner does with LuksDxe, from nothing to a booted guest, with
 # the project's own tools and no root-only facility (no dm-crypt, no loop mounts):
 #   1. a Linux payload: Debian's kernel (downloaded, not installed), a busybox initramfs

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # tests/e2e/e2e.mk: targets of the end-to-end boot work (issue 5).  `make demo` is in the
 # top Makefile; the end-to-end tests run from tests/run-all.sh with the others.
 .PHONY: bench-boot

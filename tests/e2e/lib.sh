@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # tests/e2e/lib.sh: a small harness that boots real OVMF under QEMU (TCG) and runs UEFI
 # shell scripts.  Source it from a test script (tests/e2e/test_*.sh print TAP):
 #

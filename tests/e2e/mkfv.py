@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 """mkfv.py: wrap a UEFI DXE driver (PE32+) in a firmware volume, test-only.
 
     mkfv.py [--depex-true] [--name NAME] [--file-guid GUID] DRIVER.efi OUT.fv

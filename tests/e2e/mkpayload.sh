@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Builds the Linux payload that the demo and the end-to-end tests boot from the encrypted
 # volume, from Debian packages only, without installing any of them and without root:
 #   OUT/vmlinuz        the kernel of Debian's linux-image-amd64 (downloaded with apt-get

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 """Prints "BASE SIZE" (hex) of the confidential-computing secret area that an OVMF image
 advertises in its GUIDed footer table - the table QEMU reads to know where
 sev-inject-launch-secret writes the guest owner's secret.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # End to end (issue 5): real OVMF under QEMU (TCG) boots Linux from LUKS2 volumes made by
 # `lukstool mkdisk`, with LuksDxe loaded from the firmware's driver list (Driver0000 and
 # DriverOrder, written once by the UEFI shell's `bcfg driver add`) and the secret table from

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # End to end (issue 10, boot): Debian's stock OVMF under QEMU (TCG) boots Linux from an
 # ext4 file system inside a LUKS2 volume, with no FAT anywhere on the encrypted disk.
 # LuksDxe comes from the firmware's driver list (Driver0000, written once by the shell's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # End-to-end (issue 4): the confidential-computing secret provider in real OVMF.
 # A test-only EFI application (tests/e2e/apps/cc_install.c) installs the configuration
 # table adf956ad-... -> {Base, Size} over a reserved page holding a secret GUID table,

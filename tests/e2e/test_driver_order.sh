@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # End-to-end (issue 4): LuksDxe loaded from the firmware's driver list.  First boot: the
 # shell registers the driver as Driver0000 (bcfg driver add, which also sets DriverOrder)
 # and resets.  Second boot (same variable store, same QEMU process): the boot manager

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # End-to-end (issue 10, firmware part): Debian's stock OVMF under QEMU (TCG).  `lukstool
 # mkdisk --fs ext4` makes a GPT disk whose partition is a LUKS2 volume holding an ext4 file
 # system (made by mke2fs -d) with a per-run random file, a file with a non-ASCII name in a

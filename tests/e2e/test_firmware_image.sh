@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # End to end (issue 8): the firmware image build/ovmf/OVMF-LuksDxe.fd (OVMF AmdSev with
 # LuksDxe in its DXE firmware volume, no variable store, no shell, no setup menu) under
 # QEMU (TCG).  The secret table is written into the confidential-computing secret area

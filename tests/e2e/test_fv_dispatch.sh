@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # End-to-end (issue 4, "works when built into a firmware volume"): real OVMF under QEMU
 # (TCG).  tests/e2e/mkfv.py wraps build/LuksDxe.efi in a firmware volume; the test
 # application fvload (tests/e2e/apps/fvload.c) hands that volume to the DXE core (DXE

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # End-to-end (issue 11, hostile cost parameters): real OVMF under QEMU (TCG).  A LUKS2
 # volume that cryptsetup made gets a second keyslot for the owner's passphrase; its first
 # keyslot is then edited (tests/oracle/luks2_edit.py) to PBKDF2 iterations of 2^31-1,

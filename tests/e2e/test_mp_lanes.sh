@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # End-to-end (issue 9): Argon2's lanes on several processors in the firmware.  A LUKS2
 # volume with argon2id, 4 lanes; OVMF under QEMU TCG with -smp 4 (QEMU runs the vCPUs on
 # host threads): LuksDxe finds EFI_MP_SERVICES_PROTOCOL, says how many processors it may

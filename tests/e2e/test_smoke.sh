@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Smoke test (issue 2): real OVMF under QEMU loads build/LuksDxe.efi from the UEFI shell;
 # the driver prints its version and stays resident (the shell reports Success).
 set -u

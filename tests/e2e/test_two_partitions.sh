@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # End-to-end (issue 5): two LUKS partitions on ONE GPT disk, each with its own per-UUID
 # secret, both unlock in real OVMF (QEMU, TCG) in a single boot.
 #   partition 1: LUKS2, 512-byte sectors, PBKDF2 keyslot

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # End-to-end (issue 4): real OVMF under QEMU (TCG).  A GPT disk holds one partition with
 # a LUKS2 volume that cryptsetup made and encrypted; inside, a FAT file system with a
 # file whose content is random per run and an EFI application.  The secret comes through

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # End-to-end (issue 9): the driver's AES-XTS paths in real OVMF under QEMU TCG, same
 # plaintext on each.  Two LUKS2 volumes that cryptsetup encrypted (AES-256-XTS with
 # 512-byte sectors, AES-128-XTS with 4096-byte sectors) each hold a per-run random token

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # One long fuzzing campaign for one libFuzzer target (make fuzz-campaign), the long-run
 # counterpart of run-one.sh's short runs in make check:
 #   tests/fuzz/campaign.sh NAME EXECS

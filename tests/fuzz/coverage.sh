@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Source coverage that each fuzz target's corpus kept in the tree (tests/fuzz/corpus/NAME/
 # and tests/fuzz/regress/NAME/) reaches (make fuzz-coverage): each input is replayed once
 # by build/cov-bin/fuzz_NAME (clang source-based coverage, see tests/fuzz/fuzz.mk), and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Source coverage of the fuzz targets' corpora (make fuzz-coverage): a fifth flavour of the
 # core, build/cov/, compiled by clang with -fprofile-instr-generate -fcoverage-mapping and
 # no sanitizer, linked with libFuzzer's driver so that each target replays its corpus

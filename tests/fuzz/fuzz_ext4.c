@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* libFuzzer target for the ext2/3/4 reader (fs/ext4_*.c).  Input: one flag byte (bit 0:
  * the device is exactly the rest of the input; else 4 MiB, zeros past the input), then
  * the file system image.  Seeds are mke2fs images with their trailing zero blocks cut

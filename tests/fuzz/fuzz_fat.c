@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* libFuzzer target for the FAT12/16/32 reader (fs/fat.c).  Input: one flag byte (bit 0:
  * the device is exactly the rest of the input; else 64 MiB, zeros past the input, so that
  * seeds can be the first part of a FAT32 image), then the image.  The target mounts it,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* libFuzzer target for the driver's fw_cfg path (efi/fwcfg.c, then the secret-table
  * parser): everything the host controls when it hands the driver a secret through QEMU's
  * fw_cfg.  The port primitives are replaced by an emulation fed from the input:

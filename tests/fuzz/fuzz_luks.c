@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* libFuzzer target over LUKS1/LUKS2 header and metadata parsing, keyslot unlock and the
  * decrypted read path (luks/).  Input: one flag byte, then the start of a device image.
  *   flag bit 0: re-seal both LUKS2 header checksums first, so that mutations reach the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* libFuzzer target for the LUKS2 JSON metadata validation alone (luks2_meta.c, the JSON
  * layer and the keyslot/segment/digest parsers), much faster than fuzz_luks because no
  * header, checksum or key derivation is involved.  Input: the JSON text; it is placed in

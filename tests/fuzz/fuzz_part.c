@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* libFuzzer target for the GPT/MBR parser (fs/part.c).  Input: one flag byte (bit 0:
  * 4096-byte sectors; bit 1: the disk is exactly the input, else 8 MiB with zeros after
  * it), then the disk's first bytes.  Invariants: every partition lies inside the disk,

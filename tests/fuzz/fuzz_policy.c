@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* libFuzzer target for the load policy's decision (efi/policy.c): the device path handed
  * to LoadImage is the caller's, i.e. untrusted.  Input layout:
  *   byte 0      bits 0-1 number of firmware volumes (0..3), bits 2-3 number of unlocked

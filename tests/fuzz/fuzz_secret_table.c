@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* libFuzzer target for the secret-table parser (secret/secret_table.c).
  * Input: 16 bytes of volume GUID, then the area.  The area is copied into a buffer of
  * exactly its size, so any read or write outside it is an ASan report.  Invariants:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Shared by the libFuzzer targets: an in-memory ld_blockdev and a bounded allocator.
  * The device holds the input and reads zeros past it up to dev.size; a read the core did
  * not bounds-check first aborts, so the fuzzer reports it. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Totals tests/fuzz/ledger.tsv per target: executions and seconds over every campaign,
 # coverage (edges, features) and corpus size of the latest one, findings over all.
 set -euo pipefail

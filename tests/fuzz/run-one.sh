@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Runs one libFuzzer target for N seconds starting from its corpus kept in the tree
 # (tests/fuzz/corpus/NAME/, grown and minimized by campaign.sh), the inputs of past
 # findings (tests/fuzz/regress/NAME/) and the seeds its generator script makes now, with

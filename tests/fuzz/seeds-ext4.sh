@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Seed corpus for fuzz_ext4: small ext2/ext3/ext4 images made by e2fsprogs' mke2fs -d
 # from a tree with every kind of file the reader handles (inline data, fast and slow
 # symlinks, a sparse file, a directory big enough for an htree index, nested dirs), in

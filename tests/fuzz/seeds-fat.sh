@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Seed corpus for fuzz_fat: FAT12, FAT16 and FAT32 images made by mkfs.vfat and filled by
 # mcopy (long names, nested directories, a multi-cluster file).  Flag byte first (0: the
 # device is 64 MiB with zeros after the input), then the first part of the image (the

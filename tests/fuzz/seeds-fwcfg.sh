@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Seeds for fuzz_fwcfg: a fw_cfg directory naming opt/luksdxe/secret (among other files),
 # followed by a well-formed secret table with a per-volume and a disk-passphrase entry.
 set -eu

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Seed corpus for fuzz_luks: real LUKS2/LUKS1 headers (and their first keyslot areas) made
 # by cryptsetup at test time.  Each seed is one flag byte (see fuzz_luks.c) + the image
 # start.  Passphrase "fuzz" and tiny KDF costs, so the fuzzer also reaches unlock.

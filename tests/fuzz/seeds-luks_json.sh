@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Seed corpus for fuzz_luks_json: the JSON metadata of LUKS2 headers made by cryptsetup
 # at test time (luksDump --dump-json-metadata), with several keyslots, a token, a label.
 set -eu

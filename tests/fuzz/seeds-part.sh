@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Seed corpus for fuzz_part: GPT disks made by sgdisk (512- and 4096-byte sectors) and an
 # MBR with an extended partition, written from the PC MBR layout.  Flag byte first.
 set -eu

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Seeds for fuzz_policy from the device paths captured from OVMF
 # (tests/unit/data/ovmf-paths.txt): a context of the captured firmware volume and LuksDxe
 # children (blk paths ending in LuksDxe's vendor node), then each captured path, each

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Seeds for fuzz_secret_table: a volume GUID followed by well-formed secret tables.
 set -eu
 out=$1

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 """Rewrites the JSON metadata of a LUKS2 image made by cryptsetup and re-seals the header
 checksums, so that tests can present hostile-but-well-sealed metadata.  Standard library
 only; the binary layout is the one in cryptsetup's docs/on-disk-format-luks2.pdf.

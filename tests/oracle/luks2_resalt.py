@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 """Gives a LUKS2 keyslot or digest of a cryptsetup-made image a salt of another length,
 re-deriving what depends on it, so that the result is a volume another LUKS2 writer could
 have made (cryptsetup itself always writes 32-byte salts).  Python's hashlib and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Shared helpers for the LUKS oracle tests (sourced).  TAP output; every image is made at
 # test time by cryptsetup in a private temporary directory.
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 """Independent dm-crypt sector decryption with the openssl command line, for cross-checks.
 
   ossl_sector.py [-e] SPEC KEYHEX SECTOR_SIZE IV_FIRST IV_STEP FILE OFFSET COUNT > output

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # cryptsetup's own test material as an oracle: the same verdict from lukstool as from
 # cryptsetup's tool on every header of cryptsetup 2.6.1's LUKS2 validation suite
 # (tests/luks2-validation-test's generators, run on a copy in a temporary directory) and on

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Oracle test for the ext2/3/4 reader (fs/ext4_*.c) through `lukstool ls/cat/cp`.
 #
 # Images are made at test time by e2fsprogs (`mke2fs -d` from a source tree built here)

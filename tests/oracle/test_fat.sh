@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Oracle test for the FAT12/16/32 reader (fs/fat.c) through `lukstool ls/cat/cp`.
 #
 # Images: mkfs.vfat (dosfstools) in each FAT type and with 512- and 4096-byte logical

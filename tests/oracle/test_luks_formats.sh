@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # lukstool against volumes that cryptsetup makes at test time: every supported cipher,
 # key size, sector size and KDF; LUKS2 and LUKS1; attached and detached headers.
 # Oracles: the volume key cryptsetup dumps, plaintext that cryptsetup's own reencrypt

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Hostile cost parameters: a keyslot whose KDF would run for hours (PBKDF2 iterations near
 # and above 2^31, Argon2 time near 2^31, 4 GiB of Argon2 memory with a huge time), put by
 # luks2_edit.py into a cryptsetup-made volume at a higher priority than the owner's slot,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Keyslots (several, some killed, priorities), exact key-file semantics, tokens, and
 # volumes inside GPT/MBR partitioned disk images.  cryptsetup builds every image.
 . "$(dirname "$0")/luks_lib.sh"

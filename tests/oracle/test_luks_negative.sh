@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Damaged, truncated and hostile LUKS headers.  Every binary header field is corrupted in
 # turn (one copy: must still open; both: exit 3); hostile JSON is re-sealed with valid
 # checksums so that only metadata validation can catch it, and cryptsetup itself is the

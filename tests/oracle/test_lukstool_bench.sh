@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Smoke test for `lukstool bench` (no oracle: it measures this machine).  With tiny sizes
 # it must run, exit 0 and print every figure it promises as a positive number: PBKDF2 for
 # the four hashes, Argon2i and Argon2id (one thread, and one thread per lane), the KDF

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Oracle test for `lukstool mkdisk`: every property of the disk it makes is checked with
 # tools that share no code with LuksDxe:
 #   sgdisk -v         the GPT is valid; the partition has the LUKS type

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Oracle test for `lukstool mksecret`: the table is parsed back by an independent parser
 # written here in Python from the published layout (OVMF AmdSev / Linux efi_secret):
 #   header { GUID 1e74f542-71dd-4d66-963e-ef4287ff173b; u32 len_total }

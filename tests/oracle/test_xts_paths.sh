@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Every AES-XTS path this CPU runs (LUKSDXE_CPU=portable|aesni|vaes256|vaes512), against
 # data that cryptsetup's own reencrypt code encrypted: AES-128/256-XTS (256/512-bit
 # keys), sector sizes 512 and 4096, LUKS2 with a detached header.  A path the CPU (or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* File-backed disk for the host shim: a handle with DevicePath, BlockIo and DiskIo over
  * a regular file, counting every read and every write attempt.  Writes are refused
  * (and counted): the driver must never write, and a test image must never change. */

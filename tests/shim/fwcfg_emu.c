@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* fw_cfg emulation for the host shim: the two port primitives of efi/fwcfg.h over an
  * in-memory item table laid out the way QEMU lays it out (signature item 0x0000, file
  * directory 0x0019 with big-endian fields, files from selector 0x0020). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Forced into efi/libc/libc.c when the shim tests compile it for the host: every symbol
  * gets an ldl_ prefix, so the firmware runtime can be tested inside a process that has
  * the system libc (tests/unit/test_shim_libc.c). */

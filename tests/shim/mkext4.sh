@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Images for tests/unit/test_shim_ext4fs.c, made at test time by e2fsprogs and cryptsetup:
 #   src/          the source tree (also the oracle the test compares against)
 #   fs.img        `mke2fs -t ext4 -b 1024 -I 256 -d src`, 8 MiB, label "lbl-é4" (plaintext)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # Test images for the shim tests, made by cryptsetup itself (no dm-crypt needed):
 # `cryptsetup reencrypt --encrypt --reduce-device-size R FILE` turns a plain file into a
 # LUKS2 volume with an attached header in place: the header takes the first R/2 bytes,

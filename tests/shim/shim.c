@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Host shim: see shim.h. */
 #define _GNU_SOURCE /* memmem */
 #include <stdio.h>

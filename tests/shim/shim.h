@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Host shim: just enough of UEFI boot services to run the real efi/ driver code in a
  * host process under ASan/UBSan (tests/unit/test_shim_*.c).
  *

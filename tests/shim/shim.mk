@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
 # tests/shim: the host shim that runs the real efi/ driver code in cmocka tests.
 # Included from tests/module.mk.  The driver sources (all of efi/*.c except the port I/O
 # in EFI_FW_ONLY_SRCS) are compiled for the host with the ASan/UBSan flags, against the

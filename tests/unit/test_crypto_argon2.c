@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Argon2i / Argon2id: RFC 9106 section 5 test vectors, a randomized comparison with the
  * host's libargon2 (Debian's build of the same reference code, run with threads = 1),
  * progress reporting, the caller's allocator, and rejected parameters. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The AVX-512 Argon2 compression (crypto/kdf_argon2_avx512.c) on any x86-64 CPU: the file
  * is compiled here against a plain-C model of the few AVX-512F intrinsics it uses
  * (written from Intel's intrinsics guide: VPMULUDQ, VPADDQ, VPXORQ, VPRORQ, VPERMQ with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* AES and the dm-crypt sector cipher.
  *  - IEEE P1619/D16 Annex B XTS-AES vectors (whole-block ones; the vectors with a
  *    partial last block need ciphertext stealing, which sectors never do), both through

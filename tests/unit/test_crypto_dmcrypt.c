@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The dm-crypt sector cipher against data that cryptsetup itself encrypted.
  *
  * For each cipher specification and sector size, a file of random plaintext is

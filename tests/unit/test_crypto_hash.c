@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Hashes, HMAC, PBKDF2, ld_wipe/ld_ct_equal: published vectors (FIPS 180 examples,
  * the RIPEMD-160 authors' list, RFC 2202/2286/4231 HMAC, RFC 6070 PBKDF2-SHA1,
  * RFC 7914 section 11 PBKDF2-SHA256), then randomized comparison with OpenSSL. */

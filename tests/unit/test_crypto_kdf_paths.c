@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Every KDF code path of this CPU, one cmocka test per path: SHA-1/SHA-256 hashing
  * (ld_hash, whose block function is crypto/sha_alt.c) portable and SHA-NI, PBKDF2 portable and SHA-NI,
  * Argon2 portable, SSSE3, AVX2, AVX-512, and lanes run on threads (tools/lt_kdf.c) on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The fast AES-XTS paths (crypto/aes_xts_x86.asm, chosen by crypto/aes_impl.c), each
  * forced in turn, against two independent references: the portable path (mbedTLS) and
  * OpenSSL EVP (aes-128-xts, aes-256-xts; OpenSSL has no AES-192-XTS, so 384-bit keys are

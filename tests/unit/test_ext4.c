@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* fs/ext4_*.c: the API on images that mke2fs -d makes at test time, and corruption
  * sweeps.
  *

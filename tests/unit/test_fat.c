@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* fs/fat.c: FAT12/16/32 images made at test time by mkfs.vfat and filled by mcopy, read
  * back through the API and compared with the source files; API behaviour (positions,
  * case-insensitive paths, 8.3 aliases, "..", wrong types, allocation failures); and a

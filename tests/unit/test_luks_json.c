@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The JSON layer of luks/ (json_syntax.c, json.c, base64.c): the strict syntax check that runs before jsmn,
  * the trailing-NUL rule of the LUKS2 JSON area, typed accessors, and base64.
  * Vectors: RFC 8259 grammar examples (valid and invalid documents, in the spirit of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Every failing ld_volume_open / ld_volume_unlock writes its reason: the reason buffer is
  * filled with a poison pattern before each failing call, and what comes back must be a
  * NUL-terminated, non-empty line of printable text with no poison byte in it.  In the

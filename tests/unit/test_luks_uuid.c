@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* base/uuid.c and base/str.c: hex digits and UUID text, checked against glibc's own hex
  * conversion (sscanf "%2hhx" and printf "%02x"/"%02X") over random UUIDs in mixed case,
  * and every malformed shape rejected without touching the output. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* luks/ through its public API against volumes that libcryptsetup formats at test time
  * (crypt_format + crypt_keyslot_add_by_volume_key on plain files): the volume key we
  * unlock must be the one libcryptsetup generated (crypt_volume_key_get), for LUKS2 and

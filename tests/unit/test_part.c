@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* fs/part.c: GPT disks made by sgdisk at test time (the partition list must equal what
  * `sgdisk -i` reports), a damaged primary GPT (the backup is used), both damaged
  * (rejected), hand-built MBR/EBR chains (including a loop), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Unit tests of the load policy's decision (efi/policy.c, luksdxe_policy_decide) over
  * device paths captured from a real OVMF boot: tests/unit/data/ovmf-paths.txt, written by
  * tests/e2e/capture-paths.sh from dpdump.efi's output (every firmware volume, file system,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Unit tests of secret/secret_table.c, the confidential-computing secret GUID table.
  * Oracles: the GUIDs as EDK2 and Linux declare them (32/16/16-bit fields plus 8 bytes,
  * serialized here field by field, independently of the parser), and a table written out

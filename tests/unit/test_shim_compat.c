@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Issue 11 on the host shim, with the real driver code.
  * The key-derivation cost limit: a volume made by cryptsetup
  * (tests/shim/mkimages.sh's vol1), given a second keyslot for the same passphrase with

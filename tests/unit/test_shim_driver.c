@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The real efi/ driver running on the host shim (tests/shim): Supported/Start/Stop on
  * volumes that cryptsetup itself made and encrypted (tests/shim/mkimages.sh), reads
  * checked against the original plaintext and against OpenSSL decrypting the ciphertext

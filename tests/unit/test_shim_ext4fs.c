@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The ext4 SimpleFileSystem of efi/ext4fs.c on the host shim: an ext4 image made by
  * `mke2fs -d` from a source tree, encrypted in place by cryptsetup (tests/shim/mkext4.sh),
  * unlocked by the real LuksDxe binding; the test plays DiskIoDxe (a DiskIo over the

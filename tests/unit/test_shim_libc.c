@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The firmware's C runtime (efi/libc/libc.c, compiled freestanding with its symbols
  * renamed ldl_*) against the system libc as the oracle, and its allocator over the shim's
  * boot services: blocks come from the UEFI pool and free() wipes them. */

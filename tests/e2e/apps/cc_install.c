@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Test-only EFI application: plays the part of OVMF's AmdSev SecretDxe for the end-to-end
  * test of the confidential-computing provider.  It copies the secret GUID table that the
  * test passes as fw_cfg file opt/luksdxe/test-cc-table into reserved memory (as SecretPei

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Test-only EFI application: prints the device path of every firmware volume, file
  * system, block device, LoadFile handle and loaded image, one line each:
  *     dpdump: KIND HEX TEXT

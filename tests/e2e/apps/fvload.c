@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Test-only EFI application: hands a firmware volume file to the DXE core, so that the
  * firmware's own dispatcher loads the drivers inside it, as it does for OVMF's DXEFV.
  *

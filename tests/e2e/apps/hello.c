@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Test-only EFI application stored inside the encrypted volume by the end-to-end tests:
  * if the shell can start it, the firmware loaded an image through LuksDxe's BlockIo. */
 #include <efi.h>

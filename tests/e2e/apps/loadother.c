@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Test-only EFI application stored on an ENCRYPTED volume by the firmware-image tests: a
  * boot loader that tries to load \EFI\BOOT\BOOTX64.EFI from every other file system (by
  * device path, as a loader would) and prints what LoadImage says for each:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Test-only EFI application placed on PLAINTEXT media by the firmware-image tests: if
  * its line ever appears on the console, the load policy let a plaintext image run. */
 #include <efi.h>

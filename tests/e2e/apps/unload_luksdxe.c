@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Test-only EFI boot-service driver: finds the loaded LuksDxe by its ComponentName2 driver
  * name and unloads it with UnloadImage, as `unload` in the shell would (the shell needs the
  * handle number, which changes between boots).  The firmware then runs the driver's

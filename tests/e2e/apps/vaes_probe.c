@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Test-only EFI application for tests/e2e/test_xts_paths.sh: does this (emulated) CPU
  * compute 256-bit VAES rounds as the instruction set defines them?  Each 128-bit lane of
  * vaesenc/vaesdec ymm must equal the 128-bit aesenc/aesdec of that lane.  (QEMU 7.2's TCG,

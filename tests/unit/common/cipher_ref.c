@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* See cipher_ref.h. */
 #include "cipher_ref.h"
 

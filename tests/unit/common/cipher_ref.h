@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* AES and XTS references shared by test_crypto_cipher.c and test_crypto_xts_fast.c:
  * OpenSSL's EVP ciphers, XTS computed from its definition over OpenSSL's AES-ECB (OpenSSL
  * has no XTS with 192-bit AES keys), and the IEEE 1619 vector check. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* See kdf_ref.h. */
 #include "kdf_ref.h"
 

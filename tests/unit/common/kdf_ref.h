@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* PBKDF2 and Argon2 material shared by test_crypto_hash.c, test_crypto_argon2.c and
  * test_crypto_kdf_paths.c: the published vectors (one table each, so that the tests of
  * every path check the same ones) and the independent references, OpenSSL's PBKDF2 and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The corruption sweep of test_ext4.c and test_fat.c: see testutil.h. */
 #include "testutil.h"
 

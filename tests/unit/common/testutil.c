@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Shared helpers for the unit tests: see testutil.h. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Shared helpers for the cmocka unit tests (tests/unit/test_*.c), linked into every
  * test binary from tests/unit/common/testutil.c.
  *

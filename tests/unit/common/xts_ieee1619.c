@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The IEEE 1619 XTS vector check of test_crypto_cipher.c (the AES path chosen by default)
  * and test_crypto_xts_fast.c (each forced path): see cipher_ref.h. */
 #include "cipher_ref.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* IEEE P1619/D16 Annex B XTS-AES test vectors with whole blocks only (the vectors with a
  * partial last block need ciphertext stealing, which sectors never do).  Run by
  * tu_xts_ieee1619() (xts_ieee1619.c) for test_crypto_cipher.c and test_crypto_xts_fast.c. */
