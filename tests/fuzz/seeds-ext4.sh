@@ -23,14 +23,7 @@ mk() {
 	rm -f "$t/img"
 	truncate -s "$size" "$t/img"
 	mke2fs -q -F -N 128 -L seed -d "$src" "$@" "$t/img" >/dev/null 2>&1 || return 0
-	python3 - "$t/img" "$out/$name" <<'PY'
-import sys
-d = open(sys.argv[1], 'rb').read()
-end = len(d)
-while end >= 1024 and not any(d[end - 1024:end]):
-    end -= 1024
-open(sys.argv[2], 'wb').write(b'\0' + d[:end])
-PY
+	python3 "$(dirname "$0")/trim-zeros.py" "$t/img" "$out/$name" 1024
 }
 mk ext4-csum 256K -t ext4 -b 1024 -O ^has_journal,metadata_csum,64bit
 mk ext4-inline 256K -t ext4 -b 1024 -I 256 -O ^has_journal,inline_data,metadata_csum

@@ -21,14 +21,7 @@ mk() {
 	mcopy -s -i "$t/img" "$t/src/EFI" "$t/src/A long directory name" "$t/src/short.TXT" ::/ 2>/dev/null || return 0
 	head -c "$keep" "$t/img" >"$t/part"
 	# Trailing zero sectors are cut: the target reads zeros past the input anyway.
-	python3 - "$t/part" "$out/$name" <<'PY'
-import sys
-d = open(sys.argv[1], 'rb').read()
-end = len(d)
-while end >= 512 and not any(d[end - 512:end]):
-    end -= 512
-open(sys.argv[2], 'wb').write(b'\0' + d[:end])
-PY
+	python3 "$(dirname "$0")/trim-zeros.py" "$t/part" "$out/$name" 512
 }
 mk fat12 1024 200000 -F 12 -s 1
 mk fat16 8192 300000 -F 16 -s 2
