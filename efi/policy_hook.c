@@ -361,6 +361,7 @@ EFI_STATUS luksdxe_policy_install(void)
 {
 	sec = NULL;
 	sec2 = NULL;
+	n_fvs = 0; /* statics start afresh (the host shim loads the driver many times) */
 	console_ready = console_connected();
 #ifdef LUKSDXE_DEBUGCON
 	console_ready = 1; /* development builds echo everything to the debug console */
