@@ -753,33 +753,64 @@ static VOID EFIAPI on_exit_boot_services(EFI_EVENT ev, VOID *ctx)
 	luksdxe_libc_exit_boot_services();
 }
 
+/* The TPL the caller of Unload runs at.  gBS has no GetTPL: raising to the highest level
+ * returns the current one, which is put back at once. */
+static EFI_TPL current_tpl(void)
+{
+	EFI_TPL t = luksdxe_bs->RaiseTPL(TPL_HIGH_LEVEL);
+	luksdxe_bs->RestoreTPL(t);
+	return t;
+}
+
 static EFI_STATUS EFIAPI drv_unload(EFI_HANDLE image)
 {
 	EFI_STATUS st;
-	/* The policy's code goes with the image: put the firmware's handlers back first. */
+	/* Called above TPL_APPLICATION (an event notification), Unload may have interrupted
+	 * code that still holds our code or our protocols: the DXE core's ConnectController
+	 * keeps a list of driver bindings, ours included, while it calls them one by one at
+	 * TPL_APPLICATION (seen: the shell's `load` connecting all handles, a timer event
+	 * unloading us in between, the core then calling our freed binding).  At
+	 * TPL_APPLICATION nothing can be interrupted under the caller, and images started
+	 * through our StartImage wrapper are counted (luksdxe_policy_busy). */
+	if (current_tpl() > TPL_APPLICATION) {
+		luksdxe_con_printf("LuksDxe: not unloading: called from an event notification (above "
+				   "TPL_APPLICATION), which may have interrupted a use of the driver\n");
+		return EFI_ACCESS_DENIED;
+	}
+	/* Asked before anything is taken down, so that a refusal changes nothing. */
+	if (luksdxe_policy_busy()) {
+		luksdxe_con_printf("LuksDxe: not unloading: an image started under the load policy still "
+				   "runs, or another driver wrapped the policy's hooks\n");
+		return EFI_ACCESS_DENIED;
+	}
 	/* The ext4 file systems first: they refuse while EFI_FILE_PROTOCOL handles are open. */
 	st = luksdxe_ext4fs_uninstall();
 	if (st != EFI_SUCCESS) {
 		luksdxe_con_printf("LuksDxe: not unloading: files of an ext4 volume are open\n");
 		return st;
 	}
-	st = luksdxe_policy_uninstall();
-	if (st != EFI_SUCCESS) {
-		luksdxe_con_printf("LuksDxe: not unloading: an image started under the load policy still "
-				   "runs, or another driver wrapped the policy's hooks\n");
-		return st;
-	}
-	/* Stop every volume first; if one cannot stop, stay loaded. */
+	/* Stop every volume first; if one cannot stop, stay loaded (with the policy on). */
 	while (devices) {
 		luksdxe_dev *d = devices;
 		st = luksdxe_bs->DisconnectController(d->controller, image, NULL);
 		if (st != EFI_SUCCESS || devices == d)
 			return st != EFI_SUCCESS ? st : EFI_DEVICE_ERROR;
 	}
-	st = luksdxe_bs->UninstallProtocolInterface(image, &guid_binding, &binding);
+	/* The policy's code goes with the image: put the firmware's handlers back. */
+	st = luksdxe_policy_uninstall();
+	if (st != EFI_SUCCESS) {
+		luksdxe_con_printf("LuksDxe: not unloading: the load policy's hooks cannot be removed\n");
+		return st;
+	}
+	/* An interface left installed would point into the freed image: stop at a failure. */
+	st = luksdxe_bs->UninstallProtocolInterface(image, &guid_name2, &name2);
 	if (st != EFI_SUCCESS)
 		return st;
-	luksdxe_bs->UninstallProtocolInterface(image, &guid_name2, &name2);
+	st = luksdxe_bs->UninstallProtocolInterface(image, &guid_binding, &binding);
+	if (st != EFI_SUCCESS) {
+		luksdxe_bs->InstallProtocolInterface(&image, &guid_name2, EFI_NATIVE_INTERFACE, &name2);
+		return st;
+	}
 	if (ebs_event)
 		luksdxe_bs->CloseEvent(ebs_event);
 	ebs_event = NULL;

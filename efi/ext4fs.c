@@ -1071,9 +1071,12 @@ EFI_STATUS luksdxe_ext4fs_uninstall(void)
 		if (st != EFI_SUCCESS || live_vols == v)
 			return st != EFI_SUCCESS ? st : EFI_DEVICE_ERROR;
 	}
-	luksdxe_bs->UninstallProtocolInterface(fs_binding_handle, &guid_name2, &fs_name2);
-	EFI_STATUS st = luksdxe_bs->UninstallProtocolInterface(fs_binding_handle, &guid_binding,
-							       &fs_binding);
+	/* An interface left installed would point into the freed image: stop at a failure. */
+	EFI_STATUS st = luksdxe_bs->UninstallProtocolInterface(fs_binding_handle, &guid_name2,
+							       &fs_name2);
+	if (st != EFI_SUCCESS)
+		return st;
+	st = luksdxe_bs->UninstallProtocolInterface(fs_binding_handle, &guid_binding, &fs_binding);
 	if (st == EFI_SUCCESS)
 		fs_binding_handle = NULL;
 	else

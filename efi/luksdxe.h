@@ -133,6 +133,9 @@ size_t luksdxe_volumes(luksdxe_dp *paths, uint8_t *pinned, const char **uuids, s
 extern int luksdxe_opt_policy_audit;
 EFI_STATUS luksdxe_policy_install(void);
 EFI_STATUS luksdxe_policy_uninstall(void);
+/* 1 while the policy cannot be uninstalled (an image started through it runs, or its
+ * hooks were wrapped after it). */
+int luksdxe_policy_busy(void);
 /* Shows the refusals kept while there was no console, and prints live from then on. */
 void luksdxe_policy_console_ready(void);
 const char *luksdxe_source_name(luksdxe_source src);

@@ -362,6 +362,7 @@ EFI_STATUS luksdxe_policy_install(void)
 {
 	sec = NULL;
 	sec2 = NULL;
+	n_fvs = 0; /* statics start afresh (the host shim loads the driver many times) */
 	console_ready = console_connected();
 #ifdef LUKSDXE_DEBUGCON
 	console_ready = 1; /* development builds echo everything to the debug console */
@@ -404,14 +405,20 @@ EFI_STATUS luksdxe_policy_install(void)
 	return EFI_SUCCESS;
 }
 
-EFI_STATUS luksdxe_policy_uninstall(void)
+int luksdxe_policy_busy(void)
 {
 	if (started_running)
-		return EFI_ACCESS_DENIED; /* an image started through the wrapper still runs */
-	if ((sec2 && sec2->FileAuthentication != sec2_hook) ||
-	    (sec && sec->FileAuthenticationState != sec_hook) ||
-	    (orig_start_image && luksdxe_bs->StartImage != start_image_hook))
-		return EFI_ACCESS_DENIED; /* wrapped again after us: cannot unhook safely */
+		return 1; /* an image started through the wrapper still runs */
+	/* Wrapped again after us: cannot unhook safely. */
+	return (sec2 && sec2->FileAuthentication != sec2_hook) ||
+	       (sec && sec->FileAuthenticationState != sec_hook) ||
+	       (orig_start_image && luksdxe_bs->StartImage != start_image_hook);
+}
+
+EFI_STATUS luksdxe_policy_uninstall(void)
+{
+	if (luksdxe_policy_busy())
+		return EFI_ACCESS_DENIED;
 	if (orig_start_image)
 		set_start_image(orig_start_image);
 	orig_start_image = NULL;

@@ -6,8 +6,10 @@
 # fw_cfg (opt/luksdxe/secret, disk-passphrase entry).  The UEFI shell loads LuksDxe, and
 # its own output must show the file's content and the application running; the load policy
 # refuses a copy of that application on the plaintext boot disk; then a test application
-# (itself stored in the encrypted volume: the policy admits nothing else) unloads the
-# driver, which must take the volume away again.  A second boot
+# (itself stored in the encrypted volume: the policy admits nothing else) tries to unload
+# the driver while it runs under the driver's StartImage wrapper and from a timer event
+# (both refused), then from a shell command it adds (accepted): the driver must take the
+# volume away again.  A second boot
 # with a wrong secret must leave the volume locked with a clear message, no hang.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -39,6 +41,7 @@ devices
 load FS0:\hello.efi
 load FS1:\EFI\tools\unload.efi
 stall 1000000
+unload_luksdxe
 map -r
 type FS1:\token.txt'
 
@@ -65,8 +68,13 @@ e2e_ok $? "... so it ran once only, from the encrypted volume"
 e2e_expect "$run.log" "^LuksDxe: $uuid: stopped, key wiped$" "unloading stopped the volume"
 e2e_expect "$run.log" "^unload_luksdxe: UnloadImage while started under the policy: access denied$" \
 	"the driver refuses to unload while an image it started runs (its code is on that stack)"
-e2e_expect "$run.log" "^unload_luksdxe: UnloadImage from a timer: unloaded$" "the driver unloaded"
-sed -n '/unload_luksdxe: UnloadImage from a timer/,$p' "$run.log" >"$run.after-unload.log"
+e2e_expect "$run.log" "^LuksDxe: not unloading: called from an event notification \(above TPL_APPLICATION\)" \
+	"the driver refuses to unload from an event notification (it may have interrupted a use of the driver)"
+e2e_expect "$run.log" "^unload_luksdxe: UnloadImage from a timer: access denied$" \
+	"... so the unload from a timer event is refused"
+e2e_expect "$run.log" "^unload_luksdxe: UnloadImage from a shell command: unloaded$" \
+	"the driver unloaded at TPL_APPLICATION (a shell command)"
+sed -n '/unload_luksdxe: UnloadImage from a shell command/,$p' "$run.log" >"$run.after-unload.log"
 e2e_expect "$run.after-unload.log" "Cannot open file - 'FS1:.token.txt'" \
 	"after unloading, the file is gone"
 e2e_reject "$run.after-unload.log" "VenMedia\(CDD7A9B4" "after unloading, no unlocked volume is mapped"

@@ -16,6 +16,7 @@
 #include "base/endian.h"
 #include "shim.h"
 #include "luksdxe.h"
+#include "ext4fs.h"
 #include "secret/secret_table.h"
 #include "base/uuid.h"
 #include "common/testutil.h"
@@ -512,6 +513,94 @@ static void test_policy_unload_refused(void **state)
 	the_sec2.FileAuthentication = orig_sec2;
 	assert_int_equal(shim_unload_driver(image), EFI_ACCESS_DENIED);
 	assert_non_null(shim_protocol(image, &g_binding));
+}
+
+/* Every part of the driver is still in place: both bindings, the name, the policy hooks,
+ * the unlocked volume's child. */
+static void assert_driver_intact(EFI_HANDLE child)
+{
+	assert_non_null(shim_binding(image));
+	assert_non_null(shim_protocol(image, &g_name2));
+	assert_non_null(luksdxe_ext4fs_binding_handle());
+	assert_ptr_not_equal(the_sec2.FileAuthentication, orig_sec2);
+	assert_ptr_not_equal(the_sec.FileAuthenticationState, orig_sec);
+	if (child) {
+		assert_true(shim_handle_live(child));
+		check_child_reads(child, &vols[0]);
+	}
+}
+
+/* A refused unload (hooks wrapped after us) changes nothing, the ext4 binding included. */
+static void test_policy_unload_refused_intact(void **state)
+{
+	(void)state;
+	fwcfg_secret((ent[]){ { NULL, "pass-one", 0 } }, 1);
+	shim_disk *d = open_disk(0, "vol1.img", 512);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_SUCCESS);
+	EFI_HANDLE child = only_child(d);
+	EFI_STATUS (EFIAPI *ours)(const void *, const EFI_DEVICE_PATH_PROTOCOL *, VOID *, UINTN, BOOLEAN) =
+		the_sec2.FileAuthentication;
+	the_sec2.FileAuthentication = orig_sec2;
+	assert_int_equal(shim_unload_driver(image), EFI_ACCESS_DENIED);
+	the_sec2.FileAuthentication = ours;
+	assert_driver_intact(child);
+	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_ptr_equal(the_sec2.FileAuthentication, orig_sec2);
+	assert_false(shim_handle_live(child));
+}
+
+/* Called from an event notification (above TPL_APPLICATION), Unload may have interrupted
+ * a use of the driver (the DXE core's ConnectController holding our binding): refused,
+ * with a line saying why, and nothing changes.  At TPL_APPLICATION it unloads. */
+static void test_unload_above_application(void **state)
+{
+	(void)state;
+	static const EFI_TPL tpls[] = { TPL_CALLBACK, TPL_NOTIFY, TPL_HIGH_LEVEL };
+	fwcfg_secret((ent[]){ { NULL, "pass-one", 0 } }, 1);
+	shim_disk *d = open_disk(0, "vol1.img", 512);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_SUCCESS);
+	EFI_HANDLE child = only_child(d);
+	for (size_t i = 0; i < sizeof(tpls) / sizeof(tpls[0]); i++) {
+		shim_console_clear();
+		EFI_TPL old = shim_bs.RaiseTPL(tpls[i]);
+		assert_int_equal(shim_unload_driver(image), EFI_ACCESS_DENIED);
+		assert_int_equal(shim_tpl(), tpls[i]); /* the TPL read put back */
+		shim_bs.RestoreTPL(old);
+		assert_non_null(strstr(shim_console(), "LuksDxe: not unloading: called from an event notification"));
+		assert_driver_intact(child);
+	}
+	assert_int_equal(shim_tpl(), TPL_APPLICATION);
+	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_ptr_equal(the_sec2.FileAuthentication, orig_sec2);
+	assert_ptr_equal(the_sec.FileAuthenticationState, orig_sec);
+	assert_null(shim_binding(image));
+	assert_null(luksdxe_ext4fs_binding_handle());
+	assert_false(shim_handle_live(child));
+}
+
+/* A volume that cannot stop keeps the driver loaded with its load policy still on (it
+ * used to be unhooked before the volumes were stopped). */
+static void test_policy_unload_stop_refused(void **state)
+{
+	(void)state;
+	fwcfg_secret((ent[]){ { NULL, "pass-one", 0 } }, 1);
+	shim_disk *d = open_disk(0, "vol1.img", 512);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_SUCCESS);
+	EFI_HANDLE child = only_child(d);
+	EFI_HANDLE other = NULL;
+	static EFI_GUID dummy = { 1, 2, 3, { 4, 5, 6, 7, 8, 9, 10, 12 } };
+	assert_int_equal(shim_bs.InstallProtocolInterface(&other, &dummy, EFI_NATIVE_INTERFACE, NULL), EFI_SUCCESS);
+	assert_int_equal(shim_hold(child, &g_bio, other), EFI_SUCCESS);
+	assert_int_not_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_non_null(shim_binding(image));
+	assert_non_null(shim_protocol(image, &g_name2));
+	assert_ptr_not_equal(the_sec2.FileAuthentication, orig_sec2);
+	assert_ptr_not_equal(the_sec.FileAuthenticationState, orig_sec);
+	assert_true(shim_handle_live(child));
+	assert_int_equal(shim_bs.CloseProtocol(child, &g_bio, other, child), EFI_SUCCESS);
+	assert_int_equal(shim_unload_driver(image), EFI_SUCCESS);
+	assert_ptr_equal(the_sec2.FileAuthentication, orig_sec2);
+	assert_false(shim_handle_live(child));
 }
 
 /* pin = SHA-256("LuksDxe volume pin v1" NUL || volume key), computed with OpenSSL from
@@ -1257,6 +1346,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_policy_backlog, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_policy_audit, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_policy_unload_refused, setup_policy, teardown_policy),
+		cmocka_unit_test_setup_teardown(test_policy_unload_refused_intact, setup_policy, teardown_policy),
+		cmocka_unit_test_setup_teardown(test_unload_above_application, setup_policy, teardown_policy),
+		cmocka_unit_test_setup_teardown(test_policy_unload_stop_refused, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_policy_pins, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_pin_mismatch, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_volume_key_secret, setup_policy, teardown_policy),

@@ -6,8 +6,12 @@
  *
  * Started after LuksDxe, this image runs inside LuksDxe's StartImage wrapper (its load
  * policy), so LuksDxe refuses to go while it runs: its code is on the stack.  So it tries
- * once at once (refused), then stays resident and tries again from a timer event, when
- * the shell is back in charge. */
+ * once at once (refused), and once from a timer event (refused too: an event notification
+ * runs above TPL_APPLICATION and may have interrupted a use of the driver - the shell's
+ * `load` connects all handles after starting this image, and the DXE core's
+ * ConnectController holds LuksDxe's driver binding while it runs).  It stays resident and
+ * adds the shell command `unload_luksdxe` (EFI_SHELL_DYNAMIC_COMMAND_PROTOCOL), which the
+ * shell calls directly at TPL_APPLICATION, outside any StartImage: that unload succeeds. */
 #include <efi.h>
 #include "console.h"
 
@@ -61,9 +65,39 @@ static VOID EFIAPI later(EFI_EVENT ev, VOID *ctx)
 	unload_luksdxe("from a timer");
 }
 
+/* EFI_SHELL_DYNAMIC_COMMAND_PROTOCOL (UEFI Shell 2.2, section 2.4); gnu-efi has no
+ * definition.  The shell's parameters and protocol are not used. */
+typedef struct dyn_cmd dyn_cmd;
+struct dyn_cmd {
+	const CHAR16 *CommandName;
+	UINTN(EFIAPI *Handler)(dyn_cmd *This, EFI_SYSTEM_TABLE *st, VOID *params, VOID *shell);
+	CHAR16 *(EFIAPI *GetHelp)(dyn_cmd *This, const CHAR8 *lang);
+};
+static EFI_GUID guid_dyn_cmd = { 0x3c7200e9, 0x005f, 0x4ea4,
+				 { 0x87, 0xde, 0xa3, 0xdf, 0xac, 0x8a, 0x27, 0xc3 } };
+
+static UINTN EFIAPI cmd_handler(dyn_cmd *This, EFI_SYSTEM_TABLE *st, VOID *params, VOID *shell)
+{
+	(void)This;
+	(void)st;
+	(void)params;
+	(void)shell;
+	return unload_luksdxe("from a shell command") == EFI_SUCCESS ? 0 : 1; /* SHELL_SUCCESS, ... */
+}
+
+static CHAR16 *EFIAPI cmd_help(dyn_cmd *This, const CHAR8 *lang)
+{
+	(void)This;
+	(void)lang;
+	return NULL; /* no help: the shell says so */
+}
+
+static dyn_cmd command = { u"unload_luksdxe", cmd_handler, cmd_help };
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	EFI_EVENT ev;
+	EFI_HANDLE h = NULL;
 	(void)image;
 	bs = st->BootServices;
 	luksdxe_con_init(st);
@@ -71,5 +105,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	if (bs->CreateEvent(EVT_TIMER | EVT_NOTIFY_SIGNAL, TPL_CALLBACK, later, NULL, &ev) != EFI_SUCCESS ||
 	    bs->SetTimer(ev, TimerRelative, 2000000) != EFI_SUCCESS) /* 200 ms */
 		return EFI_OUT_OF_RESOURCES;
-	return EFI_SUCCESS; /* a driver: stays resident for the timer */
+	if (bs->InstallProtocolInterface(&h, &guid_dyn_cmd, EFI_NATIVE_INTERFACE, &command) != EFI_SUCCESS) {
+		bs->CloseEvent(ev); /* the image goes when this returns an error */
+		return EFI_OUT_OF_RESOURCES;
+	}
+	return EFI_SUCCESS; /* a driver: stays resident for the timer and the command */
 }
