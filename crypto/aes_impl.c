@@ -162,7 +162,8 @@ static int check_keylen(ld_aes_impl i, unsigned bits)
 {
 	mbedtls_aes_xts_context enc, dec;
 	struct ld_xts_sched s;
-	uint8_t key[32], iv[16], pt[16 * CHECK_BLOCKS], ref[sizeof(pt)], got[sizeof(pt)];
+	/* An XTS key is two AES keys: K1 (data) then K2 (tweak), bits / 8 bytes each. */
+	uint8_t key[2 * 32], iv[16], pt[16 * CHECK_BLOCKS], ref[sizeof(pt)], got[sizeof(pt)];
 	int r, ok = 0;
 
 	for (size_t j = 0; j < sizeof(key); j++)
@@ -175,8 +176,8 @@ static int check_keylen(ld_aes_impl i, unsigned bits)
 	mbedtls_aes_xts_init(&dec);
 	r = mbedtls_aes_setkey_enc(&enc.crypt, key, bits);
 	r |= mbedtls_aes_setkey_dec(&dec.crypt, key, bits);
-	r |= mbedtls_aes_setkey_enc(&enc.tweak, key + bits / 16, bits);
-	r |= mbedtls_aes_setkey_enc(&dec.tweak, key + bits / 16, bits);
+	r |= mbedtls_aes_setkey_enc(&enc.tweak, key + bits / 8, bits);
+	r |= mbedtls_aes_setkey_enc(&dec.tweak, key + bits / 8, bits);
 	if (r == 0)
 		r = ld_xts_sched_set(&s, enc.crypt.rk, dec.crypt.rk, enc.tweak.rk, enc.crypt.nr);
 	if (r == 0)
