@@ -25,8 +25,11 @@
 
 #define LUKSDXE_VERSION "0.1.0"
 
-/* Build options (make clean && make EFI_OPTS="-DLUKSDXE_PROMPT=1 ..."); the shim tests flip
- * the run-time copies luksdxe_opt_*. */
+/* Build options (make EFI_OPTS="-DLUKSDXE_PROMPT=1 ..."; a change rebuilds the driver); the
+ * shim tests flip the run-time copies luksdxe_opt_*.  Others: LD_KDF_MAX_SECONDS (luks/luks.h),
+ * and for development only LUKSDXE_DEBUGCON, which echoes every console line to QEMU's debug
+ * console (I/O port 0x402, -debugcon) so that lines printed before the firmware connects a
+ * console are seen; never in a release image, where that port belongs to the host. */
 #ifndef LUKSDXE_PROMPT
 #define LUKSDXE_PROMPT 0 /* ask on the console when no provider has a secret */
 #endif

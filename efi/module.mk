@@ -20,7 +20,8 @@ EFI_FW_ONLY_SRCS := efi/fwcfg_io.c
 EFI_DRV_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(EFI_DRV_SRCS) $(EFI_LIBC_SRCS))
 
 # The driver sees the gnu-efi headers; the portable core built by mk/core.mk does not.
-# EFI_OPTS: build options of the driver, e.g. make EFI_OPTS=-DLUKSDXE_PROMPT=1 (after make clean).
+# EFI_OPTS: build options of the driver, e.g. make EFI_OPTS=-DLUKSDXE_PROMPT=1 (efi/luksdxe.h
+# lists them).  They are part of build/efi/.flags: changing them rebuilds the driver.
 EFI_OPTS ?=
 $(EFI_DRV_OBJS): EFI_CFLAGS += $(GNUEFI_INC) -I$(TOP)/efi $(EFI_OPTS)
 
@@ -72,7 +73,7 @@ test-bins: $(E2E_APPS)
 # logged, images still load).  Only policy_hook.c differs; the mode is fixed at build time.
 EFI_AUDIT_OBJS := $(filter-out $(BUILD)/efi/efi/policy_hook.o,$(EFI_DRV_OBJS)) \
                   $(BUILD)/efi/audit/policy_hook.o
-$(BUILD)/efi/audit/policy_hook.o: efi/policy_hook.c | $(DEPS_STAMP)
+$(BUILD)/efi/audit/policy_hook.o: efi/policy_hook.c $(BUILD)/efi/.flags | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(call quiet,CC.efi)$(EFI_CC) $(EFI_CFLAGS) $(CORE_INC) $(GNUEFI_INC) -I$(TOP)/efi $(EFI_OPTS) \
 		-DLUKSDXE_POLICY_AUDIT=1 -MMD -MP -c $< -o $@

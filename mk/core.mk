@@ -21,7 +21,7 @@ TP_WARN := -w
 include mk/flags.mk
 $(call flags_file,host,$(HOST_CC) $(HOST_CFLAGS) $(CORE_INC))
 $(call flags_file,test,$(HOST_CC) $(TEST_CFLAGS) $(CORE_INC))
-$(call flags_file,efi,$(EFI_CC) $(EFI_CFLAGS) $(CORE_INC))
+$(call flags_file,efi,$(EFI_CC) $(EFI_CFLAGS) $(CORE_INC) $(EFI_OPTS))
 
 $(BUILD)/host/%.o: %.c $(BUILD)/host/.flags | $(DEPS_STAMP)
 	@mkdir -p $(@D)
