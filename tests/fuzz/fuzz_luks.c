@@ -4,15 +4,24 @@
  *   flag bit 0: re-seal both LUKS2 header checksums first, so that mutations reach the
  *               JSON validation instead of stopping at the checksum;
  *   flag bit 1: the device is exactly the input; otherwise it is 64 MiB, the input
- *               followed by zeros (real headers announce megabytes of keyslots).
+ *               followed by zeros (real headers announce megabytes of keyslots);
+ *   flag bit 2: unlock under a key-derivation cost limit (ld_volume_set_kdf_limit) with
+ *               a clock that moves one second per reading, so the measured rates are
+ *               tiny and every keyslot or digest whose cost is estimated above two
+ *               seconds (a few thousand iterations or KiB) is refused, not derived: the
+ *               hostile cost parameters reach the estimate whatever their size;
+ *               otherwise the volume is unlocked only when its KDF costs are small.
  * The image lives in a heap buffer of exactly its size: any read outside it is an ASan
- * report.  A volume that opens is unlocked with the seeds' passphrase when its KDF costs
- * are small, then read.  Invariants checked: info fields are within the device. */
+ * report.  A volume that opens is unlocked with the seeds' passphrase, then read.
+ * Invariants checked: info fields are within the device; under the limit, every notice
+ * is one bounded line and each keyslot's and digest's estimate equals the exact value
+ * computed in 128 bits from the same rate. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/endian.h"
+#include "luks/luks_internal.h"
 #include "luks/luks_meta.h"
 #include "tests/fuzz/fuzz_util.h"
 
@@ -58,6 +67,67 @@ static int cheap(const ld_luks_meta *m)
 	return 1;
 }
 
+/* The limit's clock: one second per reading, from a start that each input resets. */
+static uint64_t fz_clock;
+
+static uint64_t fz_now_us(void *ctx)
+{
+	(void)ctx;
+	return fz_clock += 1000000u;
+}
+
+static void fz_notice(void *ctx, const char *line)
+{
+	size_t n = strnlen(line, 1024);
+
+	if (n == 0 || n >= 1024)
+		abort();
+	++*(unsigned *)ctx;
+}
+
+/* ceil(a * b / rate) exactly, saturated to UINT64_MAX; the core's overflow-safe version
+ * must agree with it. */
+static uint64_t exact_seconds(uint64_t a, uint64_t b, uint64_t rate)
+{
+	unsigned __int128 u = (unsigned __int128)a * b, s = (u + rate - 1) / rate;
+
+	return s > UINT64_MAX ? UINT64_MAX : (uint64_t)s;
+}
+
+static void check_estimates(const ld_luks_meta *m, const ld_kdf_limit *lim)
+{
+	ld_kdf_rates rates;
+	uint64_t secs;
+	ld_hash_alg h;
+	int i;
+
+	memset(&rates, 0, sizeof(rates));
+	for (i = 0; i < LD_MAX_KEYSLOTS; i++) {
+		const ld_keyslot *k = &m->keyslots[i];
+		if (!k->present || ld_kdf_keyslot_seconds(k, lim, &rates, &fz_allocator, &secs) != LD_OK)
+			continue;
+		if (k->kdf == LD_KDF_PBKDF2) {
+			if (ld_hash_from_name(k->kdf_hash, strlen(k->kdf_hash), &h))
+				abort();
+			size_t hs = ld_hash_size(h), blocks = (k->area_key_size + hs - 1) / hs;
+			if (secs != exact_seconds(k->iterations, blocks ? blocks : 1, rates.rate[h]))
+				abort();
+		} else if (secs != exact_seconds(k->memory_kib, k->iterations, rates.rate[LD_KDF_RATE_ARGON2])) {
+			abort();
+		}
+	}
+	for (i = 0; i < LD_MAX_DIGESTS; i++) {
+		const ld_digest *d = &m->digests[i];
+		if (!d->present || ld_kdf_digest_seconds(d, lim, &rates, &fz_allocator, &secs) != LD_OK)
+			continue;
+		if (ld_hash_from_name(d->hash, strlen(d->hash), &h))
+			abort();
+		size_t hs = ld_hash_size(h), blocks = (d->digest_len + hs - 1) / hs;
+		if (secs != exact_seconds(d->iterations, blocks ? blocks : 1, rates.rate[h]))
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz_mem m;
@@ -92,12 +162,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ld_volume_open(&v, &dev, &dev, &fz_allocator, err, sizeof(err)) == LD_OK) {
 		const ld_volume_info *in = ld_volume_get_info(v);
 		const ld_luks_meta *meta = ld_volume_meta(v);
-		int slot = -1;
+		int slot = -1, limited = (flag & 4) != 0;
+		unsigned notices = 0;
+		const ld_kdf_limit lim = { fz_now_us, fz_notice, &notices, 2 };
 		if (strlen(err) >= sizeof(err))
 			abort();
 		if (in->data_size > dev.size || (in->data_size && in->data_offset > dev.size - in->data_size))
 			abort();
-		if (cheap(meta) && ld_volume_unlock(v, (const uint8_t *)"fuzz", 4, -1, NULL, NULL,
+		if (limited) {
+			fz_clock = 0;
+			ld_volume_set_kdf_limit(v, &lim);
+			check_estimates(meta, &lim);
+		}
+		if ((limited || cheap(meta)) && ld_volume_unlock(v, (const uint8_t *)"fuzz", 4, -1, NULL, NULL,
 						    &slot, err, sizeof(err)) == LD_OK) {
 			uint8_t buf[8192], key[256];
 			size_t kl;

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause-Patent
 # Seed corpus for fuzz_luks: real LUKS2/LUKS1 headers (and their first keyslot areas) made
 # by cryptsetup at test time.  Each seed is one flag byte (see fuzz_luks.c) + the image
-# start.  Passphrase "fuzz" and tiny KDF costs, so the fuzzer also reaches unlock.
+# start.  Passphrase "fuzz" and tiny KDF costs, so the fuzzer also reaches unlock; the
+# "-limited" seeds unlock under the cost limit, where any cost the fuzzer writes is estimated.
 set -eu
 out=$1
 mkdir -p "$out"
@@ -22,6 +23,7 @@ mk() { # name type bytes options...
 	seed "$name-raw" "$bytes" 00 "$t/img"
 	seed "$name-sealed" "$bytes" 01 "$t/img"
 	seed "$name-json" 32768 01 "$t/img"
+	seed "$name-limited" "$bytes" 05 "$t/img"
 }
 # shellcheck disable=SC2086
 mk l2-pbkdf2 luks2 163840 $PB --key-size 256
@@ -40,3 +42,4 @@ printf '{"type":"x-token","keyslots":["1"],"v":[1,{"a":null}]}' >"$t/tok"
 cryptsetup token import --json-file "$t/tok" "$t/img" >/dev/null
 seed l2-two-slots-sealed 294912 01 "$t/img"
 seed l2-two-slots-json 32768 01 "$t/img"
+seed l2-two-slots-limited 294912 05 "$t/img"
