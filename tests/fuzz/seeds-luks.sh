@@ -43,3 +43,12 @@ cryptsetup token import --json-file "$t/tok" "$t/img" >/dev/null
 seed l2-two-slots-sealed 294912 01 "$t/img"
 seed l2-two-slots-json 32768 01 "$t/img"
 seed l2-two-slots-limited 294912 05 "$t/img"
+# an online reencryption started by cryptsetup (reencrypt keyslot, backup segment,
+# online-reencrypt-v2 requirement): opens as a valid header that cannot be unlocked
+rm -f "$t/img"; truncate -s 20M "$t/img"
+# shellcheck disable=SC2086
+cryptsetup luksFormat -q --type luks2 $PB --key-file "$t/pw" "$t/img" >/dev/null
+# shellcheck disable=SC2086
+cryptsetup reencrypt --init-only -q $PB --key-file "$t/pw" "$t/img" >/dev/null
+seed l2-reencrypt-sealed 32768 01 "$t/img"
+seed l2-reencrypt-limited 32768 05 "$t/img"
