@@ -14,8 +14,9 @@
  * The image lives in a heap buffer of exactly its size: any read outside it is an ASan
  * report.  A volume that opens is unlocked with the seeds' passphrase, then read.
  * Invariants checked: info fields are within the device; under the limit, every notice
- * is one bounded line and each keyslot's and digest's estimate equals the exact value
- * computed in 128 bits from the same rate. */
+ * is one bounded line, there are no more notices than keyslots estimated above the limit,
+ * and each keyslot's and digest's estimate equals the exact value computed in 128 bits
+ * from the same rate. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,11 +95,13 @@ static uint64_t exact_seconds(uint64_t a, uint64_t b, uint64_t rate)
 	return s > UINT64_MAX ? UINT64_MAX : (uint64_t)s;
 }
 
-static void check_estimates(const ld_luks_meta *m, const ld_kdf_limit *lim)
+/* Returns how many keyslots are estimated above the limit: at most that many notices. */
+static unsigned check_estimates(const ld_luks_meta *m, const ld_kdf_limit *lim)
 {
 	ld_kdf_rates rates;
 	uint64_t secs;
 	ld_hash_alg h;
+	unsigned over = 0;
 	int i;
 
 	memset(&rates, 0, sizeof(rates));
@@ -115,6 +118,7 @@ static void check_estimates(const ld_luks_meta *m, const ld_kdf_limit *lim)
 		} else if (secs != exact_seconds(k->memory_kib, k->iterations, rates.rate[LD_KDF_RATE_ARGON2])) {
 			abort();
 		}
+		over += secs > lim->max_seconds;
 	}
 	for (i = 0; i < LD_MAX_DIGESTS; i++) {
 		const ld_digest *d = &m->digests[i];
@@ -126,6 +130,7 @@ static void check_estimates(const ld_luks_meta *m, const ld_kdf_limit *lim)
 		if (secs != exact_seconds(d->iterations, blocks ? blocks : 1, rates.rate[h]))
 			abort();
 	}
+	return over;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -163,7 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const ld_volume_info *in = ld_volume_get_info(v);
 		const ld_luks_meta *meta = ld_volume_meta(v);
 		int slot = -1, limited = (flag & 4) != 0;
-		unsigned notices = 0;
+		unsigned notices = 0, over = 0;
 		const ld_kdf_limit lim = { fz_now_us, fz_notice, &notices, 2 };
 		if (strlen(err) >= sizeof(err))
 			abort();
@@ -172,7 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (limited) {
 			fz_clock = 0;
 			ld_volume_set_kdf_limit(v, &lim);
-			check_estimates(meta, &lim);
+			over = check_estimates(meta, &lim);
 		}
 		if ((limited || cheap(meta)) && ld_volume_unlock(v, (const uint8_t *)"fuzz", 4, -1, NULL, NULL,
 						    &slot, err, sizeof(err)) == LD_OK) {
@@ -189,6 +194,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (ld_volume_read_sectors(v, UINT64_MAX, 2, buf) != LD_ERR_RANGE)
 				abort();
 		}
+		/* a notice only for a keyslot whose estimate is above the limit */
+		if (notices > over)
+			abort();
 		ld_volume_close(v);
 	}
 	free(img);
