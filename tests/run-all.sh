@@ -5,7 +5,8 @@
 #   build/vg-tests/test_*   the same without sanitizers, under valgrind
 #   tests/oracle/test_*.sh  oracle tests (cryptsetup, OpenSSL, e2fsprogs...), TAP output
 #   tests/e2e/test_*.sh     QEMU/OVMF end-to-end tests, TAP output
-#   tests/lint/test_*.sh    checks of the tree itself (licence lines), TAP output
+#   tests/lint/test_*.sh    checks of the tree and its tools (licence lines, the fuzz
+#                           campaign script), TAP output
 # (the host-shim tests are unit tests: tests/unit/test_shim_*.c)
 #   build/fuzz-bin/fuzz_*   each libFuzzer target for FUZZ_SECONDS over its seed corpus
 # Each TAP "ok" counts as passed, each "not ok" as failed; a program that exits non-zero
