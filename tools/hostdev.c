@@ -95,6 +95,7 @@ int lt_exit_status(int err)
 	case LD_ERR_NOMEM: return LT_IO;
 	case LD_ERR_UNSUPPORTED: return LT_UNSUPPORTED;
 	case LD_ERR_KEY: return LT_BADKEY;
+	case LD_ERR_CORRUPT: return LT_CORRUPT;
 	default: return LT_INVALID;
 	}
 }
