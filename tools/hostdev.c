@@ -115,6 +115,21 @@ int lt_parse_u32(const char *s, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+int lt_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
 static int open_file(ld_blockdev *dev, const char *path)
 {
 	if (lt_hostdev_open(dev, path)) {
