@@ -14,7 +14,7 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *usage;
 } cmds[] = {
-	{ "dump", lt_cmd_dump, "dump    [--header HDR] [--partition N] DEVICE" },
+	{ "dump", lt_cmd_dump, "dump    [--header HDR] [--partition N] [--verity-hash-offset BYTES] DEVICE" },
 	{ "unlock", lt_cmd_unlock,
 	  "unlock  [--header HDR] [--partition N] [--key-slot N] --key-file FILE\n"
 	  "                 [--print-volume-key] DEVICE" },
