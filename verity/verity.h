@@ -11,7 +11,9 @@
  *                 tree: levels stored top level first, each a whole number of hash blocks;
  *                 a hash block holds the digests of 2^k blocks of the level below, each in
  *                 a slot, the unused tail zero; the top level is one block, whose digest
- *                 is the root hash.  Format 1 hashes salt || block, format 0 (Chrome OS)
+ *                 is the root hash.  The zeros are checked, as veritysetup verify does
+ *                 (Linux does not): a digest where data_blocks says there is none means
+ *                 the tree covers more data than data_blocks says.  Format 1 hashes salt || block, format 0 (Chrome OS)
  *                 block || salt.
  *
  *   2^k           the largest power of two with 2^k digests <= hash_block_size (sha1 in
@@ -106,9 +108,10 @@ typedef struct ld_verity ld_verity; /* opaque */
  * hash (with no tree, data block 0 against it).  data and hash may be the same device
  * and must outlive the volume.  Nothing is read twice to decide: the top block that is
  * checked is the copy that is kept.
- * LD_ERR_KEY when the root hash does not match (the reason says so), LD_ERR_INVALID when
- * the superblock disagrees (naming the field) or the areas overlap, LD_ERR_RANGE when a
- * device is too small, LD_ERR_UNSUPPORTED for a tree of more than
+ * LD_ERR_KEY when the root hash does not match (the reason says so), LD_ERR_CORRUPT when
+ * it does but the top block's padding is not zero, LD_ERR_INVALID when the superblock
+ * disagrees (naming the field) or the areas overlap, LD_ERR_RANGE when a device is too
+ * small, LD_ERR_UNSUPPORTED for a tree of more than
  * LD_VERITY_HASH_BLOCKS_MAX hash blocks, LD_ERR_IO, LD_ERR_NOMEM. */
 int ld_verity_open(ld_verity **out, ld_blockdev *data, ld_blockdev *hash,
 		   const ld_verity_params *p, const ld_alloc *alloc, char *err, size_t errlen);
@@ -120,7 +123,7 @@ uint32_t ld_verity_block_size(const ld_verity *v);
 /* Reads count data blocks from block into buf and verifies each from buf.  On any failure
  * buf is zeroed whole; on LD_ERR_CORRUPT *bad (if not NULL) is the data block, or the hash
  * block (counted from the top of the tree, tagged with LD_VERITY_BAD_HASH) that did not
- * verify, and the reason names it.  LD_ERR_RANGE beyond data_blocks (or a count whose
+ * verify (or whose padding is not zero), and the reason names it.  LD_ERR_RANGE beyond data_blocks (or a count whose
  * bytes do not fit in size_t): nothing was read, and buf is left untouched. */
 #define LD_VERITY_BAD_HASH (1ull << 63)
 int ld_verity_read_blocks(ld_verity *v, uint64_t block, uint64_t count, void *buf,

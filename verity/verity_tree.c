@@ -129,15 +129,36 @@ static int hash_mismatch(uint64_t pos, uint64_t *bad, char *err, size_t errlen)
 			" of the tree does not verify against its parent");
 }
 
-/* Reads hash block pos (from the top) into fresh memory and keeps it if it hashes to
- * want, the digest its verified parent (for the top block: the root hash) holds for it.
- * LD_OK with the cache entry set; LD_ERR_KEY (the top block), LD_ERR_CORRUPT, LD_ERR_IO,
- * LD_ERR_NOMEM. */
-static int cache_load(ld_verity *v, uint64_t pos, const uint8_t *want, uint64_t *bad,
-		      char *err, size_t errlen)
+/* 1 if every byte of the verified hash block b (block idx of level lv) that holds no
+ * digest is zero: the bytes after each digest in its slot (format 1) and the slots past
+ * the last block of the level below.  veritysetup writes them zero and its verify checks
+ * them; a digest where the geometry says zero means the tree covers more data blocks
+ * than data_blocks (a superblock, or a caller, that truncates the volume). */
+static int padding_is_zero(const ld_verity *v, uint32_t lv, uint64_t idx, const uint8_t *b)
+{
+	uint64_t below = lv ? v->l.count[lv - 1] : v->p.data_blocks, first = idx << v->l.bits;
+	uint64_t per = (uint64_t)1 << v->l.bits, used = below - first < per ? below - first : per;
+	size_t i, k, end = (size_t)used * v->l.slot;
+	uint8_t acc = 0;
+
+	for (i = 0; i < used && v->l.slot > v->l.digest; i++)
+		for (k = v->l.digest; k < v->l.slot; k++)
+			acc |= b[i * v->l.slot + k];
+	for (i = end; i < v->cache.size; i++)
+		acc |= b[i];
+	return acc == 0;
+}
+
+/* Reads block idx of level lv into fresh memory and keeps it if it hashes to want, the
+ * digest its verified parent (for the top block: the root hash) holds for it, and its
+ * padding is zero.  LD_OK with the cache entry set; LD_ERR_KEY (the top block does not
+ * match the root hash), LD_ERR_CORRUPT, LD_ERR_IO, LD_ERR_NOMEM. */
+static int cache_load(ld_verity *v, uint32_t lv, uint64_t idx, const uint8_t *want,
+		      uint64_t *bad, char *err, size_t errlen)
 {
 	const ld_alloc *a = v->alloc;
 	uint32_t hbs = v->cache.size;
+	uint64_t pos = v->l.start[lv] + idx;
 	uint8_t *b = a->alloc(a->ctx, hbs);
 	int r, m;
 
@@ -151,6 +172,12 @@ static int cache_load(ld_verity *v, uint64_t pos, const uint8_t *want, uint64_t 
 		r = fail_num(err, errlen, m, "hashing hash block ", pos, " failed");
 	else if (m == 0)
 		r = hash_mismatch(pos, bad, err, errlen);
+	else if (!padding_is_zero(v, lv, idx, b)) {
+		if (bad)
+			*bad = pos | LD_VERITY_BAD_HASH;
+		r = fail_num(err, errlen, LD_ERR_CORRUPT, "hash block ", pos, " of the tree has "
+			     "non-zero padding (or digests beyond data_blocks: a truncated volume)");
+	}
 	if (r) {
 		ld_wipe(b, hbs);
 		a->free(a->ctx, b, hbs);
@@ -189,7 +216,7 @@ static int expected_digest(ld_verity *v, uint64_t b, const uint8_t **want, uint6
 	for (lv = v->l.levels - 1; lv-- > 0;) {
 		uint64_t idx = b >> ((lv + 1) * v->l.bits), pos = v->l.start[lv] + idx;
 		if (!v->cache.blk[pos]) {
-			r = cache_load(v, pos, slot_in(v, parent, idx), bad, err, errlen);
+			r = cache_load(v, lv, idx, slot_in(v, parent, idx), bad, err, errlen);
 			if (r)
 				return r;
 		}
@@ -292,7 +319,7 @@ static int check_root(ld_verity *v, char *err, size_t errlen)
 	int r;
 
 	if (v->l.levels)
-		return cache_load(v, 0, v->p.root_hash, NULL, err, errlen);
+		return cache_load(v, v->l.levels - 1, 0, v->p.root_hash, NULL, err, errlen);
 	r = ld_dev_read(v->data, 0, v->bounce, v->p.data_block_size);
 	if (r)
 		return fail(err, errlen, LD_ERR_IO, "I/O error reading data block 0");

@@ -4,7 +4,7 @@
  * Covered: every algorithm and both hash types read back (with and without superblock,
  * same device and separate hash device); the superblock against the parameters field by
  * field; a wrong root hash; a flipped data byte, leaf hash byte, middle-level hash byte
- * and zero-padding byte; truncated devices; overlapping areas; every allocation failing;
+ * and zero-padding byte; a data_blocks that truncates the volume; truncated devices; overlapping areas; every allocation failing;
  * random unaligned ranges; hash blocks read once and kept; and a device that changes its
  * bytes between two reads, which must never make a read return unverified bytes. */
 #include <setjmp.h>
@@ -552,6 +552,57 @@ static void test_flipped_hash(void **state)
 	assert_int_equal(tu_alloc_live(), 0);
 }
 
+/* A superblock (and parameters) that claim fewer data blocks than the tree covers: the
+ * blocks read are authentic, but the volume would be truncated.  The unused slots that
+ * must then be zero hold digests, and the reader refuses (as veritysetup verify does);
+ * with fewer levels than the tree has, the hashes themselves fail. */
+static void test_truncating_data_blocks(void **state)
+{
+	static const struct vcase c = { "sha256", 1, 512, 512, 300, SALT_DEFAULT, 0, 0, 0 };
+	static const struct {
+		uint64_t blocks, bad; /* the data blocks claimed, the hash block found bad */
+	} t[] = {
+		{ 299, 21 | LD_VERITY_BAD_HASH }, /* the last leaf block holds one digest more */
+		{ 288, 2 | LD_VERITY_BAD_HASH },  /* a leaf block more: its middle block says so */
+		{ 290, 21 | LD_VERITY_BAD_HASH },
+		{ 256, 0 },                       /* two levels: data block 0 no longer matches */
+		{ 16, 0 },                        /* one level, the top block read as the leaf */
+	};
+	struct vimg img;
+	uint8_t keep[LD_VERITY_SB_SIZE];
+	size_t i;
+
+	(void)state;
+	make(&c, &img);
+	memcpy(keep, img.hash, sizeof(keep));
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		ld_verity_params p = img.p;
+		ld_verity *v;
+		uint64_t bad = UINT64_MAX;
+		char err[256];
+		int r;
+
+		p.data_blocks = t[i].blocks;
+		assert_int_equal(ld_verity_sb_build(img.hash, &p, img.uuid), LD_OK);
+		r = vopen(&img, &p, &v, err, sizeof(err));
+		if (r == LD_OK) {
+			r = ld_verity_verify_all(v, NULL, NULL, &bad, err, sizeof(err));
+			ld_verity_close(v);
+		}
+		if (r != LD_ERR_CORRUPT && r != LD_ERR_KEY)
+			fail_msg("%llu blocks claimed: %d (%s)", (unsigned long long)t[i].blocks, r, err);
+		if (r == LD_ERR_CORRUPT && bad != t[i].bad)
+			fail_msg("%llu blocks claimed: bad %llx (%s)", (unsigned long long)t[i].blocks,
+				 (unsigned long long)bad, err);
+		if (t[i].bad && !strstr(err, "padding"))
+			fail_msg("%llu blocks claimed: reason \"%s\"", (unsigned long long)t[i].blocks,
+				 err);
+	}
+	memcpy(img.hash, keep, sizeof(keep));
+	assert_int_equal(tu_alloc_live(), 0);
+	drop(&img);
+}
+
 /* Devices one byte too small, and a hash device too small for its superblock. */
 static void test_truncated(void **state)
 {
@@ -950,6 +1001,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_root),
 		cmocka_unit_test(test_flipped_data),
 		cmocka_unit_test(test_flipped_hash),
+		cmocka_unit_test(test_truncating_data_blocks),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_overlap),
 		cmocka_unit_test(test_alloc_failures),
