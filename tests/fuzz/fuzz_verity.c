@@ -9,7 +9,8 @@
  *              hash block's digest, or data block 0's), so that mutated trees open and
  *              their walk runs; bit 7 the devices are 256 KiB, zeros after the input
  *   byte 1     block sizes: bits 0-1 / 4-5 give 512 << n for data / hash blocks; bit 2 /
- *              bit 6 set: an odd size instead (n * 1000 + 100, not a power of two)
+ *              bit 6 set: an odd size instead (n * 1000 + 100, not a power of two);
+ *              bit 3: hash_offset in bytes, not 512-byte units; bit 7: salt_size + 256
  *   bytes 2-3  data_blocks (le16);  bytes 4-5 hash_offset in 512-byte units (le16)
  *   byte 6     salt_size;  bytes 7-8 the data device's length (two devices; le16)
  *   byte 9     the hash as a raw ld_hash_alg (flags bits 1-2 = 3)
@@ -17,7 +18,8 @@
  *              device all of it; else the data device's bytes, then the hash device's
  *              (superblock at hash_offset, tree after it).
  * Each device lives in a heap buffer of exactly its bytes (fz_mem_read aborts on a read
- * the core did not bounds-check).  Invariants: the check and the geometry agree; a
+ * the core did not bounds-check).  Invariants: every failure writes a reason, NUL-
+ * terminated inside the (small) buffer; the check and the geometry agree; a
  * superblock that parses survives build + parse unchanged; an opened volume's size is
  * data_blocks blocks; a read that succeeds returns exactly the device's bytes and one
  * that fails returns zeros (LD_ERR_CORRUPT naming a block in range, or LD_ERR_NOMEM);
@@ -33,6 +35,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define HDR 74u                  /* bytes before the salt */
 #define PADDED_SIZE (256u << 10) /* flag bit 7 */
+#define ERRLEN 48                /* small: long reasons are cut */
+
+/* After a call that returned r with reason buffer err: a failure has a reason, and the
+ * reason is a string inside the buffer. */
+static void check_reason(int r, const char *err)
+{
+	if (!memchr(err, '\0', ERRLEN) || (r != LD_OK && !err[0]))
+		abort();
+}
 
 static uint32_t block_size(uint8_t n)
 {
@@ -75,8 +86,10 @@ static int all_zero(const uint8_t *p, size_t n)
 static void check_params(const ld_verity_params *p)
 {
 	ld_verity_geometry g;
-	int c = ld_verity_params_check(p, NULL, 0), r = ld_verity_geometry_of(p, &g);
+	char err[ERRLEN];
+	int c = ld_verity_params_check(p, err, sizeof(err)), r = ld_verity_geometry_of(p, &g);
 
+	check_reason(c, err);
 	if ((c == LD_OK) != (r == LD_OK))
 		abort();
 	if (r)
@@ -92,8 +105,11 @@ static int check_sb(const uint8_t *sb, ld_verity_params *out)
 {
 	ld_verity_params a, b;
 	uint8_t uuid[16], uuid2[16], again[LD_VERITY_SB_SIZE];
+	char err[ERRLEN];
+	int r = ld_verity_sb_parse(sb, &a, uuid, err, sizeof(err));
 
-	if (ld_verity_sb_parse(sb, &a, uuid, NULL, 0))
+	check_reason(r, err);
+	if (r)
 		return -1;
 	if (ld_verity_params_check(&a, NULL, 0) || ld_verity_sb_build(again, &a, uuid) ||
 	    ld_verity_sb_parse(again, &b, uuid2, NULL, 0) || memcmp(&a, &b, sizeof(a)) ||
@@ -145,6 +161,7 @@ static void exercise(ld_verity *v, const ld_verity_params *p, ld_blockdev *data,
 	uint64_t n = p->data_blocks, b, bad, first_bad = UINT64_MAX, size = ld_verity_size(v);
 	uint32_t dbs = ld_verity_block_size(v);
 	uint8_t *buf = malloc(2 * dbs);
+	char err[ERRLEN];
 	size_t i;
 	int r, all_ok = 1;
 
@@ -153,7 +170,8 @@ static void exercise(ld_verity *v, const ld_verity_params *p, ld_blockdev *data,
 	for (b = 0; b < n; b++) {
 		memset(buf, 0xee, dbs);
 		bad = UINT64_MAX;
-		r = ld_verity_read_blocks(v, b, 1, buf, &bad, NULL, 0);
+		r = ld_verity_read_blocks(v, b, 1, buf, &bad, err, sizeof(err));
+		check_reason(r, err);
 		if (r == LD_OK) {
 			if (!dev_equals(data, b * dbs, buf, dbs))
 				abort();
@@ -175,18 +193,21 @@ static void exercise(ld_verity *v, const ld_verity_params *p, ld_blockdev *data,
 		if (len > size - off)
 			len = (size_t)(size - off);
 		memset(buf, 0xee, len);
-		r = ld_verity_read(v, off, buf, len, NULL, 0);
+		r = ld_verity_read(v, off, buf, len, err, sizeof(err));
+		check_reason(r, err);
 		if (r == LD_OK ? !dev_equals(data, off, buf, len) : !all_zero(buf, len))
 			abort();
 	}
 	bad = UINT64_MAX;
-	r = ld_verity_verify_all(v, NULL, NULL, &bad, NULL, 0);
+	r = ld_verity_verify_all(v, NULL, NULL, &bad, err, sizeof(err));
+	check_reason(r, err);
 	if ((r == LD_OK) != all_ok && r != LD_ERR_NOMEM)
 		abort();
 	if (r == LD_ERR_CORRUPT && !(bad & LD_VERITY_BAD_HASH) && bad != first_bad)
 		abort();
-	if (ld_verity_read_blocks(v, n, 1, buf, NULL, NULL, 0) != LD_ERR_RANGE)
+	if (ld_verity_read_blocks(v, n, 1, buf, NULL, err, sizeof(err)) != LD_ERR_RANGE)
 		abort();
+	check_reason(LD_ERR_RANGE, err);
 	free(buf);
 }
 
@@ -198,7 +219,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *img;
 	size_t rest, split;
 	ld_verity *v;
+	char err[ERRLEN];
 	uint8_t f;
+	int r;
 
 	if (size < HDR)
 		return 0;
@@ -210,17 +233,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.data_block_size = block_size(data[1]);
 	p.hash_block_size = block_size((uint8_t)(data[1] >> 4));
 	p.data_blocks = ld_le16(data + 2);
-	p.hash_offset = (uint64_t)ld_le16(data + 4) * 512;
-	p.salt_size = data[6];
+	p.hash_offset = (uint64_t)ld_le16(data + 4) * ((data[1] & 8) ? 1 : 512);
+	p.salt_size = (uint16_t)(data[6] + ((data[1] & 128) ? 256 : 0));
 	memcpy(p.root_hash, data + 10, LD_HASH_MAX_SIZE);
-	if (size < HDR + p.salt_size)
+	if (size < HDR + data[6])
 		return 0;
-	memcpy(p.salt, data + HDR, p.salt_size);
-	rest = size - HDR - p.salt_size;
+	memcpy(p.salt, data + HDR, data[6]); /* a salt_size above 256 is refused anyway */
+	rest = size - HDR - data[6];
 	img = malloc(rest ? rest : 1); /* one copy: both devices are windows on it */
 	if (!img)
 		return 0;
-	memcpy(img, data + HDR + p.salt_size, rest);
+	memcpy(img, data + HDR + data[6], rest);
 	split = (f & 16) ? rest : ld_le16(data + 7) < rest ? ld_le16(data + 7) : rest;
 	md.p = img;
 	md.n = split;
@@ -239,7 +262,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (f & 64)
 		root_from_image(&p, &dd, (f & 16) ? &dd : &dh);
-	if (ld_verity_open(&v, &dd, (f & 16) ? &dd : &dh, &p, &fz_allocator, NULL, 0) == LD_OK) {
+	r = ld_verity_open(&v, &dd, (f & 16) ? &dd : &dh, &p, &fz_allocator, err, sizeof(err));
+	check_reason(r, err);
+	if (r == LD_OK) {
 		exercise(v, &p, &dd, data, size);
 		ld_verity_close(v);
 	}

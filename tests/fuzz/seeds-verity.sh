@@ -11,11 +11,13 @@ mkdir -p "$out"
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 
-# seed NAME ALG FMT DBS HBS BLOCKS SALT(default|empty|HEX) NOSB(0|1) SAME(0|1) FLAGS
+# seed NAME ALG FMT DBS HBS BLOCKS SALT(default|empty|HEX) NOSB(0|1) SAME(0|1) FLAGS [CLAIM]
 #   FLAGS: extra bits of the flag byte (32: parameters from the superblock, 64: root from
-#   the image, 128: devices padded with zeros)
+#   the image, 128: devices padded with zeros); CLAIM: the data_blocks the parameters say
+#   (a volume cut short: the tree's padding then holds digests)
 seed() {
 	local name=$1 alg=$2 fmt=$3 dbs=$4 hbs=$5 n=$6 salt=$7 nosb=$8 same=$9 extra=${10}
+	local claim=${11:-$6}
 	local off=0 opts=() hashdev
 	rm -f "$t/d" "$t/h" "$t/out"
 	head -c $((n * dbs)) /dev/urandom >"$t/d"
@@ -34,7 +36,7 @@ seed() {
 	veritysetup format --hash "$alg" --format "$fmt" --data-block-size "$dbs" \
 		--hash-block-size "$hbs" --data-blocks "$n" --hash-offset "$off" "${opts[@]}" \
 		"$t/d" "$hashdev" >"$t/out"
-	python3 - "$out/$name" "$alg" "$fmt" "$dbs" "$hbs" "$n" "$nosb" "$same" "$extra" "$off" \
+	python3 - "$out/$name" "$alg" "$fmt" "$dbs" "$hbs" "$claim" "$nosb" "$same" "$extra" "$off" \
 		"$t/out" "$t/d" "$t/h" <<'PY'
 import struct, sys
 (path, alg, fmt, dbs, hbs, n, nosb, same, extra, off, outp, dpath, hpath) = sys.argv[1:]
@@ -67,3 +69,5 @@ seed sha512-f1-512-same-nosb sha512 1 512 512 30 "$(head -c 7 /dev/urandom | xxd
 seed sha256-f0-mixed sha256 0 4096 512 8 default 0 0 32
 seed sha1-f1-mixed-root sha1 1 512 4096 60 default 0 0 64
 seed sha256-f1-padded sha256 1 1024 1024 12 empty 0 1 128
+seed sha256-f1-512-cut sha256 1 512 512 100 default 1 0 0 99
+seed sha1-f0-4k-cut sha1 0 4096 4096 10 empty 1 1 0 9
