@@ -11,10 +11,10 @@
  *                 tree: levels stored top level first, each a whole number of hash blocks;
  *                 a hash block holds the digests of 2^k blocks of the level below, each in
  *                 a slot, the unused tail zero; the top level is one block, whose digest
- *                 is the root hash.  The zeros are checked, as veritysetup verify does
+ *                 is the root hash.  Format 1 hashes salt || block, format 0 (Chrome OS)
+ *                 block || salt.  The zeros are checked, as veritysetup verify does
  *                 (Linux does not): a digest where data_blocks says there is none means
- *                 the tree covers more data than data_blocks says.  Format 1 hashes salt || block, format 0 (Chrome OS)
- *                 block || salt.
+ *                 the tree covers more data than data_blocks says.
  *
  *   2^k           the largest power of two with 2^k digests <= hash_block_size (sha1 in
  *                 4096 bytes: 204 would fit, 128 are used).
@@ -81,7 +81,8 @@ int ld_verity_params_check(const ld_verity_params *p, char *err, size_t errlen);
 int ld_verity_sb_parse(const uint8_t sb[LD_VERITY_SB_SIZE], ld_verity_params *p,
 		       uint8_t uuid[16], char *err, size_t errlen);
 
-/* Writes a superblock for p (tests, lukstool mkdisk --verity). */
+/* Writes a superblock for p (tests, lukstool mkdisk --verity): the same 512 bytes
+ * veritysetup writes.  LD_ERR_INVALID when p fails the check or has no superblock. */
 int ld_verity_sb_build(uint8_t sb[LD_VERITY_SB_SIZE], const ld_verity_params *p,
 		       const uint8_t uuid[16]);
 
