@@ -5,8 +5,9 @@
  * same device and separate hash device); the superblock against the parameters field by
  * field; a wrong root hash; a flipped data byte, leaf hash byte, middle-level hash byte
  * and zero-padding byte; a data_blocks that truncates the volume; truncated devices; overlapping areas; every allocation failing;
- * random unaligned ranges; hash blocks read once and kept; and a device that changes its
- * bytes between two reads, which must never make a read return unverified bytes. */
+ * random unaligned ranges; hash blocks read once and kept; a device that fails its reads;
+ * and a device that changes its bytes between two reads, which must never make a read
+ * return unverified bytes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -930,6 +931,70 @@ static void test_hash_blocks_kept(void **state)
 	assert_int_equal(tu_alloc_live(), 0);
 }
 
+/* A device that fails every read after the first n: each call returns LD_OK with the right
+ * bytes or LD_ERR_IO with a reason and zeros, never anything else. */
+struct failing {
+	const uint8_t *p;
+	size_t n;
+	unsigned left;
+};
+
+static int failing_read(ld_blockdev *d, uint64_t off, void *buf, size_t len)
+{
+	struct failing *f = d->ctx;
+
+	assert_true(off <= f->n && len <= f->n - off);
+	if (!f->left)
+		return LD_ERR_IO;
+	f->left--;
+	memcpy(buf, f->p + off, len);
+	return LD_OK;
+}
+
+static void test_io_errors(void **state)
+{
+	static const struct vcase c = { "sha256", 1, 512, 512, 300, SALT_DEFAULT, 1, 0, 0 };
+	struct vimg img;
+	unsigned n, opened = 0;
+
+	(void)state;
+	make(&c, &img);
+	for (n = 0; n < 40; n++) {
+		struct failing f = { img.data, img.data_n, n };
+		ld_blockdev d = { failing_read, img.data_n, 512, &f };
+		uint8_t buf[1500];
+		ld_verity *v;
+		char err[256] = "";
+		int r, k;
+
+		r = ld_verity_open(&v, &d, &d, &img.p, &tu_alloc, err, sizeof(err));
+		if (r) {
+			assert_int_equal(r, LD_ERR_IO);
+			assert_non_null(strstr(err, "I/O error"));
+			continue;
+		}
+		opened++;
+		for (k = 0; k < 8; k++) {
+			uint64_t off = (uint64_t)k * 17000 + 100;
+			size_t i;
+			memset(buf, 0xee, sizeof(buf));
+			r = ld_verity_read(v, off, buf, sizeof(buf), err, sizeof(err));
+			if (r == LD_OK) {
+				assert_memory_equal(buf, img.data + off, sizeof(buf));
+				continue;
+			}
+			assert_int_equal(r, LD_ERR_IO);
+			assert_non_null(strstr(err, "I/O error"));
+			for (i = 0; i < sizeof(buf); i++)
+				assert_int_equal(buf[i], 0);
+		}
+		ld_verity_close(v);
+	}
+	assert_true(opened > 30);
+	assert_int_equal(tu_alloc_live(), 0);
+	drop(&img);
+}
+
 /* Parameters the check refuses, each with its code. */
 static void test_params_check(void **state)
 {
@@ -1008,6 +1073,7 @@ int main(void)
 		cmocka_unit_test(test_read_ranges),
 		cmocka_unit_test(test_changing_device),
 		cmocka_unit_test(test_hash_blocks_kept),
+		cmocka_unit_test(test_io_errors),
 		cmocka_unit_test(test_params_check),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
