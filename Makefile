@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause-Patent
 # LuksDxe top-level Makefile.
 #
-# The portable core (base/, crypto/, luks/, fs/, secret/) is compiled four times from the
+# The portable core (base/, crypto/, luks/, fs/, secret/, verity/) is compiled four times from the
 # same sources:
 #   build/efi/   freestanding objects for the UEFI driver (gnu-efi, MS ABI)
 #   build/host/  optimised host objects for lukstool and the benchmarks
@@ -28,6 +28,7 @@ include crypto/module.mk
 include luks/module.mk
 include fs/module.mk
 include secret/module.mk
+include verity/module.mk
 include mk/core.mk
 include efi/module.mk
 include tools/module.mk

@@ -15,6 +15,7 @@ const char *ld_strerror(int err)
 	case LD_ERR_KEY: return "no key matches";
 	case LD_ERR_RANGE: return "offset or length out of range";
 	case LD_ERR_NOTFOUND: return "not found";
+	case LD_ERR_CORRUPT: return "data does not verify";
 	default: return "unknown error";
 	}
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Error codes, the allocator and wiping: shared by the whole portable core (base/, crypto/,
- * luks/, fs/, secret/).
+ * luks/, fs/, secret/, verity/).
  *
  * The core assumes only <stddef.h>, <stdint.h> and memcpy/memset/memcmp/memmove/strlen;
  * every allocation goes through an ld_alloc that the caller passes in. */
@@ -21,6 +21,7 @@ typedef enum {
 	LD_ERR_KEY = -5,         /* no keyslot accepts the key / digest mismatch */
 	LD_ERR_RANGE = -6,       /* offset or length outside the device or segment */
 	LD_ERR_NOTFOUND = -7,    /* no such item (keyslot, secret entry, partition) */
+	LD_ERR_CORRUPT = -8,     /* data does not verify (a dm-verity block or hash block) */
 } ld_err;
 
 const char *ld_strerror(int err);

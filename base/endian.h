@@ -19,6 +19,11 @@ static inline uint32_t ld_be32(const uint8_t *p)
 static inline uint64_t ld_be64(const uint8_t *p) { return ((uint64_t)ld_be32(p) << 32) | ld_be32(p + 4); }
 
 /* Writers of the same fields. */
+static inline void ld_put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
 static inline void ld_put_le32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v;

@@ -85,6 +85,7 @@ static EFI_STATUS efi_status(int r)
 	case LD_ERR_INVALID: return EFI_VOLUME_CORRUPTED;
 	case LD_ERR_UNSUPPORTED: return EFI_UNSUPPORTED;
 	case LD_ERR_NOMEM: return EFI_OUT_OF_RESOURCES;
+	case LD_ERR_CORRUPT: return EFI_DEVICE_ERROR;
 	default: return EFI_DEVICE_ERROR;
 	}
 }

@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* lukstool dump: shows a LUKS1/LUKS2 header as this project parsed and validated it,
- * in the spirit of cryptsetup luksDump (one "Field: value" per line). */
+ * in the spirit of cryptsetup luksDump (one "Field: value" per line); or, where DEVICE
+ * has a dm-verity superblock and no LUKS header (or --verity-hash-offset says where one
+ * is), that superblock as veritysetup dump shows it. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/uuid.h"
 #include "luks/luks_meta.h"
 #include "tools/hostdev.h"
 #include "tools/lukstool.h"
+#include "verity/verity.h"
+
+#define DUMP_USAGE "Usage: lukstool dump [--header HDR] [--partition N] " \
+		   "[--verity-hash-offset BYTES] DEVICE\n"
 
 static void hex(const char *label, const uint8_t *p, size_t n)
 {
@@ -182,16 +189,108 @@ static void dump(const ld_volume *v)
 	}
 }
 
+/* ---- dm-verity ------------------------------------------------------------------------ */
+
+/* 1 if dev starts with a verity superblock's magic and not with a LUKS header. */
+static int is_verity(ld_blockdev *dev)
+{
+	uint8_t b[8];
+
+	return ld_volume_probe(dev) != LD_OK && ld_dev_read(dev, 0, b, sizeof(b)) == LD_OK &&
+	       !memcmp(b, "verity\0\0", sizeof(b));
+}
+
+static void dump_verity_sb(const char *name, uint64_t off, const ld_verity_params *p,
+			   const uint8_t uuid[16])
+{
+	ld_verity_geometry g;
+	char u[37];
+	size_t i;
+
+	ld_uuid_format(uuid, u);
+	printf("VERITY header information for %s\n", name);
+	printf("Version:         \t1\n");
+	printf("UUID:            \t%s\n", u);
+	printf("Hash type:       \t%u\n", p->hash_type);
+	printf("Data blocks:     \t%llu\n", (unsigned long long)p->data_blocks);
+	printf("Data block size: \t%u\n", p->data_block_size);
+	if (ld_verity_geometry_of(p, &g) == LD_OK)
+		printf("Hash blocks:     \t%llu\n", (unsigned long long)g.hash_blocks);
+	printf("Hash block size: \t%u\n", p->hash_block_size);
+	printf("Hash algorithm:  \t%s\n", ld_hash_name(p->hash));
+	printf("Salt:            \t");
+	for (i = 0; i < p->salt_size; i++)
+		printf("%02x", p->salt[i]);
+	printf("%s\n", p->salt_size ? "" : "-");
+	printf("Hash offset:     \t%llu [bytes]\n", (unsigned long long)off);
+	if (ld_verity_geometry_of(p, &g) == LD_OK)
+		printf("Tree:            \t%llu..%llu [bytes]\n", (unsigned long long)g.tree_offset,
+		       (unsigned long long)g.hash_end);
+}
+
+/* The superblock at off on dev: shown, or the reason it cannot be. */
+static int dump_verity(ld_blockdev *dev, const char *name, uint64_t off)
+{
+	uint8_t sb[LD_VERITY_SB_SIZE], uuid[16];
+	ld_verity_params p;
+	char err[160];
+	int r = ld_dev_read(dev, off, sb, sizeof(sb));
+
+	if (r) {
+		fprintf(stderr, "lukstool: %s: no verity superblock at offset %llu (%s)\n", name,
+			(unsigned long long)off, ld_strerror(r));
+		return r == LD_ERR_IO ? LT_IO : LT_INVALID;
+	}
+	r = ld_verity_sb_parse(sb, &p, uuid, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "lukstool: %s: verity superblock at offset %llu: %s\n", name,
+			(unsigned long long)off, err);
+		return lt_exit_status(r);
+	}
+	p.hash_offset = off;
+	dump_verity_sb(name, off, &p, uuid);
+	return fflush(stdout) ? LT_IO : LT_OK;
+}
+
+/* DEVICE (or its partition N) with a verity superblock at off: LT_* status.  DEVICE
+ * itself is opened as a file: its data may well start with a partition table. */
+static int dump_verity_device(const char *device, uint32_t partition, uint64_t off)
+{
+	ld_blockdev f;
+	lt_target t;
+	int r;
+
+	if (partition) {
+		r = lt_open_target(&t, device, NULL, partition);
+		if (r)
+			return r;
+		r = dump_verity(t.data, device, off);
+		lt_close_target(&t);
+		return r;
+	}
+	if (lt_hostdev_open(&f, device)) {
+		fprintf(stderr, "lukstool: cannot open %s\n", device);
+		return LT_IO;
+	}
+	r = dump_verity(&f, device, off);
+	lt_hostdev_close(&f);
+	return r;
+}
+
 int lt_cmd_dump(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "header", required_argument, NULL, 'H' },
 		{ "partition", required_argument, NULL, 'p' },
+		{ "verity-hash-offset", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *header = NULL;
 	uint32_t partition = 0;
+	uint64_t voff = 0;
+	int verity = 0;
+	ld_blockdev probe;
 	char err[512];
 	lt_target t;
 	ld_volume *v;
@@ -209,17 +308,30 @@ int lt_cmd_dump(int argc, char **argv)
 				return LT_USAGE;
 			}
 			break;
+		case 'V':
+			if (lt_parse_u64(optarg, &voff)) {
+				fprintf(stderr, "lukstool dump: bad --verity-hash-offset %s\n", optarg);
+				return LT_USAGE;
+			}
+			verity = 1;
+			break;
 		case 'h':
-			printf("Usage: lukstool dump [--header HDR] [--partition N] DEVICE\n");
+			printf(DUMP_USAGE);
 			return LT_OK;
 		default:
 			return LT_USAGE;
 		}
 	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "Usage: lukstool dump [--header HDR] [--partition N] DEVICE\n");
+	if (argc - optind != 1 || (verity && header)) {
+		fprintf(stderr, DUMP_USAGE);
 		return LT_USAGE;
 	}
+	if (!verity && !header && !partition && lt_hostdev_open(&probe, argv[optind]) == LD_OK) {
+		verity = is_verity(&probe);
+		lt_hostdev_close(&probe);
+	}
+	if (verity)
+		return dump_verity_device(argv[optind], partition, voff);
 	r = lt_open_target(&t, argv[optind], header, partition);
 	if (r)
 		return r;

@@ -207,6 +207,17 @@ int lt_fsview_open(lt_fsview *v, const lt_volargs *a)
 	return r;
 }
 
+int lt_fsview_unlock(lt_fsview *v, const lt_volargs *a)
+{
+	int r;
+
+	memset(v, 0, sizeof(*v));
+	r = unlock(v, a);
+	if (r)
+		lt_fsview_close(v);
+	return r;
+}
+
 void lt_fsview_close(lt_fsview *v)
 {
 	if (v->fs)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* lukstool: a read-only view of the file system inside an unlocked LUKS volume, for the
- * ls / cat / cp commands.  The volume's plaintext is an ld_blockdev; it holds either a
- * file system (ext2/3/4 or FAT) directly or a partition table whose partitions hold them
- * (--inner-partition N picks one; without it the first partition with a file system
- * the core can read).  One small table of operations hides which reader is in use. */
+ * ls / cat / cp commands (verify uses the unlocking half only: lt_fsview_unlock).  The
+ * volume's plaintext is an ld_blockdev; it holds either a file system (ext2/3/4 or FAT)
+ * directly or a partition table whose partitions hold them (--inner-partition N picks
+ * one; without it the first partition with a file system the core can read).  One small
+ * table of operations hides which reader is in use. */
 #ifndef LT_FSVIEW_H
 #define LT_FSVIEW_H
 
@@ -59,6 +60,10 @@ typedef struct lt_fsview {
 /* Unlocks the volume and mounts the file system inside.  Returns an LT_* status;
  * messages go to stderr. */
 int lt_fsview_open(lt_fsview *v, const lt_volargs *a);
+/* Only unlocks: v->voldev is then the volume's plaintext, for a reader other than a file
+ * system's (lukstool verify: a dm-verity volume inside).  Same status and messages;
+ * lt_fsview_close releases it as well. */
+int lt_fsview_unlock(lt_fsview *v, const lt_volargs *a);
 void lt_fsview_close(lt_fsview *v);
 
 /* The FAT reader's side (fsview_fat.c): LD_ERR_NOTFOUND if dev holds no FAT. */

@@ -95,6 +95,7 @@ int lt_exit_status(int err)
 	case LD_ERR_NOMEM: return LT_IO;
 	case LD_ERR_UNSUPPORTED: return LT_UNSUPPORTED;
 	case LD_ERR_KEY: return LT_BADKEY;
+	case LD_ERR_CORRUPT: return LT_CORRUPT;
 	default: return LT_INVALID;
 	}
 }
@@ -111,6 +112,21 @@ int lt_parse_u32(const char *s, uint32_t max, uint32_t *out)
 	if (errno || *end || v > max)
 		return -1;
 	*out = (uint32_t)v;
+	return 0;
+}
+
+int lt_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = (uint64_t)v;
 	return 0;
 }
 

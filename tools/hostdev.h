@@ -40,6 +40,7 @@ int lt_exit_status(int err);
 
 /* Parses a decimal number in [0, max]; 0 on success, -1 otherwise. */
 int lt_parse_u32(const char *s, uint32_t max, uint32_t *out);
+int lt_parse_u64(const char *s, uint64_t *out); /* [0, 2^64 - 1] */
 
 /* ld_progress_fn printing a percentage on stderr when it is a terminal. */
 void lt_progress(void *ctx, uint64_t done, uint64_t total);

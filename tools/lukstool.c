@@ -14,7 +14,7 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *usage;
 } cmds[] = {
-	{ "dump", lt_cmd_dump, "dump    [--header HDR] [--partition N] DEVICE" },
+	{ "dump", lt_cmd_dump, "dump    [--header HDR] [--partition N] [--verity-hash-offset BYTES] DEVICE" },
 	{ "unlock", lt_cmd_unlock,
 	  "unlock  [--header HDR] [--partition N] [--key-slot N] --key-file FILE\n"
 	  "                 [--print-volume-key] DEVICE" },
@@ -26,6 +26,9 @@ static const struct {
 	  "cat     [--header HDR] [--partition N] [--inner-partition N] --key-file FILE DEVICE PATH" },
 	{ "cp", lt_cmd_cp,
 	  "cp [-r] [--header HDR] [--partition N] [--inner-partition N] --key-file FILE DEVICE PATH DEST" },
+	{ "verify", lt_cmd_verify,
+	  "verify  [--key-file FILE] [--partition N] --verity-root-hash HEX [--verity-* ...]\n"
+	  "                 DEVICE [HASH_DEVICE]   (see lukstool verify --help)" },
 	{ "bench-fs", lt_cmd_fsbench,
 	  "bench-fs [--header HDR] ... --key-file FILE --direct-offset BYTES DEVICE PATH" },
 	{ "mkdisk", lt_cmd_mkdisk, "mkdisk  (see lukstool mkdisk --help)" },
@@ -45,7 +48,8 @@ static void usage(FILE *f)
 		   "partition table (the first LUKS partition is used unless --partition N).\n"
 		   "--key-file FILE uses the file's exact bytes as the passphrase; '-' is stdin.\n"
 		   "\nExit status: 0 success, 1 usage error, 2 I/O error, 3 not a valid LUKS volume,\n"
-		   "4 no keyslot accepts the key, 5 valid but unsupported.\n"
+		   "4 no keyslot accepts the key (verify: the root hash does not match), 5 valid\n"
+		   "but unsupported, 6 data does not verify (verify: a data or hash block).\n"
 		   "\nLUKSDXE_CPU=portable|aesni|vaes256|vaes512 forces that AES-XTS path (it must\n"
 		   "be one this CPU runs); by default the fastest one is used.\n");
 }

@@ -28,7 +28,8 @@ focus() {
 	part) echo fs/part.c ;;
 	ext4) echo fs/ext4_*.c ;;
 	fat) echo fs/fat.c ;;
-	*) echo base crypto luks fs secret efi ;;
+	verity) echo verity/*.c ;;
+	*) echo base crypto luks fs secret efi verity ;;
 	esac
 }
 printf '%-14s %7s %22s %22s %22s  %s\n' target inputs "lines covered" "branches covered" "functions covered" files
