@@ -14,10 +14,6 @@
 #include "ext4fs.h"
 #include "libc/luksdxe_libc.h"
 
-EFI_SYSTEM_TABLE *luksdxe_st;
-EFI_BOOT_SERVICES *luksdxe_bs;
-EFI_GUID luksdxe_vendor_guid = LUKSDXE_VENDOR_GUID;
-
 static EFI_GUID guid_disk_io = EFI_DISK_IO_PROTOCOL_GUID;
 static EFI_GUID guid_block_io = EFI_BLOCK_IO_PROTOCOL_GUID;
 static EFI_GUID guid_block_io2 = EFI_BLOCK_IO2_PROTOCOL_GUID;
@@ -26,9 +22,7 @@ static EFI_GUID guid_binding = EFI_DRIVER_BINDING_PROTOCOL_GUID;
 static EFI_GUID guid_name2 = EFI_COMPONENT_NAME2_PROTOCOL_GUID;
 static EFI_GUID guid_loaded_image = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 
-static luksdxe_dev *devices;    /* every volume we unlocked and published */
 static EFI_EVENT ebs_event;
-static int boot_services_gone;  /* set at ExitBootServices: no more allocation */
 
 /* Controllers whose unlock failed for a reason that will not change during this boot
  * (no secret, wrong secret, unsupported): Start does not derive keys for them again on
@@ -40,64 +34,10 @@ static struct {
 } failed[FAILED_MAX];
 static unsigned failed_n;
 
-/* ---- memory for the portable core -------------------------------------------------- */
-/* Large blocks (Argon2 memory) come from pages, small ones from the pool; free() receives
- * the size, so it knows which, and wipes the whole block first. */
-#define PAGES_FROM (64u * 1024)
-
-static void *core_alloc(void *ctx, size_t size)
-{
-	(void)ctx;
-	if (boot_services_gone)
-		return NULL;
-	if (size == 0)
-		size = 1;
-	void *p = NULL;
-	if (size >= PAGES_FROM) {
-		EFI_PHYSICAL_ADDRESS a = 0;
-		if (luksdxe_bs->AllocatePages(AllocateAnyPages, EfiBootServicesData,
-					      EFI_SIZE_TO_PAGES(size), &a) != EFI_SUCCESS)
-			return NULL;
-		p = (void *)(uintptr_t)a;
-	} else if (luksdxe_bs->AllocatePool(EfiBootServicesData, size, &p) != EFI_SUCCESS) {
-		return NULL;
-	}
-	if (p)
-		memset(p, 0, size);
-	return p;
-}
-
-static void core_free(void *ctx, void *p, size_t size)
-{
-	(void)ctx;
-	if (!p)
-		return;
-	if (size == 0)
-		size = 1;
-	ld_wipe(p, size);
-	/* After ExitBootServices memory services are gone: wiping is all we may do. */
-	if (boot_services_gone)
-		return;
-	if (size >= PAGES_FROM)
-		luksdxe_bs->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)p, EFI_SIZE_TO_PAGES(size));
-	else
-		luksdxe_bs->FreePool(p);
-}
-
-const ld_alloc luksdxe_alloc = { core_alloc, core_free, NULL };
-
 /* Passphrase attempts at the console prompt (build option LUKSDXE_PROMPT). */
 #define PROMPT_ATTEMPTS 3
 
 /* ---- helpers --------------------------------------------------------------------- */
-
-static luksdxe_dev *find_child(EFI_HANDLE h)
-{
-	for (luksdxe_dev *d = devices; d; d = d->next)
-		if (d->child == h)
-			return d;
-	return NULL;
-}
 
 static int failed_before(EFI_HANDLE c, UINT32 media_id)
 {
@@ -320,21 +260,6 @@ static int unlock_with(luksdxe_dev *d, const luksdxe_secret *secret, ld_progress
 	return LD_OK;
 }
 
-size_t luksdxe_volumes(luksdxe_dp *paths, uint8_t *pinned, const char **uuids, size_t max)
-{
-	size_t n = 0;
-	for (luksdxe_dev *d = devices; d && n < max; d = d->next) {
-		if (!d->path || d->path_size < sizeof(EFI_DEVICE_PATH_PROTOCOL))
-			continue;
-		paths[n].bytes = (const uint8_t *)d->path;
-		paths[n].len = d->path_size - sizeof(EFI_DEVICE_PATH_PROTOCOL); /* no end node */
-		pinned[n] = (uint8_t)d->pinned;
-		uuids[n] = d->info.uuid;
-		n++;
-	}
-	return n;
-}
-
 /* The clock of the key-derivation cost limit (LD_KDF_MAX_SECONDS): the time-stamp
  * counter, calibrated once against the boot services' Stall.  With no usable clock the
  * limit is not set and every derivation runs. */
@@ -396,7 +321,7 @@ static EFI_STATUS EFIAPI drv_supported(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HA
 	/* Never bind to our own children (their plaintext could be LUKS again, but
 	 * unlocking a volume inside itself makes no sense: nested volumes sit in
 	 * partitions, which are other handles). */
-	if (find_child(ctrl))
+	if (luksdxe_volumes_find_child(ctrl))
 		return EFI_UNSUPPORTED;
 	EFI_STATUS st = luksdxe_bs->OpenProtocol(ctrl, &guid_disk_io, (void **)&dio,
 						 This->DriverBindingHandle, ctrl,
@@ -588,8 +513,7 @@ static EFI_STATUS publish_child(EFI_HANDLE self, EFI_HANDLE ctrl, luksdxe_dev *d
 		uninstall_child(d);
 		return st;
 	}
-	d->next = devices;
-	devices = d;
+	luksdxe_volumes_add(d);
 	return EFI_SUCCESS;
 }
 
@@ -616,7 +540,7 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 	/* An end node asks us to start without creating children. */
 	if (remaining && IsDevicePathEnd(remaining))
 		return EFI_SUCCESS;
-	if (find_child(ctrl))
+	if (luksdxe_volumes_find_child(ctrl))
 		return EFI_UNSUPPORTED;
 	/* Start runs when the boot manager connects disks, after the consoles. */
 	luksdxe_policy_console_ready();
@@ -656,7 +580,7 @@ static EFI_STATUS EFIAPI drv_stop(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE 
 
 	EFI_STATUS result = EFI_SUCCESS;
 	for (UINTN i = 0; i < nchildren; i++) {
-		luksdxe_dev *d = find_child(children[i]);
+		luksdxe_dev *d = luksdxe_volumes_find_child(children[i]);
 		if (!d || d->controller != ctrl) {
 			result = EFI_DEVICE_ERROR;
 			continue;
@@ -672,11 +596,7 @@ static EFI_STATUS EFIAPI drv_stop(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE 
 			result = EFI_DEVICE_ERROR;
 			continue;
 		}
-		for (luksdxe_dev **pp = &devices; *pp; pp = &(*pp)->next)
-			if (*pp == d) {
-				*pp = d->next;
-				break;
-			}
+		luksdxe_volumes_remove(d);
 		luksdxe_con_printf("LuksDxe: %s: stopped, key wiped\n", d->info.uuid);
 		destroy(d);
 	}
@@ -720,12 +640,11 @@ static EFI_STATUS EFIAPI name_controller(EFI_COMPONENT_NAME2_PROTOCOL *This, EFI
 		return EFI_INVALID_PARAMETER;
 	if (!lang_ok(Language))
 		return EFI_UNSUPPORTED;
-	for (luksdxe_dev *d = devices; d; d = d->next)
-		if (d->controller == ctrl && (!child || child == d->child)) {
-			*Name = d->name;
-			return EFI_SUCCESS;
-		}
-	return EFI_UNSUPPORTED;
+	luksdxe_dev *d = luksdxe_volumes_find(ctrl, child);
+	if (!d)
+		return EFI_UNSUPPORTED;
+	*Name = d->name;
+	return EFI_SUCCESS;
 }
 
 static EFI_COMPONENT_NAME2_PROTOCOL name2 = {
@@ -741,8 +660,8 @@ static VOID EFIAPI on_exit_boot_services(EFI_EVENT ev, VOID *ctx)
 	(void)ev;
 	(void)ctx;
 	/* The OS owns memory from now on: wipe every key in place, free nothing. */
-	boot_services_gone = 1;
-	for (luksdxe_dev *d = devices; d; d = d->next) {
+	luksdxe_env_exit_boot_services();
+	for (luksdxe_dev *d = luksdxe_volumes_first(); d; d = d->next) {
 		if (d->vol) {
 			ld_volume_close(d->vol);
 			d->vol = NULL;
@@ -790,10 +709,9 @@ static EFI_STATUS EFIAPI drv_unload(EFI_HANDLE image)
 		return st;
 	}
 	/* Stop every volume first; if one cannot stop, stay loaded (with the policy on). */
-	while (devices) {
-		luksdxe_dev *d = devices;
+	for (luksdxe_dev *d; (d = luksdxe_volumes_first()) != NULL;) {
 		st = luksdxe_bs->DisconnectController(d->controller, image, NULL);
-		if (st != EFI_SUCCESS || devices == d)
+		if (st != EFI_SUCCESS || luksdxe_volumes_first() == d)
 			return st != EFI_SUCCESS ? st : EFI_DEVICE_ERROR;
 	}
 	/* The policy's code goes with the image: put the firmware's handlers back. */
@@ -824,14 +742,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	EFI_LOADED_IMAGE_PROTOCOL *li;
 	EFI_STATUS s;
 
-	luksdxe_st = st;
-	luksdxe_bs = st->BootServices;
+	luksdxe_env_init(st);
 	luksdxe_libc_init(st->BootServices);
 	luksdxe_con_init(st);
 	luksdxe_cpu_init(); /* AVX state for the VAES paths; prints the AES-XTS path */
-	devices = NULL;
+	luksdxe_volumes_reset();
 	failed_n = 0;
-	boot_services_gone = 0;
 	luksdxe_mp_init();
 
 	binding.ImageHandle = image;

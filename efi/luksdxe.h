@@ -3,7 +3,9 @@
  * UEFI; it stays a thin layer over luks/ (volumes) and crypto/.
  *
  *   driver.c   entry point, driver binding (Supported/Start/Stop), component name,
- *              unload, ExitBootServices wipe, memory for the portable core
+ *              unload, ExitBootServices wipe
+ *   env.c      the firmware environment: boot services, the core's allocator (env.h)
+ *   volumes.c  the list of published volumes (volumes.h), read by ext4fs.c and the policy
  *   blockio.c  the child's read-only BlockIo; ld_blockdev over the parent's DiskIo
  *   secret.c   secret providers: CC secret area, QEMU fw_cfg, console prompt
  *   fwcfg.c    fw_cfg file directory over the port primitives of fwcfg_io.c
@@ -14,6 +16,9 @@
  *              Security protocols with it
  *   ext4fs.c   read-only SimpleFileSystem over fs/ext4.h, a second binding
  *   libc/      the freestanding C runtime the core links against
+ * Who calls whom (an arrow points at the callee; no cycle): driver.c -> ext4fs.c,
+ * policy_hook.c, secret.c, blockio.c, cpu.c, mp.c; ext4fs.c, policy_hook.c -> volumes.c;
+ * every file -> env.c, console.c.  Nothing calls back into driver.c.
  * The host shim (tests/shim) compiles all of these except fwcfg_io.c; efi/libc only for
  * test_shim_libc (its symbols renamed). */
 #ifndef LUKSDXE_H
@@ -22,6 +27,8 @@
 #include <efi.h>
 #include "luks/luks.h"
 #include "secret/secret_table.h"
+#include "env.h"
+#include "volumes.h"
 
 #define LUKSDXE_VERSION "0.1.0"
 
@@ -39,52 +46,6 @@
 extern int luksdxe_opt_prompt;
 extern int luksdxe_opt_wipe_cc;
 
-/* The project's GUID: vendor-defined media device path node of every unlocked volume,
- * followed by the 16 bytes of the LUKS UUID in text order. */
-#define LUKSDXE_VENDOR_GUID \
-	{ 0xcdd7a9b4, 0x36d8, 0x45eb, { 0x90, 0xf4, 0x66, 0xfb, 0xd8, 0xcd, 0xa3, 0xe5 } }
-
-typedef struct {
-	EFI_DEVICE_PATH_PROTOCOL header;
-	EFI_GUID guid;
-	UINT8 uuid[16];
-} __attribute__((packed)) LUKSDXE_VENDOR_NODE;
-
-/* ld_blockdev over a DiskIo with a fixed MediaId. */
-typedef struct {
-	EFI_DISK_IO_PROTOCOL *disk_io;
-	UINT32 media_id;
-} luksdxe_disk;
-void luksdxe_blockdev_init(ld_blockdev *dev, luksdxe_disk *disk, EFI_DISK_IO_PROTOCOL *dio,
-			   const EFI_BLOCK_IO_MEDIA *media);
-
-#define LUKSDXE_DEV_SIGNATURE 0x766458534b554cULL /* "LUKSXdv" */
-
-/* One unlocked volume: the parent controller and the child handle we publish. */
-typedef struct luksdxe_dev {
-	UINT64 signature;
-	struct luksdxe_dev *next;
-	EFI_HANDLE controller;
-	EFI_HANDLE child;
-	luksdxe_disk disk;
-	ld_blockdev bdev;
-	ld_volume *vol; /* NULL once the key is wiped (ExitBootServices) */
-	ld_volume_info info;
-	EFI_BLOCK_IO_PROTOCOL block_io;
-	EFI_BLOCK_IO2_PROTOCOL block_io2;
-	EFI_BLOCK_IO_MEDIA media;
-	EFI_DEVICE_PATH_PROTOCOL *path;
-	UINTN path_size;
-	CHAR16 name[64]; /* ComponentName2 controller name */
-	int pinned;      /* its volume key matched a pin in the secret */
-} luksdxe_dev;
-
-/* driver.c */
-extern EFI_SYSTEM_TABLE *luksdxe_st;
-extern EFI_BOOT_SERVICES *luksdxe_bs;
-extern const ld_alloc luksdxe_alloc;
-extern EFI_GUID luksdxe_vendor_guid;
-
 /* mp.c: Argon2's lanes on the other processors when the firmware offers MP services. */
 void luksdxe_mp_init(void);
 
@@ -98,6 +59,9 @@ void luksdxe_cpu_init(void);
 /* cpu.c: drops the TPL guard (no boot services after ExitBootServices). */
 void luksdxe_cpu_exit_boot_services(void);
 
+/* blockio.c: ld_blockdev over a DiskIo with a fixed MediaId. */
+void luksdxe_blockdev_init(ld_blockdev *dev, luksdxe_disk *disk, EFI_DISK_IO_PROTOCOL *dio,
+			   const EFI_BLOCK_IO_MEDIA *media);
 /* blockio.c: fills d->block_io, d->block_io2 and d->media from d->info.  BlockIo2
  * completes every request before returning (then signals the token's event). */
 void luksdxe_blockio_init(luksdxe_dev *d, const EFI_BLOCK_IO_MEDIA *parent);
@@ -125,11 +89,6 @@ void luksdxe_secret_exit_boot_services(void);
 /* 1 if the secret pins any volume (see secret_table.h); decided at the first call. */
 int luksdxe_secret_pins_present(void);
 void luksdxe_secret_reset(void); /* forgets that decision (driver load and unload) */
-
-/* driver.c: the device paths (without end node) of the unlocked volumes, whether each is
- * pinned, and their UUIDs; returns how many (at most max). */
-#include "policy.h"
-size_t luksdxe_volumes(luksdxe_dp *paths, uint8_t *pinned, const char **uuids, size_t max);
 
 /* policy_hook.c: the load policy (policy.h).  install wraps the Security architectural
  * protocols; uninstall puts them back (EFI_ACCESS_DENIED if it cannot). */

@@ -82,7 +82,15 @@ fetch_src() { # name version
   if [ ! -f "$dir/.ok" ]; then
     rm -rf "$dir"; mkdir -p "$dir"
     echo "install-deps: apt-get source $name=$ver"
-    (cd "$dir" && apt-get source -qq -o APT::Sandbox::User=root --download-only "$name=$ver" >/dev/null)
+    if ! (cd "$dir" && apt-get source -qq -o APT::Sandbox::User=root --download-only "$name=$ver" >/dev/null); then
+      # Debian's archive keeps only the current version of a suite: a point release that
+      # replaces a pinned source package lands here.
+      echo "install-deps: Debian's archive has no source package $name $ver; it has:" \
+        "$(apt-cache showsrc "$name" 2>/dev/null | sed -n 's/^Version: //p' | tr '\n' ' ')" >&2
+      echo "install-deps: pin the new version in scripts/install-deps.sh and its .dsc hash in" \
+        "scripts/deps.sha256 (and, for edk2, check it is the installed ovmf's)" >&2
+      exit 1
+    fi
     touch "$dir/.ok"
   fi
 }

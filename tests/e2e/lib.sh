@@ -37,6 +37,7 @@
 #    before the consoles are connected (e.g. when loaded from Driver####) are not shown.
 
 E2E_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$E2E_TOP/tests/tool_facts.sh"
 E2E_OVMF_CODE=${E2E_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 E2E_OVMF_VARS=${E2E_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 E2E_QEMU=${E2E_QEMU:-qemu-system-x86_64}
@@ -61,6 +62,9 @@ e2e_init() {
 		command -v "$t" >/dev/null || e2e_bail "missing tool: $t (run scripts/install-deps.sh)"
 	done
 	[ -r "$E2E_OVMF_CODE" ] && [ -r "$E2E_OVMF_VARS" ] || e2e_bail "OVMF not found ($E2E_OVMF_CODE)"
+	# The facts above were measured with these packages; a failure repeats them (e2e_done).
+	_e2e_versions="$(tool_version "$E2E_QEMU"), ovmf $(dpkg-query -W -f='${Version}' ovmf 2>/dev/null)"
+	echo "# with $_e2e_versions"
 }
 
 # TAP output.  The plan is printed at the end (e2e_done), so tests need not count.
@@ -78,7 +82,10 @@ e2e_bail() { echo "Bail out! $*"; exit 1; }
 e2e_rand_hex() { head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 e2e_done() {
 	echo "1..$_e2e_n"
-	[ "$_e2e_failed" -eq 0 ]
+	[ "$_e2e_failed" -eq 0 ] && return 0
+	echo "# $_e2e_failed failed with ${_e2e_versions:-unknown QEMU/OVMF}; the harness's facts (top of" \
+		"tests/e2e/lib.sh) were measured with qemu-system-x86 1:7.2+dfsg-7+deb12u18+b3, ovmf 2022.11-6+deb12u2"
+	return 1
 }
 
 # e2e_expect LOG ERE DESCRIPTION: ok if the cleaned log has a line matching ERE.

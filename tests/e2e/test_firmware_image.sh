@@ -60,9 +60,7 @@ e2e_mkfat "$W/plain.img" 16 "$APPS/plainmark.efi=/EFI/BOOT/BOOTX64.EFI" || e2e_b
 # The pinned secret is built here from the published record layout (secret/volume_secret.h)
 # with the volume keys that cryptsetup dumps, not by lukstool: an independent writer.
 vkey() { # DISK: the volume key (hex) of the LUKS2 volume in the disk's partition at 1 MiB
-	dd if="$1" of="$W/hdr.tmp" bs=1M skip=1 count=16 status=none &&
-		cryptsetup luksDump --dump-volume-key --batch-mode --key-file "$W/key" "$W/hdr.tmp" |
-		awk '/^MK dump:/ { f = 1; sub(/^MK dump:/, "") } f { if (/^[A-Za-z]/ && !/^MK/) exit; gsub(/[ \t]/, ""); printf "%s", $0 }'
+	dd if="$1" of="$W/hdr.tmp" bs=1M skip=1 count=16 status=none && cs_vk "$W/hdr.tmp" "$W/key"
 }
 VK=$(vkey "$W/enc.img") && VKL=$(vkey "$W/loader.img") && [ -n "$VK" ] && [ -n "$VKL" ] ||
 	e2e_bail "cryptsetup cannot dump the volume keys"

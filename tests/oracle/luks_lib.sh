@@ -3,6 +3,7 @@
 # test time by cryptsetup in a private temporary directory.
 set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$top/tests/tool_facts.sh"
 LT=${LUKSTOOL:-$top/build/lukstool}
 EDIT="python3 $top/tests/oracle/luks2_edit.py"
 OSSL="python3 $top/tests/oracle/ossl_sector.py"
@@ -29,12 +30,5 @@ finish() { echo "1..$tap_n"; exit $tap_fail; }
 PB="--pbkdf pbkdf2 --pbkdf-force-iterations 1000"
 A2="--pbkdf-force-iterations 4 --pbkdf-memory 32"
 
-# Volume key in lowercase hex as cryptsetup reports it: cs_vk IMG KEYFILE [--header H]
-cs_vk() {
-	local img=$1 kf=$2; shift 2
-	cryptsetup luksDump -q --dump-volume-key --key-file "$kf" "$@" "$img" 2>/dev/null |
-		awk '/^MK dump:/{f=1; sub(/^MK dump:/,"")} /^[A-Za-z]/{if(!/^MK dump/)f=0} f' |
-		tr -d ' \t\n' | tr 'A-F' 'a-f'
-}
 # Volume key lukstool prints (last stdout line of unlock --print-volume-key)
 lt_vk() { "$LT" unlock --print-volume-key "$@" 2>/dev/null | tail -n 1; }

@@ -20,6 +20,18 @@
 command -v mke2fs >/dev/null && command -v debugfs >/dev/null || { echo "1..0 # SKIP e2fsprogs missing"; exit 1; }
 [ -x "$LT" ] || { echo "Bail out! $LT missing (run make)"; exit 1; }
 
+# What this suite reads of debugfs's output (e2fsprogs 1.47.0): with -f, each command is
+# echoed as a line `debugfs: CMD` before its output, and `ls -p` prints one line per entry,
+# /INODE/MODE(octal)/UID/GID/NAME/SIZE/.  Checked on a small image first.
+debugfs_speaks() {
+	rm -rf fact && mkdir -p fact/src && printf 'abc' >fact/src/f &&
+		mke2fs -q -F -t ext4 -d fact/src fact/img 1M >/dev/null 2>&1 &&
+		printf 'ls -p "/"\n' >fact/cmds && debugfs -f fact/cmds fact/img >fact/out 2>/dev/null &&
+		grep -qx 'debugfs: ls -p "/"' fact/out && grep -qE '^/[0-9]+/100644/[0-9]+/[0-9]+/f/3/$' fact/out
+}
+tool_fact debugfs "debugfs -f echoes each command and ls -p prints /ino/mode/uid/gid/name/size/" \
+	debugfs_speaks || finish
+
 printf 'ext4 oracle passphrase %s' "$RANDOM" >key
 
 # ---- the source tree ----------------------------------------------------------------

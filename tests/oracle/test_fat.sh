@@ -13,6 +13,20 @@
 command -v mkfs.vfat >/dev/null && command -v mcopy >/dev/null || { echo "1..0 # SKIP dosfstools/mtools missing"; exit 1; }
 [ -x "$LT" ] || { echo "Bail out! $LT missing (run make)"; exit 1; }
 export MTOOLS_SKIP_CHECK=1
+
+# What this suite reads of mdir's output (mtools 4.0.32): the 8.3 name of a long-named file
+# in fixed columns, name in 1-8, extension in 10-12.  Checked on a small image first.
+mdir_short() { # IMG DIR: the 8.3 name mdir gives the entry "entry number 17 with a long name"
+	mdir -/ -a -i "$1" "$2" 2>/dev/null | awk '/ entry number 17 with/ {n=substr($0,1,8); e=substr($0,10,3); gsub(/ /,"",n); gsub(/ /,"",e); print n (e=="" ? "" : "." e); exit}'
+}
+mdir_columns() {
+	rm -f fact.img && mkfs.vfat -C fact.img 1024 >/dev/null 2>&1 &&
+		printf 17 >"entry number 17 with a long name" &&
+		mcopy -i fact.img "entry number 17 with a long name" ::/ >/dev/null 2>&1 &&
+		rm -f "entry number 17 with a long name" &&
+		[ "$(mdir_short fact.img ::/)" = "ENTRYN~1" ]
+}
+tool_fact mdir "mdir shows a long name's 8.3 alias (ENTRYN~1) in columns 1-8 and 10-12" mdir_columns || finish
 printf 'fat oracle passphrase %s' "$RANDOM" >key
 
 mkdir -p src/EFI/BOOT "src/A Long Directory Name/deeper/still deeper" src/MiXeD "src/ünïcödé long"
@@ -97,7 +111,7 @@ for c in "${configs[@]}"; do
 	L cat "$name.enc" /efi/boot/bootx64.efi 2>/dev/null | cmp -s - src/EFI/BOOT/BOOTX64.EFI &&
 		ok "$name: cat by a path in another case" || not_ok "$name: case-insensitive cat"
 	# mdir prints the 8.3 name in fixed columns: name (8), space, extension (3)
-	short=$(mdir -/ -a -i "$name.img" ::/MiXeD 2>/dev/null | awk '/ entry number 17 with/ {n=substr($0,1,8); e=substr($0,10,3); gsub(/ /,"",n); gsub(/ /,"",e); print n (e=="" ? "" : "." e); exit}')
+	short=$(mdir_short "$name.img" ::/MiXeD)
 	if [ -n "$short" ] && [ "$short" != "entry" ] && [ "$(L cat "$name.enc" "/MiXeD/$short" 2>/dev/null)" = 17 ]; then
 		ok "$name: cat by the 8.3 alias ($short) mtools reports"
 	else

@@ -87,7 +87,7 @@ check "detached: plaintext size is the whole data device" \
 # GPT disk: LUKS image in partition 2
 truncate -s 48M disk
 sgdisk -n 1:2048:+4M -t 1:8300 -n 2:0:+21M -t 2:8309 disk >/dev/null
-start=$(sgdisk -i 2 disk | awk '/^First sector/{print $3}')
+start=$(sgdisk_sector disk 2 First)
 dd if=ks of=disk bs=512 seek="$start" conv=notrunc status=none
 check "GPT: first LUKS partition found" test "$(slot_of --key-file pw2 disk)" = 2
 check "GPT: dump names partition 2" grep -q "Partition:[[:space:]]*2" <("$LT" dump disk)

@@ -17,6 +17,7 @@ LUKSTOOL=${LUKSTOOL:-$top/build/lukstool}
 work="$top/build/oracle/mkdisk"
 rm -rf "$work"; mkdir -p "$work"
 export MTOOLS_SKIP_CHECK=1
+. "$top/tests/tool_facts.sh"
 n=0 failed=0
 ok() { # STATUS DESCRIPTION
 	n=$((n + 1))
@@ -86,8 +87,8 @@ check_disk() { # NAME DISK UUID SECTOR PBKDF
 
 	sgdisk -v "$disk" >"$d.sgdisk" 2>&1 && grep -q 'No problems found' "$d.sgdisk"
 	ok $? "$name: sgdisk finds the GPT valid"
-	start=$(sgdisk -i 1 "$disk" | sed -n 's/^First sector: \([0-9]*\).*/\1/p')
-	end=$(sgdisk -i 1 "$disk" | sed -n 's/^Last sector: \([0-9]*\).*/\1/p')
+	start=$(sgdisk_sector "$disk" 1 First)
+	end=$(sgdisk_sector "$disk" 1 Last)
 	sgdisk -i 1 "$disk" | grep -qi 'Partition GUID code: CA7D7CCB-63ED-4C53-861C-1742536059CC'
 	ok $? "$name: partition 1 has the Linux LUKS type GUID"
 	dd if="$disk" of="$d.part" bs=512 skip="$start" count=$((end - start + 1)) status=none
@@ -104,8 +105,7 @@ check_disk() { # NAME DISK UUID SECTOR PBKDF
 	! cryptsetup open --test-passphrase --key-file "$work/wrongkey" "$d.part" >/dev/null 2>&1
 	ok $? "$name: cryptsetup rejects a wrong key"
 	local vk off
-	vk=$(cryptsetup luksDump --dump-volume-key --batch-mode --key-file "$work/key" "$d.part" 2>/dev/null |
-		awk '/^MK dump:/ { f = 1; sub(/^MK dump:/, "") } /^[A-Za-z]/ && !/^MK dump/ { f = 0 } f' | tr -d ' \t\n')
+	vk=$(cs_vk "$d.part" "$work/key")
 	[ ${#vk} -eq 128 ]
 	ok $? "$name: cryptsetup dumps a 512-bit volume key"
 	off=$(sed -n 's/^[[:space:]]*offset: \([0-9]*\) \[bytes\]/\1/p' "$d.dump" | head -n1)

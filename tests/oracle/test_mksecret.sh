@@ -120,12 +120,7 @@ ok $? "--force replaces it"
 command -v cryptsetup >/dev/null || bail "cryptsetup missing"
 command -v sgdisk >/dev/null || bail "sgdisk missing"
 PB="--pbkdf pbkdf2 --pbkdf-force-iterations 1000"
-cs_vk() { # IMG KEYFILE [--header H]: cryptsetup's volume key, lowercase hex
-	local img=$1 kf=$2; shift 2
-	cryptsetup luksDump -q --dump-volume-key --key-file "$kf" "$@" "$img" 2>/dev/null |
-		awk '/^MK dump:/{f=1; sub(/^MK dump:/,"")} /^[A-Za-z]/{if(!/^MK dump/)f=0} f' |
-		tr -d ' \t\n' | tr 'A-F' 'a-f'
-}
+. "$top/tests/tool_facts.sh" # cs_vk: cryptsetup's volume key, lowercase hex
 cat >"$work/record.py" <<'PY'
 # record.py MODE KEYFILE VKHEX: prints the hex of the entry data lukstool must write for
 # MODE (plain | pin | vkey), built from the published record layout.
@@ -177,7 +172,7 @@ cryptsetup luksFormat -q --type luks2 $PB --key-size 256 --key-file "$work/kb" -
 	"$work/b.img" >/dev/null 2>&1 || bail "cryptsetup luksFormat failed"
 truncate -s 48M "$work/disk.img"
 sgdisk -n 1:2048:+8M -t 1:8300 -n 2:0:+20M -t 2:8309 "$work/disk.img" >/dev/null || bail "sgdisk failed"
-p2=$(sgdisk -i 2 "$work/disk.img" | sed -n 's/^First sector: \([0-9]*\).*/\1/p')
+p2=$(sgdisk_sector "$work/disk.img" 2 First)
 dd if="$work/b.img" of="$work/disk.img" bs=512 seek="$p2" conv=notrunc status=none || bail "dd failed"
 # c: detached header (the same passphrase as a: only the pin tells them apart)
 cryptsetup luksFormat -q --type luks2 $PB --key-file "$work/ka" --header "$work/c.hdr" \

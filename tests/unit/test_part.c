@@ -50,6 +50,18 @@ static void sgdisk_info(const char *path, int n, uint64_t *first, uint64_t *last
 			*last = v;
 	}
 	pclose(p);
+	if (*first == 0 || *last == 0) {
+		/* the format this parses is gdisk 1.0.9's: name the version that changed it */
+		p = popen("dpkg-query -W -f='${Version}' gdisk", "r");
+		line[0] = 0;
+		if (p) {
+			if (!fgets(line, sizeof(line), p))
+				line[0] = 0;
+			pclose(p);
+		}
+		fail_msg("sgdisk -i %d (gdisk %s) printed no 'First sector:'/'Last sector:' line", n,
+			 line);
+	}
 }
 
 static void test_gpt(void **state)
