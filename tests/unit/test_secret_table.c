@@ -810,7 +810,7 @@ static void test_has_pin(void **state)
 	/* A record (right magic) that cannot be parsed counts as pinned: a constraint that
 	 * cannot be read is not dropped. */
 	size_t k = item(it, 2, 32, 1);
-	k += item(it + k, 0x04, 1, 0); /* unknown mandatory item */
+	k += item(it + k, 0x05, 1, 0); /* unknown mandatory item */
 	rn = mkrec(rec, it, k);
 	e[1].len = rn;
 	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, 2, 16), LD_OK);
@@ -826,6 +826,93 @@ static void test_has_pin(void **state)
 	e[1].len = LD_VOLREC_MAGIC_SIZE;
 	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, 2, 16), LD_OK);
 	assert_int_equal(ld_secret_table_has_pin(t, n), 1);
+}
+
+/* ld_secret_table_summary: pins, verity, and the plaintext media records. */
+static void test_summary(void **state)
+{
+	(void)state;
+	uint8_t t[4096], luks[200], media[2][200], bad[40];
+	size_t n, ln, mn[2];
+	ld_secret_entry e[LD_SECRET_MEDIA_MAX + 4];
+	ld_secret_summary s;
+	ld_volume_secret in;
+
+	/* passphrases only: nothing */
+	assert_int_equal(ld_secret_table_summary(fixture, sizeof(fixture), &s), LD_OK);
+	assert_int_equal(s.pins + s.verity + (int)s.n_media, 0);
+
+	/* a LUKS record with a verity item, two media records (the fixture's and another
+	 * root), a passphrase */
+	memset(&in, 0, sizeof(in));
+	assert_int_equal(vs_parse(verity_fixture, sizeof(verity_fixture), &in, (char[96]){ 0 }),
+			 LD_OK);
+	in.passphrase = (const uint8_t *)"pw";
+	in.passphrase_len = 2;
+	assert_int_equal(ld_volume_secret_build(luks, sizeof(luks), &ln, &in), LD_OK);
+	in.passphrase = NULL;
+	in.passphrase_len = 0;
+	for (int i = 0; i < 2; i++) {
+		in.verity.root_hash[0] = (uint8_t)(0x10 + i);
+		assert_int_equal(ld_volume_secret_build(media[i], sizeof(media[i]), &mn[i], &in),
+				 LD_OK);
+	}
+	memcpy(e[0].guid, vol_guid, 16);
+	e[0].data = luks;
+	e[0].len = ln;
+	memcpy(e[1].guid, other_guid, 16);
+	e[1].data = (const uint8_t *)"plain";
+	e[1].len = 6;
+	for (int i = 0; i < 2; i++) {
+		memset(e[2 + i].guid, 0x40 + i, 16);
+		e[2 + i].data = media[i];
+		e[2 + i].len = mn[i];
+	}
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, 4, 16), LD_OK);
+	assert_int_equal(ld_secret_table_summary(t, n, &s), LD_OK);
+	assert_int_equal(s.pins, 0);
+	assert_int_equal(s.verity, 1);
+	assert_int_equal(s.n_media, 2);
+	assert_int_equal(s.media_dropped, 0);
+	assert_int_equal(s.media[0].root_hash[0], 0x10);
+	assert_int_equal(s.media[1].root_hash[0], 0x11);
+	assert_int_equal(s.media[1].data_blocks, 20000);
+	/* the LUKS record alone: verity, but no media */
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, 2, 16), LD_OK);
+	assert_int_equal(ld_secret_table_summary(t, n, &s), LD_OK);
+	assert_int_equal(s.verity, 1);
+	assert_int_equal(s.n_media, 0);
+	/* a deleted media entry (null GUID, as Linux deletes: data kept here) is not served */
+	memset(e[2].guid, 0, 16);
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, 4, 16), LD_OK);
+	assert_int_equal(ld_secret_table_summary(t, n, &s), LD_OK);
+	assert_int_equal(s.n_media, 1);
+	assert_int_equal(s.media[0].root_hash[0], 0x11);
+	/* more media than the driver keeps: counted, not served */
+	for (size_t i = 0; i < LD_SECRET_MEDIA_MAX + 2; i++) {
+		memset(e[i].guid, 0x60 + (int)i, 16);
+		e[i].data = media[0];
+		e[i].len = mn[0];
+	}
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, LD_SECRET_MEDIA_MAX + 2, 16),
+			 LD_OK);
+	assert_int_equal(ld_secret_table_summary(t, n, &s), LD_OK);
+	assert_int_equal(s.n_media, LD_SECRET_MEDIA_MAX);
+	assert_int_equal(s.media_dropped, 2);
+	/* an unreadable record: pins and verity (fail closed), no media */
+	memcpy(bad, ld_volrec_magic, LD_VOLREC_MAGIC_SIZE);
+	memset(bad + LD_VOLREC_MAGIC_SIZE, 0x04, sizeof(bad) - LD_VOLREC_MAGIC_SIZE);
+	e[0].data = bad;
+	e[0].len = sizeof(bad);
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, 1, 16), LD_OK);
+	assert_int_equal(ld_secret_table_summary(t, n, &s), LD_OK);
+	assert_int_equal(s.pins, 1);
+	assert_int_equal(s.verity, 1);
+	assert_int_equal(s.n_media, 0);
+	/* a malformed table: LD_ERR_INVALID, all zero */
+	t[0] ^= 1;
+	assert_int_equal(ld_secret_table_summary(t, n, &s), LD_ERR_INVALID);
+	assert_int_equal(s.pins + s.verity + (int)s.n_media, 0);
 }
 
 int main(void)
@@ -844,6 +931,7 @@ int main(void)
 		cmocka_unit_test(test_volrec_refusals),
 		cmocka_unit_test(test_volrec_verity),
 		cmocka_unit_test(test_volrec_plain_passphrase),
+		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_volrec_truncations),
 		cmocka_unit_test(test_volume_pin),
 		cmocka_unit_test(test_has_pin),
