@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <string.h>
 #include "luksdxe.h"
+#include "verified.h"
 
 /* ---- ld_blockdev over the parent's DiskIo --------------------------------------- */
 
@@ -71,8 +72,10 @@ static EFI_STATUS EFIAPI bio_read(EFI_BLOCK_IO_PROTOCOL *This, UINT32 MediaId, E
 	EFI_STATUS st = check_io(d, MediaId, Lba, BufferSize, Buffer);
 	if (st != EFI_SUCCESS || BufferSize == 0)
 		return st;
-	if (!d->vol)
-		return EFI_DEVICE_ERROR; /* key material already wiped */
+	if (d->gone)
+		return EFI_DEVICE_ERROR; /* key material and trees already wiped */
+	if (d->verity)
+		return luksdxe_verified_read(d, Lba * d->media.BlockSize, Buffer, BufferSize);
 	int r = ld_volume_read_sectors(d->vol, Lba, BufferSize / d->media.BlockSize, Buffer);
 	if (r == LD_OK)
 		return EFI_SUCCESS;
@@ -161,10 +164,10 @@ void luksdxe_blockio_init(luksdxe_dev *d, const EFI_BLOCK_IO_MEDIA *parent)
 	m->LogicalPartition = FALSE;
 	m->ReadOnly = TRUE;
 	m->WriteCaching = FALSE;
-	m->BlockSize = d->info.sector_size;
+	m->BlockSize = d->block_size;
 	/* DiskIo->ReadDisk accepts any buffer, so callers need no alignment. */
 	m->IoAlign = 0;
-	m->LastBlock = d->info.data_size / d->info.sector_size - 1;
+	m->LastBlock = d->size / d->block_size - 1;
 	m->LowestAlignedLba = 0;
 	m->LogicalBlocksPerPhysicalBlock = 1;
 	m->OptimalTransferLengthGranularity = 0;

@@ -12,6 +12,7 @@
 #include "secret/volume_secret.h"
 #include "console.h"
 #include "ext4fs.h"
+#include "verified.h"
 #include "libc/luksdxe_libc.h"
 
 static EFI_GUID guid_disk_io = EFI_DISK_IO_PROTOCOL_GUID;
@@ -171,6 +172,7 @@ static EFI_STATUS uninstall_child(luksdxe_dev *d)
 
 static void destroy(luksdxe_dev *d)
 {
+	luksdxe_verified_close(d); /* wipes the cached hash blocks */
 	if (d->vol)
 		ld_volume_close(d->vol); /* wipes the volume key */
 	if (d->path)
@@ -207,16 +209,25 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 #define LD_ERR_PIN (-100)
 
 /* Unlocks d->vol with the secret: a passphrase, or a volume record holding a passphrase
- * or the volume key and optionally a pin.  *slot is the keyslot (-1: the volume key was
- * given).  LD_ERR_PIN: unlocked, but not the pinned volume - locked again.
+ * or the volume key and optionally a pin and the owner's verity parameters (copied to
+ * *verity, *has_verity set).  *slot is the keyslot (-1: the volume key was given).
+ * LD_ERR_PIN: unlocked, but not the pinned volume - locked again.
  * *secret_bad is set when the entry itself is unusable (LD_ERR_INVALID). */
 static int unlock_with(luksdxe_dev *d, const luksdxe_secret *secret, ld_progress_fn progress,
-		       void *pctx, int *slot, int *secret_bad, char *err, size_t errlen)
+		       void *pctx, int *slot, int *secret_bad, ld_verity_params *verity,
+		       int *has_verity, char *err, size_t errlen)
 {
 	ld_volume_secret vs;
 	int r = ld_volume_secret_parse(secret->data, secret->len, &vs, err, errlen);
-	if (r == LD_OK && secret->generic && (vs.pin || vs.volume_key)) {
-		static const char msg[] = "the shared disk-passphrase entry cannot hold a pin or a volume key";
+	if (r == LD_OK && !vs.passphrase && !vs.volume_key) {
+		static const char msg[] = "a record for plaintext verified media cannot unlock a LUKS volume";
+		size_t n = sizeof(msg) < errlen ? sizeof(msg) : errlen;
+		memcpy(err, msg, n);
+		err[n - 1] = 0;
+		r = LD_ERR_INVALID;
+	}
+	if (r == LD_OK && secret->generic && (vs.pin || vs.volume_key || vs.has_verity)) {
+		static const char msg[] = "the shared disk-passphrase entry cannot hold a pin, a volume key or verity parameters";
 		size_t n = sizeof(msg) < errlen ? sizeof(msg) : errlen;
 		memcpy(err, msg, n);
 		err[n - 1] = 0;
@@ -227,6 +238,9 @@ static int unlock_with(luksdxe_dev *d, const luksdxe_secret *secret, ld_progress
 		return LD_ERR_INVALID;
 	}
 	*slot = vs.volume_key ? -1 : -2; /* -1: the volume key itself */
+	*has_verity = vs.has_verity;
+	if (vs.has_verity)
+		*verity = vs.verity;
 	/* Said once the entry is parsed: a volume key is only checked, nothing is derived. */
 	luksdxe_con_printf(vs.volume_key ? "LuksDxe: %s: checking the volume key against the volume's digest (secret from %s%s): "
 					 : "LuksDxe: %s: deriving key (secret from %s%s): ",
@@ -335,11 +349,15 @@ static EFI_STATUS EFIAPI drv_supported(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HA
 		if (!bio->Media->MediaPresent) {
 			st = EFI_UNSUPPORTED;
 		} else {
-			/* Cheap: the probe reads only the first bytes. */
+			/* Cheap: the probe reads only the first bytes; plaintext media the
+			 * secret names cost a superblock and a top hash block each. */
 			luksdxe_disk disk;
 			ld_blockdev dev;
 			luksdxe_blockdev_init(&dev, &disk, dio, bio->Media);
-			st = ld_volume_probe(&dev) == LD_OK ? EFI_SUCCESS : EFI_UNSUPPORTED;
+			st = ld_volume_probe(&dev) == LD_OK ||
+			     (luksdxe_secret_summary()->n_media &&
+			      luksdxe_verified_media_match(&dev) >= 0)
+				     ? EFI_SUCCESS : EFI_UNSUPPORTED;
 		}
 	}
 	luksdxe_bs->CloseProtocol(ctrl, &guid_disk_io, This->DriverBindingHandle, ctrl);
@@ -357,6 +375,14 @@ typedef struct {
 	EFI_BLOCK_IO_PROTOCOL *block_io;
 	EFI_DEVICE_PATH_PROTOCOL *path;
 } parent_io;
+
+static int is_luks(const parent_io *p)
+{
+	luksdxe_disk disk;
+	ld_blockdev dev;
+	luksdxe_blockdev_init(&dev, &disk, p->disk_io, p->block_io->Media);
+	return ld_volume_probe(&dev) == LD_OK;
+}
 
 static void close_parent(EFI_HANDLE self, EFI_HANDLE ctrl)
 {
@@ -453,8 +479,10 @@ static EFI_STATUS report_locked(const char *uuid, int r, int slot, int secret_ba
 
 /* Asks the secret providers (secret.c, in order) for the volume's secret and unlocks
  * with it: an injected secret is tried once, a passphrase typed at the console up to
- * PROMPT_ATTEMPTS times.  *slot: the keyslot that opened (-1: the volume key itself). */
-static EFI_STATUS unlock_volume(luksdxe_dev *d, int *slot, int *lasting)
+ * PROMPT_ATTEMPTS times.  *slot: the keyslot that opened (-1: the volume key itself).
+ * *verity receives the owner's verity parameters when the secret has them. */
+static EFI_STATUS unlock_volume(luksdxe_dev *d, int *slot, ld_verity_params *verity,
+				int *has_verity, int *lasting)
 {
 	const char *uuid = d->info.uuid;
 	char err[128];
@@ -466,7 +494,7 @@ static EFI_STATUS unlock_volume(luksdxe_dev *d, int *slot, int *lasting)
 	ld_guid_from_uuid(guid, d->info.uuid_bin);
 	*slot = -2;
 	/* Decided before any secret entry can be used (and, with the wipe option, deleted). */
-	(void)luksdxe_secret_pins_present();
+	(void)luksdxe_secret_summary();
 	for (int attempt = 1;; attempt++) {
 		r = luksdxe_secret_get(guid, uuid, &secret);
 		if (r != LD_OK) {
@@ -480,7 +508,8 @@ static EFI_STATUS unlock_volume(luksdxe_dev *d, int *slot, int *lasting)
 		}
 		progress_state prog = { 0, 0 };
 		luksdxe_source src = secret.source;
-		r = unlock_with(d, &secret, on_progress, &prog, slot, &secret_bad, err, sizeof(err));
+		r = unlock_with(d, &secret, on_progress, &prog, slot, &secret_bad, verity,
+				has_verity, err, sizeof(err));
 		luksdxe_secret_release(&secret, r == LD_OK);
 		/* Someone at the console may mistype; injected secrets are tried once. */
 		if (r == LD_ERR_KEY && src == LUKSDXE_SRC_PROMPT && attempt < PROMPT_ATTEMPTS) {
@@ -490,6 +519,62 @@ static EFI_STATUS unlock_volume(luksdxe_dev *d, int *slot, int *lasting)
 		break;
 	}
 	return r == LD_OK ? EFI_SUCCESS : report_locked(uuid, r, *slot, secret_bad, err, lasting);
+}
+
+/* What the child serves: the volume's plaintext, or - when the secret carries the owner's
+ * verity parameters - only the data region that verifies against the owner's tree, which
+ * lies in that plaintext.  A tree that does not verify keeps the volume unpublished. */
+static EFI_STATUS serve_volume(luksdxe_dev *d, const ld_verity_params *verity, int has_verity,
+			       int *lasting)
+{
+	d->block_size = d->info.sector_size;
+	d->size = d->info.data_size;
+	if (!has_verity)
+		return EFI_SUCCESS;
+	ld_volume_blockdev(d->vol, &d->plain);
+	EFI_STATUS st = luksdxe_verified_open(d, &d->plain, verity);
+	*lasting = st == EFI_SECURITY_VIOLATION;
+	return st;
+}
+
+/* Plaintext media that the secret vouches for by root hash (secret_table.h): a device
+ * that is no LUKS volume, whose content verifies against one of the secret's media
+ * records, is served through that tree.  The child is named after the root hash. */
+static EFI_STATUS open_media(EFI_HANDLE ctrl, const parent_io *p, luksdxe_dev **out,
+			     int *lasting)
+{
+	static const char hex[] = "0123456789abcdef";
+	luksdxe_dev *d = luksdxe_alloc.alloc(NULL, sizeof(*d));
+	if (!d)
+		return EFI_OUT_OF_RESOURCES;
+	d->signature = LUKSDXE_DEV_SIGNATURE;
+	d->controller = ctrl;
+	d->is_media = 1;
+	luksdxe_blockdev_init(&d->bdev, &d->disk, p->disk_io, p->block_io->Media);
+	int i = luksdxe_verified_media_match(&d->bdev);
+	if (i < 0) {
+		*lasting = 1;
+		destroy(d);
+		return EFI_UNSUPPORTED;
+	}
+	const ld_verity_params *m = &luksdxe_secret_summary()->media[i];
+	memcpy(d->info.uuid, "verity-", 7);
+	for (int k = 0; k < 16; k++) {
+		d->info.uuid_bin[k] = m->root_hash[k];
+		d->info.uuid[7 + 2 * k] = hex[m->root_hash[k] >> 4];
+		d->info.uuid[8 + 2 * k] = hex[m->root_hash[k] & 15];
+	}
+	d->info.uuid[39] = 0;
+	/* The parent's blocks, unless the tree's blocks are smaller. */
+	d->block_size = p->block_io->Media->BlockSize;
+	EFI_STATUS st = luksdxe_verified_open(d, &d->bdev, m);
+	if (st != EFI_SUCCESS) {
+		*lasting = st == EFI_SECURITY_VIOLATION;
+		destroy(d);
+		return st;
+	}
+	*out = d;
+	return EFI_SUCCESS;
 }
 
 /* The unlocked volume as a child handle of ctrl: device path (the parent's + our vendor
@@ -520,6 +605,11 @@ static EFI_STATUS publish_child(EFI_HANDLE self, EFI_HANDLE ctrl, luksdxe_dev *d
 static void announce_unlocked(const luksdxe_dev *d, int slot)
 {
 	const char *pin = d->pinned ? ", volume key matches its pin" : "";
+	if (d->is_media) {
+		luksdxe_con_printf("LuksDxe: %s: plaintext media verified against the secret's root "
+				   "hash, published read-only\n", d->info.uuid);
+		return;
+	}
 	if (slot >= 0)
 		luksdxe_con_printf("LuksDxe: %s: unlocked with keyslot %d%s\n", d->info.uuid, slot, pin);
 	else
@@ -535,7 +625,8 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 	EFI_HANDLE self = This->DriverBindingHandle;
 	parent_io parent;
 	luksdxe_dev *d = NULL;
-	int slot = -2, lasting = 0;
+	int slot = -2, lasting = 0, has_verity = 0;
+	ld_verity_params verity;
 
 	/* An end node asks us to start without creating children. */
 	if (remaining && IsDevicePathEnd(remaining))
@@ -549,13 +640,25 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 	if (st != EFI_SUCCESS)
 		return st;
 	UINT32 media_id = parent.block_io->Media->MediaId;
-	st = failed_before(ctrl, media_id) ? EFI_NOT_FOUND
-					     : open_volume(ctrl, &parent, &d, &lasting);
-	if (st != EFI_SUCCESS)
+	if (failed_before(ctrl, media_id)) {
+		st = EFI_NOT_FOUND;
 		goto undo_open;
-	st = unlock_volume(d, &slot, &lasting);
-	if (st != EFI_SUCCESS)
-		goto undo_volume;
+	}
+	if (!is_luks(&parent)) {
+		st = open_media(ctrl, &parent, &d, &lasting);
+		if (st != EFI_SUCCESS)
+			goto undo_open;
+	} else {
+		st = open_volume(ctrl, &parent, &d, &lasting);
+		if (st != EFI_SUCCESS)
+			goto undo_open;
+		st = unlock_volume(d, &slot, &verity, &has_verity, &lasting);
+		if (st == EFI_SUCCESS)
+			st = serve_volume(d, &verity, has_verity, &lasting);
+		ld_wipe(&verity, sizeof(verity));
+		if (st != EFI_SUCCESS)
+			goto undo_volume;
+	}
 	st = publish_child(self, ctrl, d, &parent);
 	if (st != EFI_SUCCESS)
 		goto undo_volume;
@@ -662,6 +765,8 @@ static VOID EFIAPI on_exit_boot_services(EFI_EVENT ev, VOID *ctx)
 	/* The OS owns memory from now on: wipe every key in place, free nothing. */
 	luksdxe_env_exit_boot_services();
 	for (luksdxe_dev *d = luksdxe_volumes_first(); d; d = d->next) {
+		d->gone = 1;
+		luksdxe_verified_close(d);
 		if (d->vol) {
 			ld_volume_close(d->vol);
 			d->vol = NULL;

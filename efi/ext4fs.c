@@ -844,7 +844,7 @@ static int on_unlocked_volume(const EFI_DEVICE_PATH_PROTOCOL *path)
 	luksdxe_dp vols[VOLUMES_MAX];
 	uint8_t pinned[VOLUMES_MAX];
 	const char *uuids[VOLUMES_MAX];
-	size_t nv = luksdxe_volumes(vols, pinned, uuids, VOLUMES_MAX);
+	size_t nv = luksdxe_volumes(vols, pinned, NULL, uuids, VOLUMES_MAX);
 	for (size_t i = 0; i < nv; i++) {
 		const uint8_t *p = (const uint8_t *)path;
 		size_t off = 0;

@@ -15,9 +15,11 @@
  *   policy.c   the load policy's decision (plain C); policy_hook.c wraps the
  *              Security protocols with it
  *   ext4fs.c   read-only SimpleFileSystem over fs/ext4.h, a second binding
+ *   verified.c dm-verity: the verified view a volume is served through (verified.h)
  *   libc/      the freestanding C runtime the core links against
  * Who calls whom (an arrow points at the callee; no cycle): driver.c -> ext4fs.c,
- * policy_hook.c, secret.c, blockio.c, cpu.c, mp.c; ext4fs.c, policy_hook.c -> volumes.c;
+ * policy_hook.c, secret.c, blockio.c, verified.c, cpu.c, mp.c; blockio.c -> verified.c ->
+ * secret.c; ext4fs.c, policy_hook.c -> volumes.c; policy_hook.c -> secret.c;
  * every file -> env.c, console.c.  Nothing calls back into driver.c.
  * The host shim (tests/shim) compiles all of these except fwcfg_io.c; efi/libc only for
  * test_shim_libc (its symbols renamed). */
@@ -62,7 +64,8 @@ void luksdxe_cpu_exit_boot_services(void);
 /* blockio.c: ld_blockdev over a DiskIo with a fixed MediaId. */
 void luksdxe_blockdev_init(ld_blockdev *dev, luksdxe_disk *disk, EFI_DISK_IO_PROTOCOL *dio,
 			   const EFI_BLOCK_IO_MEDIA *media);
-/* blockio.c: fills d->block_io, d->block_io2 and d->media from d->info.  BlockIo2
+/* blockio.c: fills d->block_io, d->block_io2 and d->media from d->block_size and d->size
+ * (reads through d->verity when there is one, else d->vol's plaintext).  BlockIo2
  * completes every request before returning (then signals the token's event). */
 void luksdxe_blockio_init(luksdxe_dev *d, const EFI_BLOCK_IO_MEDIA *parent);
 
@@ -86,8 +89,15 @@ int luksdxe_secret_get(const uint8_t volume_guid[16], const char *uuid_text, luk
  * luksdxe_secret_exit_boot_services() (other volumes may still need it). */
 void luksdxe_secret_release(luksdxe_secret *s, int used);
 void luksdxe_secret_exit_boot_services(void);
-/* 1 if the secret pins any volume (see secret_table.h); decided at the first call. */
+/* What the whole secret asks of every volume (ld_secret_table_summary in secret_table.h),
+ * decided at the first call from the source the volumes are unlocked from; until it can be
+ * decided, pins and verity and no media (fail closed). */
+const ld_secret_summary *luksdxe_secret_summary(void);
+/* Its pins: 1 if the secret pins any volume. */
 int luksdxe_secret_pins_present(void);
+/* Its verity: 1 if any volume of the secret is verity-protected (then the load policy
+ * admits files only from verified volumes). */
+int luksdxe_secret_verity_present(void);
 void luksdxe_secret_reset(void); /* forgets that decision (driver load and unload) */
 
 /* policy_hook.c: the load policy (policy.h).  install wraps the Security architectural

@@ -141,6 +141,8 @@ luksdxe_verdict luksdxe_policy_decide(const luksdxe_policy_ctx *ctx, const uint8
 		*volume = best;
 	if (ctx->pins_present && !ctx->pinned[best])
 		return LUKSDXE_DENY_NOT_PINNED;
+	if (ctx->verity_present && !(ctx->verified && ctx->verified[best]))
+		return LUKSDXE_DENY_NOT_VERIFIED;
 	if (!plain_file_tail(path + best_len, len - best_len))
 		return LUKSDXE_DENY_BAD_VOLUME_PATH;
 	return LUKSDXE_ALLOW_VOLUME;
@@ -158,6 +160,7 @@ const char *luksdxe_verdict_text(luksdxe_verdict v)
 	case LUKSDXE_DENY_NOT_PINNED: return "on an unlocked volume that the secret does not pin";
 	case LUKSDXE_DENY_BAD_VOLUME_PATH: return "on an unlocked volume, but not a file path";
 	case LUKSDXE_DENY_UNENCRYPTED: return "not on a volume the guest owner encrypted";
+	case LUKSDXE_DENY_NOT_VERIFIED: return "on an unlocked volume that no dm-verity tree of the secret vouches for";
 	}
 	return "?";
 }

@@ -6,7 +6,9 @@
  *       existed when the policy was installed), or
  *   (b) a file on a volume that LuksDxe unlocked: the child's full device path (the
  *       parent's, then LuksDxe's vendor node), then only partition/CD-ROM nodes and file
- *       path nodes; when the secret pins any volume, only on pinned ones.
+ *       path nodes; when the secret pins any volume, only on pinned ones; when any
+ *       volume of the secret carries dm-verity parameters, only on volumes served through
+ *       the owner's tree (verified).
  *   (c) an image that an image from an unlocked volume, while it runs, hands over from
  *       its own memory under a device path that names no device: only vendor-defined
  *       media nodes and file path nodes (a unified kernel image starting the kernel it
@@ -39,6 +41,9 @@ typedef struct {
 	int pins_present;          /* the secret pins at least one volume */
 	int owner_running;         /* an image from an unlocked volume is running (rule c) */
 	int from_memory;           /* the image comes from a caller's buffer, not a file */
+	const uint8_t *verified;   /* per volume: 1 if served through the owner's verity tree
+				    * (may be NULL: none is) */
+	int verity_present;        /* the secret protects at least one volume with verity */
 } luksdxe_policy_ctx;
 
 typedef enum {
@@ -51,14 +56,15 @@ typedef enum {
 	LUKSDXE_DENY_NOT_PINNED,    /* on an unlocked volume that no pin names */
 	LUKSDXE_DENY_BAD_VOLUME_PATH, /* on an unlocked volume, but not a plain file path */
 	LUKSDXE_DENY_UNENCRYPTED,   /* anywhere else */
+	LUKSDXE_DENY_NOT_VERIFIED,  /* on an unlocked volume that no verity tree vouches for */
 } luksdxe_verdict;
 
 #define LUKSDXE_VERDICT_ALLOWED(v) \
 	((v) == LUKSDXE_ALLOW_FV || (v) == LUKSDXE_ALLOW_VOLUME || (v) == LUKSDXE_ALLOW_OWNER_MEMORY)
 
 /* Judges the device path at path (at most maxlen bytes are read; NULL for none).
- * *volume receives the index of the matching volume for LUKSDXE_ALLOW_VOLUME and
- * LUKSDXE_DENY_NOT_PINNED (may be NULL). */
+ * *volume receives the index of the matching volume for LUKSDXE_ALLOW_VOLUME,
+ * LUKSDXE_DENY_NOT_PINNED and LUKSDXE_DENY_NOT_VERIFIED (may be NULL). */
 luksdxe_verdict luksdxe_policy_decide(const luksdxe_policy_ctx *ctx, const uint8_t *path,
 				      size_t maxlen, size_t *volume);
 

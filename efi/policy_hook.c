@@ -196,7 +196,7 @@ static int names_a_device(const EFI_DEVICE_PATH_PROTOCOL *dp)
 static luksdxe_verdict decide(const EFI_DEVICE_PATH_PROTOCOL *dp, const char **uuid)
 {
 	luksdxe_dp vols[MAX_VOLUMES];
-	uint8_t pinned[MAX_VOLUMES];
+	uint8_t pinned[MAX_VOLUMES], verified[MAX_VOLUMES];
 	const char *uuids[MAX_VOLUMES];
 	luksdxe_policy_ctx ctx;
 	size_t vol = 0;
@@ -205,8 +205,10 @@ static luksdxe_verdict decide(const EFI_DEVICE_PATH_PROTOCOL *dp, const char **u
 	ctx.n_fvs = n_fvs;
 	ctx.volumes = vols;
 	ctx.pinned = pinned;
-	ctx.n_volumes = luksdxe_volumes(vols, pinned, uuids, MAX_VOLUMES);
+	ctx.verified = verified;
+	ctx.n_volumes = luksdxe_volumes(vols, pinned, verified, uuids, MAX_VOLUMES);
 	ctx.pins_present = 0;
+	ctx.verity_present = 0;
 	ctx.owner_running = owner_running > 0;
 	ctx.from_memory = 0;
 	/* A device path has no length of its own; the walk is bounded by node count. */
@@ -216,6 +218,11 @@ static luksdxe_verdict decide(const EFI_DEVICE_PATH_PROTOCOL *dp, const char **u
 	 * is known by then: volumes exist only after Start has read the secret). */
 	if (v == LUKSDXE_ALLOW_VOLUME && !pinned[vol] && luksdxe_secret_pins_present()) {
 		ctx.pins_present = 1;
+		v = luksdxe_policy_decide(&ctx, (const uint8_t *)dp, (size_t)-1 / 2, &vol);
+	}
+	/* Likewise verity, for a file on a volume served without the owner's tree. */
+	if (v == LUKSDXE_ALLOW_VOLUME && !verified[vol] && luksdxe_secret_verity_present()) {
+		ctx.verity_present = 1;
 		v = luksdxe_policy_decide(&ctx, (const uint8_t *)dp, (size_t)-1 / 2, &vol);
 	}
 	if (v == LUKSDXE_DENY_UNENCRYPTED && ctx.owner_running && !names_a_device(dp)) {

@@ -110,20 +110,25 @@ static int from_cc_area(const uint8_t guid[16], luksdxe_secret *s, int *present)
 	return r;
 }
 
-/* Whether the secret pins any volume, decided once, from the table the volumes are
- * unlocked from (the secret area when there is one, else fw_cfg) and before any entry
- * can be wiped; kept for the rest of the boot. */
-static int pins_known, pins;
+/* What the whole table asks (ld_secret_table_summary: pins, verity, plaintext media),
+ * decided once, from the table the volumes are unlocked from (the secret area when there
+ * is one, else fw_cfg) and before any entry can be wiped; kept for the rest of the boot.
+ * Until it is known (no memory to read fw_cfg), the answer fails closed: pins and verity,
+ * no media. */
+static int summary_known;
+static ld_secret_summary summary;
+static const ld_secret_summary fail_closed = { 1, 1, 0, 0, { { 0 } } };
 
-int luksdxe_secret_pins_present(void)
+const ld_secret_summary *luksdxe_secret_summary(void)
 {
-	if (pins_known)
-		return pins;
+	if (summary_known)
+		return &summary;
 	uint8_t *area;
 	size_t size;
 	int found = cc_area(&area, &size, 1);
+	memset(&summary, 0, sizeof(summary));
 	if (found > 0) {
-		pins = ld_secret_table_has_pin(area, size);
+		(void)ld_secret_table_summary(area, size, &summary);
 	} else if (found == 0) {
 		uint16_t sel;
 		uint32_t len;
@@ -131,19 +136,34 @@ int luksdxe_secret_pins_present(void)
 		    len <= SECRET_AREA_MAX) {
 			uint8_t *buf = luksdxe_alloc.alloc(luksdxe_alloc.ctx, len);
 			if (!buf)
-				return 1; /* not known yet: fail closed, ask again next time */
+				return &fail_closed; /* not known yet: ask again next time */
 			luksdxe_fwcfg_read_item(sel, buf, len);
-			pins = ld_secret_table_has_pin(buf, len);
+			(void)ld_secret_table_summary(buf, len, &summary);
 			luksdxe_alloc.free(luksdxe_alloc.ctx, buf, len);
 		}
 	}
-	pins_known = 1;
-	return pins;
+	if (summary.media_dropped)
+		luksdxe_con_printf("LuksDxe: the secret names %u more plaintext verified media than the "
+				   "%u served; those are not served\n", (unsigned)summary.media_dropped,
+				   (unsigned)LD_SECRET_MEDIA_MAX);
+	summary_known = 1;
+	return &summary;
+}
+
+int luksdxe_secret_pins_present(void)
+{
+	return luksdxe_secret_summary()->pins;
+}
+
+int luksdxe_secret_verity_present(void)
+{
+	return luksdxe_secret_summary()->verity;
 }
 
 void luksdxe_secret_reset(void)
 {
-	pins_known = pins = 0;
+	summary_known = 0;
+	memset(&summary, 0, sizeof(summary));
 }
 
 static int from_fwcfg(const uint8_t guid[16], luksdxe_secret *s)

@@ -46,7 +46,8 @@ luksdxe_dev *luksdxe_volumes_find(EFI_HANDLE ctrl, EFI_HANDLE child)
 	return NULL;
 }
 
-size_t luksdxe_volumes(luksdxe_dp *paths, uint8_t *pinned, const char **uuids, size_t max)
+size_t luksdxe_volumes(luksdxe_dp *paths, uint8_t *pinned, uint8_t *verified,
+		       const char **uuids, size_t max)
 {
 	size_t n = 0;
 	for (luksdxe_dev *d = devices; d && n < max; d = d->next) {
@@ -55,6 +56,8 @@ size_t luksdxe_volumes(luksdxe_dp *paths, uint8_t *pinned, const char **uuids, s
 		paths[n].bytes = (const uint8_t *)d->path;
 		paths[n].len = d->path_size - sizeof(EFI_DEVICE_PATH_PROTOCOL); /* no end node */
 		pinned[n] = (uint8_t)d->pinned;
+		if (verified)
+			verified[n] = (uint8_t)d->verified;
 		uuids[n] = d->info.uuid;
 		n++;
 	}

@@ -82,6 +82,11 @@ int ld_volume_read_sectors(ld_volume *v, uint64_t sector, uint64_t count, void *
 /* Reads any byte range of the plaintext (bounces unaligned edges). */
 int ld_volume_read(ld_volume *v, uint64_t offset, void *buf, size_t len);
 
+/* The plaintext of an unlocked volume as a block device (dev->ctx = v), for what reads a
+ * file system or a dm-verity tree inside the volume: reads go through ld_volume_read.
+ * size = data_size, block_size = the sector size.  v must outlive dev. */
+void ld_volume_blockdev(ld_volume *v, ld_blockdev *dev);
+
 /* Wipes the volume key and every derived secret, then releases the volume. */
 void ld_volume_close(ld_volume *v);
 

@@ -455,6 +455,19 @@ int ld_volume_read_sectors(ld_volume *v, uint64_t sector, uint64_t count, void *
 				 s->iv_tweak + sector * per, per);
 }
 
+static int plain_read(ld_blockdev *dev, uint64_t offset, void *buf, size_t len)
+{
+	return ld_volume_read(dev->ctx, offset, buf, len);
+}
+
+void ld_volume_blockdev(ld_volume *v, ld_blockdev *dev)
+{
+	dev->read = plain_read;
+	dev->ctx = v;
+	dev->size = v->info.data_size;
+	dev->block_size = (uint32_t)v->meta.segments[0].sector_size;
+}
+
 int ld_volume_read(ld_volume *v, uint64_t offset, void *buf, size_t len)
 {
 	uint64_t ss = v->meta.segments[0].sector_size;

@@ -152,10 +152,11 @@ int ld_secret_table_build(uint8_t *out, size_t cap, size_t *outlen, const ld_sec
 	return LD_OK;
 }
 
-int ld_secret_table_has_pin(const uint8_t *area, size_t area_size)
+int ld_secret_table_summary(const uint8_t *area, size_t area_size, ld_secret_summary *s)
 {
+	memset(s, 0, sizeof(*s));
 	if (ld_secret_table_check(area, area_size, NULL, 0) != LD_OK)
-		return 0;
+		return LD_ERR_INVALID;
 	size_t total = ld_le32(area + 16), off = LD_SECRET_HDR_SIZE;
 	/* The check above bounds total by the area and every entry by total. */
 	while (total - off >= LD_SECRET_ENTRY_HDR_SIZE) {
@@ -164,10 +165,28 @@ int ld_secret_table_has_pin(const uint8_t *area, size_t area_size)
 		size_t n = len - LD_SECRET_ENTRY_HDR_SIZE;
 		if (n >= LD_VOLREC_MAGIC_SIZE && memcmp(d, ld_volrec_magic, LD_VOLREC_MAGIC_SIZE) == 0) {
 			ld_volume_secret vs;
-			if (ld_volume_secret_parse(d, n, &vs, NULL, 0) != LD_OK || vs.pin)
-				return 1;
+			if (ld_volume_secret_parse(d, n, &vs, NULL, 0) != LD_OK) {
+				/* a constraint that cannot be read is not dropped */
+				s->pins = s->verity = 1;
+			} else {
+				s->pins |= vs.pin != NULL;
+				s->verity |= vs.has_verity;
+				if (vs.has_verity && !vs.passphrase && !vs.volume_key &&
+				    memcmp(area + off, null_guid, 16) != 0) {
+					if (s->n_media < LD_SECRET_MEDIA_MAX)
+						s->media[s->n_media++] = vs.verity;
+					else
+						s->media_dropped++;
+				}
+			}
 		}
 		off += len;
 	}
-	return 0;
+	return LD_OK;
+}
+
+int ld_secret_table_has_pin(const uint8_t *area, size_t area_size)
+{
+	ld_secret_summary s;
+	return ld_secret_table_summary(area, area_size, &s) == LD_OK && s.pins;
 }

@@ -15,6 +15,7 @@
 #define LD_SECRET_TABLE_H
 
 #include "base/common.h"
+#include "verity/verity.h"
 
 #define LD_SECRET_HDR_SIZE 20u
 #define LD_SECRET_ENTRY_HDR_SIZE 20u
@@ -60,9 +61,25 @@ typedef struct ld_secret_entry {
 int ld_secret_table_build(uint8_t *out, size_t cap, size_t *outlen, const ld_secret_entry *e,
 			  size_t n, size_t align);
 
-/* 1 if any entry of the table (checked first) is a volume record that carries a pin, or
- * claims to be a record but cannot be parsed (a constraint that cannot be read is not
- * dropped); 0 otherwise, and for a malformed table. */
+/* What the whole table asks of every volume, read once before any entry is used (or
+ * wiped): whether any volume record carries a pin, whether any carries dm-verity
+ * parameters (then only verified volumes may boot), and the records for plaintext verified
+ * media (a verity item alone, volume_secret.h), which no LUKS UUID leads to.  A record that
+ * claims to be one but cannot be parsed counts as both a pin and verity: a constraint that
+ * cannot be read is not dropped.  LD_OK, or LD_ERR_INVALID (and all zero) for a malformed
+ * table. */
+#define LD_SECRET_MEDIA_MAX 16u
+typedef struct ld_secret_summary {
+	int pins;
+	int verity;
+	size_t n_media;
+	size_t media_dropped; /* media records beyond LD_SECRET_MEDIA_MAX: not served */
+	ld_verity_params media[LD_SECRET_MEDIA_MAX];
+} ld_secret_summary;
+int ld_secret_table_summary(const uint8_t *area, size_t area_size, ld_secret_summary *s);
+
+/* ld_secret_table_summary's pins: 1 if any entry carries a pin (or an unreadable record);
+ * 0 otherwise, and for a malformed table. */
 int ld_secret_table_has_pin(const uint8_t *area, size_t area_size);
 
 #endif

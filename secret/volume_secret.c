@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* A per-volume secret entry's data: a passphrase or a LuksDxe volume record (format in
- * volume_secret.h).  Caution: this file parses untrusted input (the secret table comes
+ * volume_secret.h), its verity item decoded into verity/'s parameters.  Caution: this
+ * file parses untrusted input (the secret table comes
  * from the guest owner through the host, and the host may have written it). */
 #include <string.h>
 #include "base/endian.h"
@@ -16,6 +17,78 @@ static const char pin_domain[] = "LuksDxe volume pin v1"; /* hashed with its NUL
 int ld_volrec_is_record(const uint8_t *data, size_t len)
 {
 	return len > 0 && data[0] == 0;
+}
+
+/* The verity item's hash numbers (volume_secret.h). */
+static const struct {
+	uint8_t id;
+	ld_hash_alg alg;
+} verity_hashes[] = { { 1, LD_HASH_SHA1 }, { 2, LD_HASH_SHA256 }, { 3, LD_HASH_SHA512 } };
+#define VERITY_HASHES (sizeof(verity_hashes) / sizeof(verity_hashes[0]))
+#define VERITY_NO_SUPERBLOCK 0x01u
+
+/* Decodes a verity item (exactly n bytes) into p and checks the parameters. */
+static int parse_verity(const uint8_t *v, size_t n, ld_verity_params *p, char *err,
+			size_t errlen)
+{
+	static const char pre[] = "volume secret: verity item: ";
+	size_t i, digest;
+
+	memset(p, 0, sizeof(*p));
+	if (n < LD_VOLREC_VERITY_FIXED)
+		return ld_fail(err, errlen, pre, "truncated");
+	for (i = 0; i < VERITY_HASHES && verity_hashes[i].id != v[1]; i++)
+		;
+	if (i == VERITY_HASHES)
+		return ld_fail(err, errlen, pre, "unknown hash algorithm");
+	if ((v[2] & ~VERITY_NO_SUPERBLOCK) != 0 || v[3] != 0)
+		return ld_fail(err, errlen, pre, "unknown flags or nonzero reserved byte");
+	p->hash_type = v[0];
+	p->hash = verity_hashes[i].alg;
+	p->no_superblock = v[2] & VERITY_NO_SUPERBLOCK;
+	p->data_block_size = ld_le32(v + 4);
+	p->hash_block_size = ld_le32(v + 8);
+	p->data_blocks = ld_le64(v + 12);
+	p->hash_offset = ld_le64(v + 20);
+	p->salt_size = ld_le16(v + 28);
+	digest = ld_hash_size(p->hash);
+	if (p->salt_size > LD_VERITY_SALT_MAX)
+		return ld_fail(err, errlen, pre, "salt longer than 256 bytes");
+	if (n != LD_VOLREC_VERITY_FIXED + p->salt_size + digest)
+		return ld_fail(err, errlen, pre, "length does not match its salt and root hash");
+	memcpy(p->salt, v + LD_VOLREC_VERITY_FIXED, p->salt_size);
+	memcpy(p->root_hash, v + LD_VOLREC_VERITY_FIXED + p->salt_size, digest);
+	char why[96];
+	if (ld_verity_params_check(p, why, sizeof(why)) != LD_OK)
+		return ld_fail(err, errlen, pre, why);
+	return LD_OK;
+}
+
+/* Writes the verity item's value for p into out (capacity cap); its length, or 0 if p is
+ * not encodable or does not fit. */
+static size_t put_verity(uint8_t *out, size_t cap, const ld_verity_params *p)
+{
+	size_t i, digest = ld_hash_size(p->hash);
+	size_t n = LD_VOLREC_VERITY_FIXED + p->salt_size + digest;
+
+	for (i = 0; i < VERITY_HASHES && verity_hashes[i].alg != p->hash; i++)
+		;
+	if (i == VERITY_HASHES || p->hash_type > 1 || p->salt_size > LD_VERITY_SALT_MAX ||
+	    n > cap || ld_verity_params_check(p, NULL, 0) != LD_OK)
+		return 0;
+	out[0] = (uint8_t)p->hash_type;
+	out[1] = verity_hashes[i].id;
+	out[2] = p->no_superblock ? VERITY_NO_SUPERBLOCK : 0;
+	out[3] = 0;
+	ld_put_le32(out + 4, p->data_block_size);
+	ld_put_le32(out + 8, p->hash_block_size);
+	ld_put_le64(out + 12, p->data_blocks);
+	ld_put_le64(out + 20, p->hash_offset);
+	out[28] = (uint8_t)p->salt_size;
+	out[29] = (uint8_t)(p->salt_size >> 8);
+	memcpy(out + LD_VOLREC_VERITY_FIXED, p->salt, p->salt_size);
+	memcpy(out + LD_VOLREC_VERITY_FIXED + p->salt_size, p->root_hash, digest);
+	return n;
 }
 
 static int parse_record(const uint8_t *d, size_t len, ld_volume_secret *out, char *err,
@@ -62,6 +135,13 @@ static int parse_record(const uint8_t *d, size_t len, ld_volume_secret *out, cha
 					       "pin is not 32 bytes");
 			out->pin = v;
 			break;
+		case LD_VOLREC_TAG_VERITY:
+			if (out->has_verity)
+				return ld_fail(err, errlen, "volume secret: ", "two verity items");
+			if (parse_verity(v, n, &out->verity, err, errlen) != LD_OK)
+				return LD_ERR_INVALID;
+			out->has_verity = 1;
+			break;
 		default:
 			if (tag < 0x80)
 				return ld_fail(err, errlen, "volume secret: ",
@@ -70,9 +150,18 @@ static int parse_record(const uint8_t *d, size_t len, ld_volume_secret *out, cha
 		}
 		off += ITEM_HDR + n;
 	}
-	if (!out->passphrase == !out->volume_key)
+	if (out->passphrase && out->volume_key)
 		return ld_fail(err, errlen, "volume secret: ",
 			       "needs exactly one of passphrase and volume key");
+	if (!out->passphrase && !out->volume_key) {
+		/* plaintext verified media: the verity item alone */
+		if (!out->has_verity)
+			return ld_fail(err, errlen, "volume secret: ",
+				       "needs exactly one of passphrase and volume key");
+		if (out->pin)
+			return ld_fail(err, errlen, "volume secret: ",
+				       "a pin needs a passphrase or a volume key");
+	}
 	return LD_OK;
 }
 
@@ -110,7 +199,14 @@ static size_t put_item(uint8_t *p, uint8_t tag, const uint8_t *v, size_t n)
 
 int ld_volume_secret_build(uint8_t *out, size_t cap, size_t *outlen, const ld_volume_secret *in)
 {
-	if (!in->passphrase == !in->volume_key)
+	uint8_t vitem[LD_VOLREC_VERITY_FIXED + LD_VERITY_SALT_MAX + LD_HASH_MAX_SIZE];
+	size_t vlen = 0;
+
+	if (in->passphrase && in->volume_key)
+		return LD_ERR_INVALID;
+	if (!in->passphrase && !in->volume_key && (!in->has_verity || in->pin))
+		return LD_ERR_INVALID;
+	if (in->has_verity && (vlen = put_verity(vitem, sizeof(vitem), &in->verity)) == 0)
 		return LD_ERR_INVALID;
 	if (in->passphrase && (in->passphrase_len == 0 ||
 			       in->passphrase_len > LD_VOLREC_PASSPHRASE_MAX ||
@@ -122,7 +218,8 @@ int ld_volume_secret_build(uint8_t *out, size_t cap, size_t *outlen, const ld_vo
 	size_t need = LD_VOLREC_MAGIC_SIZE +
 		      (in->passphrase ? ITEM_HDR + in->passphrase_len : 0) +
 		      (in->volume_key ? ITEM_HDR + in->volume_key_len : 0) +
-		      (in->pin ? ITEM_HDR + LD_PIN_SIZE : 0);
+		      (in->pin ? ITEM_HDR + LD_PIN_SIZE : 0) +
+		      (in->has_verity ? ITEM_HDR + vlen : 0);
 	if (need > cap)
 		return LD_ERR_RANGE;
 	size_t off = LD_VOLREC_MAGIC_SIZE;
@@ -135,6 +232,8 @@ int ld_volume_secret_build(uint8_t *out, size_t cap, size_t *outlen, const ld_vo
 				in->volume_key_len);
 	if (in->pin)
 		off += put_item(out + off, LD_VOLREC_TAG_PIN, in->pin, LD_PIN_SIZE);
+	if (in->has_verity)
+		off += put_item(out + off, LD_VOLREC_TAG_VERITY, vitem, vlen);
 	*outlen = off;
 	return LD_OK;
 }

@@ -81,11 +81,6 @@ static const lt_fsops ext4_ops = {
 
 /* ---- the volume --------------------------------------------------------------------- */
 
-static int vol_read(ld_blockdev *dev, uint64_t off, void *buf, size_t len)
-{
-	return ld_volume_read(dev->ctx, off, buf, len);
-}
-
 static int unlock(lt_fsview *v, const lt_volargs *a)
 {
 	uint8_t *key = NULL;
@@ -117,10 +112,7 @@ static int unlock(lt_fsview *v, const lt_volargs *a)
 	lt_free_key(key, keylen);
 	if (r)
 		return lt_exit_status(r);
-	v->voldev.read = vol_read;
-	v->voldev.size = ld_volume_get_info(v->vol)->data_size;
-	v->voldev.block_size = ld_volume_get_info(v->vol)->sector_size;
-	v->voldev.ctx = v->vol;
+	ld_volume_blockdev(v->vol, &v->voldev);
 	return LT_OK;
 }
 

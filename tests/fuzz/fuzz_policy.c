@@ -7,12 +7,16 @@
  *               without the end node; the driver's own paths are well formed, but any
  *               bytes are accepted here)
  *   the rest    the device path to judge, copied into a buffer of exactly its size.
+ * Each input is judged with and without an owner image running, from memory or not, and
+ * with verity absent, present with verified[i] = pinned[(i + 1) % 3], and present with no
+ * verified array.
  * Invariants, each checked independently of policy.c:
  *   - a path that does not walk as one instance ending in 7f ff 04 00 within maxlen is
  *     MALFORMED, and only such a path is;
  *   - ALLOW_FV: the path is one FV's path exactly, then one 20-byte PIWG file node;
- *   - ALLOW_VOLUME, DENY_NOT_PINNED, DENY_BAD_VOLUME_PATH: *volume names a volume whose
- *     path is a prefix of this one, and no longer volume path is; the pin state agrees;
+ *   - ALLOW_VOLUME, DENY_NOT_PINNED, DENY_NOT_VERIFIED, DENY_BAD_VOLUME_PATH: *volume names
+ *     a volume whose path is a prefix of this one, and no longer volume path is; the pin
+ *     state agrees, then the verity state (verity present and the volume not verified);
  *     ALLOW_VOLUME's tail is partition nodes then file nodes, ending in a file node;
  *   - DENY_UNENCRYPTED: no volume is a prefix and the path is no platform FV file, and
  *     rule (c) does not hold;
@@ -88,7 +92,7 @@ static void check(const luksdxe_policy_ctx *c, const uint8_t *p, size_t max)
 	size_t vol = (size_t)-1;
 	luksdxe_verdict v = luksdxe_policy_decide(c, p, max, &vol);
 	long w = walk(p, max);
-	if (v < LUKSDXE_ALLOW_FV || v > LUKSDXE_DENY_UNENCRYPTED)
+	if (v < LUKSDXE_ALLOW_FV || v > LUKSDXE_DENY_NOT_VERIFIED)
 		abort();
 	if (strcmp(luksdxe_verdict_text(v), "?") == 0)
 		abort();
@@ -114,16 +118,22 @@ static void check(const luksdxe_policy_ctx *c, const uint8_t *p, size_t max)
 		break;
 	case LUKSDXE_ALLOW_VOLUME:
 	case LUKSDXE_DENY_NOT_PINNED:
-	case LUKSDXE_DENY_BAD_VOLUME_PATH:
+	case LUKSDXE_DENY_NOT_VERIFIED:
+	case LUKSDXE_DENY_BAD_VOLUME_PATH: {
 		if (fv_file || vol >= c->n_volumes || !prefix(&c->volumes[vol], p, len) ||
 		    c->volumes[vol].len != best_len)
 			abort();
-		if ((v == LUKSDXE_DENY_NOT_PINNED) != (c->pins_present && !c->pinned[vol]))
+		int unpinned = c->pins_present && !c->pinned[vol];
+		int unverified = c->verity_present && !(c->verified && c->verified[vol]);
+		if ((v == LUKSDXE_DENY_NOT_PINNED) != unpinned)
 			abort();
-		if (v != LUKSDXE_DENY_NOT_PINNED &&
+		if ((v == LUKSDXE_DENY_NOT_VERIFIED) != (!unpinned && unverified))
+			abort();
+		if (!unpinned && !unverified &&
 		    (v == LUKSDXE_ALLOW_VOLUME) != plain_tail(p + best_len, len - best_len))
 			abort();
 		break;
+	}
 	case LUKSDXE_DENY_UNENCRYPTED:
 	case LUKSDXE_ALLOW_OWNER_MEMORY:
 		if (fv_file || best != c->n_volumes)
@@ -152,7 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	unsigned n_fvs = data[0] & 3, n_vols = (data[0] >> 2) & 3;
 	luksdxe_dp fvs[MAXCTX], vols[MAXCTX];
-	uint8_t pinned[MAXCTX];
+	uint8_t pinned[MAXCTX], verified[MAXCTX];
 	size_t off = 1;
 	for (unsigned i = 0; i < n_fvs + n_vols; i++) {
 		if (size - off < 2)
@@ -170,16 +180,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (unsigned i = 0; i < MAXCTX; i++)
 		pinned[i] = (data[0] >> (5 + i)) & 1;
-	luksdxe_policy_ctx c = { fvs, n_fvs, vols, pinned, n_vols, (data[0] >> 4) & 1, 0, 0 };
+	for (unsigned i = 0; i < MAXCTX; i++)
+		verified[i] = pinned[(i + 1) % MAXCTX];
+	luksdxe_policy_ctx c = { fvs, n_fvs, vols, pinned, n_vols, (data[0] >> 4) & 1, 0, 0, NULL, 0 };
 
 	size_t n = size - off;
 	uint8_t *p = malloc(n ? n : 1);
 	if (!p)
 		return 0;
 	memcpy(p, data + off, n);
-	for (int k = 0; k < 4; k++) {
+	for (int k = 0; k < 12; k++) {
 		c.owner_running = k & 1;
-		c.from_memory = k >> 1;
+		c.from_memory = (k >> 1) & 1;
+		c.verity_present = k >= 4;
+		c.verified = k >= 8 ? NULL : verified;
 		check(&c, p, n);
 	}
 	if (luksdxe_policy_decide(&c, NULL, n, NULL) != LUKSDXE_DENY_NO_PATH)

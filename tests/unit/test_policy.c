@@ -106,7 +106,7 @@ static int free_fixture(void **state)
 
 static luksdxe_policy_ctx ctx_of(const uint8_t *pinned, int pins_present)
 {
-	luksdxe_policy_ctx c = { fvs, n_fvs, vols, pinned, n_vols, pins_present, 0, 0 };
+	luksdxe_policy_ctx c = { fvs, n_fvs, vols, pinned, n_vols, pins_present, 0, 0, NULL, 0 };
 	return c;
 }
 
@@ -335,6 +335,58 @@ static void test_captured_pins(void **state)
 		if (!strstr(paths[i].text, VENDOR_TEXT))
 			assert_int_equal(a, b);
 	}
+}
+
+/* Verity: with verity in the secret, only a verified child admits its files (after the
+ * pin rule); without it, verified[] does not matter; a NULL verified[] is none verified. */
+static void test_captured_verity(void **state)
+{
+	(void)state;
+	uint8_t none[MAX_VOLS] = { 0 }, first[MAX_VOLS] = { 1, 0 }, both[MAX_VOLS] = { 1, 1 };
+	uint8_t tail[128];
+	size_t tlen = file_node(tail, "\\EFI\\BOOT\\BOOTX64.EFI"), seen[2] = { 0, 0 };
+	luksdxe_policy_ctx c = ctx_of(none, 0);
+	for (size_t i = 0; i < n_paths; i++) {
+		struct cpath *p = &paths[i];
+		size_t len, v, want = child_of(p->text);
+		uint8_t *f;
+		if (!strstr(p->text, VENDOR_TEXT)) {
+			/* firmware volumes and plaintext media: verity changes nothing */
+			luksdxe_policy_ctx a = ctx_of(none, 0), b = ctx_of(none, 0);
+			b.verity_present = 1;
+			assert_int_equal(decide(&a, p->bytes, p->len, &v), decide(&b, p->bytes, p->len, &v));
+			continue;
+		}
+		f = strcmp(p->kind, "image") == 0 ? join(p->bytes, p->len, NULL, 0, &len)
+						  : join(p->bytes, p->len - 4, tail, tlen, &len);
+		c.verity_present = 1;
+		c.verified = NULL;
+		assert_int_equal(decide(&c, f, len, &v), LUKSDXE_DENY_NOT_VERIFIED);
+		assert_int_equal(v, want);
+		c.verified = none;
+		assert_int_equal(decide(&c, f, len, &v), LUKSDXE_DENY_NOT_VERIFIED);
+		c.verified = first;
+		assert_int_equal(decide(&c, f, len, &v),
+				 want == 0 ? LUKSDXE_ALLOW_VOLUME : LUKSDXE_DENY_NOT_VERIFIED);
+		/* the pin rule is asked first */
+		c.pins_present = 1;
+		c.pinned = none;
+		c.verified = both;
+		assert_int_equal(decide(&c, f, len, &v), LUKSDXE_DENY_NOT_PINNED);
+		c.pinned = both;
+		c.verified = first;
+		assert_int_equal(decide(&c, f, len, &v),
+				 want == 0 ? LUKSDXE_ALLOW_VOLUME : LUKSDXE_DENY_NOT_VERIFIED);
+		c.pins_present = 0;
+		c.pinned = none;
+		/* without verity in the secret, verified[] does not matter */
+		c.verity_present = 0;
+		c.verified = none;
+		assert_int_equal(decide(&c, f, len, &v), LUKSDXE_ALLOW_VOLUME);
+		seen[want]++;
+		free(f);
+	}
+	assert_true(seen[0] > 0 && seen[1] > 0);
 }
 
 /* A firmware volume the platform did not publish: the captured FV path with its GUID
@@ -581,7 +633,7 @@ static void test_nested_volumes(void **state)
 	memcpy(inner, vols[0].bytes, vols[0].len);
 	memcpy(inner + vols[0].len, hd_ven, sizeof(hd_ven));
 	luksdxe_dp two[2] = { vols[0], { inner, il } };
-	luksdxe_policy_ctx c = { fvs, n_fvs, two, pin, 2, 1, 0, 0 };
+	luksdxe_policy_ctx c = { fvs, n_fvs, two, pin, 2, 1, 0, 0, NULL, 0 };
 	size_t fl = file_node(file, "\\in.efi");
 	uint8_t *p = join(inner, il, file, fl, &len);
 	pin[0] = 1;
@@ -604,7 +656,7 @@ static void test_nested_volumes(void **state)
 	free(p);
 	/* An empty volume path in the context matches nothing. */
 	luksdxe_dp empty = { inner, 0 };
-	luksdxe_policy_ctx e = { fvs, n_fvs, &empty, pin, 1, 0, 0, 0 };
+	luksdxe_policy_ctx e = { fvs, n_fvs, &empty, pin, 1, 0, 0, 0, NULL, 0 };
 	p = join(inner, il, file, fl, &len);
 	assert_int_equal(decide(&e, p, len, &v), LUKSDXE_DENY_UNENCRYPTED);
 	free(p);
@@ -680,6 +732,7 @@ int main(void)
 		cmocka_unit_test(test_captured_media),
 		cmocka_unit_test(test_captured_loadfile),
 		cmocka_unit_test(test_captured_pins),
+		cmocka_unit_test(test_captured_verity),
 		cmocka_unit_test(test_foreign_fv),
 		cmocka_unit_test(test_edge_cases),
 		cmocka_unit_test(test_fv_shapes),

@@ -326,6 +326,7 @@ static void expect_record_invalid(const uint8_t *d, size_t n, const char *why)
 	assert_null(vs.passphrase);
 	assert_null(vs.volume_key);
 	assert_null(vs.pin);
+	assert_int_equal(vs.has_verity, 0);
 }
 
 /* A record from tag/length/value triples; returns its length. */
@@ -498,7 +499,7 @@ static void test_volrec_refusals(void **state)
 	expect_record_invalid(d, n, "two pins");
 
 	/* Unknown mandatory tags are refused; unknown optional ones are skipped. */
-	static const uint8_t mandatory[] = { 0x00, 0x04, 0x05, 0x7f };
+	static const uint8_t mandatory[] = { 0x00, 0x05, 0x7f };
 	for (size_t i = 0; i < sizeof(mandatory); i++) {
 		k = item(it, 2, 32, 1);
 		k += item(it + k, mandatory[i], 5, 9);
@@ -558,6 +559,140 @@ static void test_volrec_refusals(void **state)
 	it[4 + 2] = 0;
 	n = mkrec(d, it, k);
 	expect_record_invalid(d, n, "passphrase empty, too long or with a NUL");
+}
+
+/* A record for plaintext verified media, typed in from volume_secret.h: the verity item
+ * alone (sha256, format 1, 4096-byte blocks, 20000 data blocks, the tree at 81920000, a
+ * 4-byte salt a1 a2 a3 a4, root hash 32 x 5a). */
+static const uint8_t verity_fixture[] = {
+	0x00, 'L', 'D', 'X', 'V', 'O', 'L', 0x01,
+	0x04, 0x00, 0x42, 0x00,                         /* tag 4, 66 bytes */
+	0x01, 0x02, 0x00, 0x00,                         /* format 1, sha256, flags, zero */
+	0x00, 0x10, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, /* 4096, 4096 */
+	0x20, 0x4e, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* 20000 data blocks */
+	0x00, 0x00, 0xe2, 0x04, 0x00, 0x00, 0x00, 0x00, /* hash offset 81920000 */
+	0x04, 0x00, 0xa1, 0xa2, 0xa3, 0xa4,             /* salt */
+	0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a,
+	0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a,
+};
+#define VFIX_ITEM 12 /* where the verity item's value starts in verity_fixture */
+
+static void test_volrec_verity(void **state)
+{
+	(void)state;
+	ld_volume_secret vs, in;
+	char err[96];
+	uint8_t d[1500], out[1500], it[1400];
+	size_t n, k;
+	static const uint8_t salt[4] = { 0xa1, 0xa2, 0xa3, 0xa4 };
+
+	assert_int_equal(vs_parse(verity_fixture, sizeof(verity_fixture), &vs, err), LD_OK);
+	assert_null(vs.passphrase);
+	assert_null(vs.volume_key);
+	assert_null(vs.pin);
+	assert_int_equal(vs.has_verity, 1);
+	assert_int_equal(vs.verity.hash_type, 1);
+	assert_int_equal(vs.verity.hash, LD_HASH_SHA256);
+	assert_int_equal(vs.verity.no_superblock, 0);
+	assert_int_equal(vs.verity.data_block_size, 4096);
+	assert_int_equal(vs.verity.hash_block_size, 4096);
+	assert_int_equal(vs.verity.data_blocks, 20000);
+	assert_int_equal(vs.verity.hash_offset, 81920000);
+	assert_int_equal(vs.verity.salt_size, 4);
+	assert_memory_equal(vs.verity.salt, salt, 4);
+	for (int i = 0; i < 32; i++)
+		assert_int_equal(vs.verity.root_hash[i], 0x5a);
+
+	/* The builder writes exactly the typed-in bytes, and refuses a pin without a key. */
+	in = vs;
+	assert_int_equal(ld_volume_secret_build(out, sizeof(out), &n, &in), LD_OK);
+	assert_int_equal(n, sizeof(verity_fixture));
+	assert_memory_equal(out, verity_fixture, n);
+	for (size_t cap = 0; cap < n; cap++)
+		assert_int_equal(ld_volume_secret_build(out, cap, &n, &in), LD_ERR_RANGE);
+	in.pin = verity_fixture; /* any 32 bytes */
+	assert_int_equal(ld_volume_secret_build(out, sizeof(out), &n, &in), LD_ERR_INVALID);
+
+	/* With a passphrase or a volume key, every algorithm, both formats, no superblock,
+	 * salts of 0 and 256 bytes: round trips. */
+	static const ld_hash_alg algs[] = { LD_HASH_SHA1, LD_HASH_SHA256, LD_HASH_SHA512 };
+	for (size_t a = 0; a < 3; a++)
+		for (uint32_t fmt = 0; fmt < 2; fmt++)
+			for (int nosb = 0; nosb < 2; nosb++) {
+				uint8_t key[32];
+				memset(key, 0x33, sizeof(key));
+				memset(&in, 0, sizeof(in));
+				in.volume_key = a == 1 ? key : NULL;
+				in.volume_key_len = a == 1 ? 32 : 0;
+				in.passphrase = a == 2 ? (const uint8_t *)"pw" : NULL;
+				in.passphrase_len = a == 2 ? 2 : 0;
+				in.pin = a == 1 ? key : NULL;
+				in.has_verity = 1;
+				in.verity.hash = algs[a];
+				in.verity.hash_type = fmt;
+				in.verity.no_superblock = nosb;
+				in.verity.data_block_size = 512u << a;
+				in.verity.hash_block_size = 4096u >> a;
+				in.verity.data_blocks = 129;
+				in.verity.hash_offset = nosb ? 8192 * 16 : 512 * 129;
+				in.verity.salt_size = fmt ? 256 : 0;
+				memset(in.verity.salt, 0xc5, in.verity.salt_size);
+				memset(in.verity.root_hash, 0x77, sizeof(in.verity.root_hash));
+				assert_int_equal(ld_volume_secret_build(out, sizeof(out), &n, &in), LD_OK);
+				assert_int_equal(vs_parse(out, n, &vs, err), LD_OK);
+				assert_int_equal(vs.has_verity, 1);
+				assert_memory_equal(&vs.verity, &in.verity, sizeof(vs.verity) -
+						    sizeof(vs.verity.root_hash));
+				assert_memory_equal(vs.verity.root_hash, in.verity.root_hash,
+						    ld_hash_size(algs[a]));
+				assert_true((vs.volume_key != NULL) == (a == 1));
+				assert_true((vs.passphrase != NULL) == (a == 2));
+			}
+
+	/* Refusals, each on a copy of the fixture with one thing changed. */
+#define VBAD(off, val, why)                                                                  \
+	do {                                                                                 \
+		memcpy(d, verity_fixture, sizeof(verity_fixture));                           \
+		d[VFIX_ITEM + (off)] = (val);                                                \
+		expect_record_invalid(d, sizeof(verity_fixture), why);                       \
+	} while (0)
+	VBAD(1, 0, "unknown hash algorithm");
+	VBAD(1, 4, "unknown hash algorithm");
+	VBAD(2, 0x02, "unknown flags or nonzero reserved byte");
+	VBAD(3, 0x01, "unknown flags or nonzero reserved byte");
+	VBAD(0, 2, "hash_type");                 /* from ld_verity_params_check */
+	VBAD(5, 0x0c, "data_block_size");        /* 3072: not a power of two */
+	VBAD(9, 0x20, "hash_block_size");        /* 8192: above 4096 */
+	memcpy(d, verity_fixture, sizeof(verity_fixture));
+	d[VFIX_ITEM + 12] = d[VFIX_ITEM + 13] = 0;
+	expect_record_invalid(d, sizeof(verity_fixture), "data_blocks is 0");
+	VBAD(20, 0x01, "hash_offset is not a multiple of 512");
+	VBAD(28, 0x05, "length does not match");   /* salt 5: one byte more than there is */
+	VBAD(28, 0x03, "length does not match");   /* salt 3: one byte left over */
+	VBAD(29, 0x01, "salt longer than 256 bytes");
+	VBAD(1, 3, "length does not match");       /* sha512 wants 64 bytes of root hash */
+	VBAD(1, 1, "length does not match");       /* sha1 wants 20 */
+#undef VBAD
+	/* every truncation of the item's value (the item header says 66 bytes, fewer follow, or
+	 * the header says fewer) */
+	for (size_t cut = VFIX_ITEM; cut < sizeof(verity_fixture); cut++)
+		expect_record_invalid(verity_fixture, cut, "item longer than the entry");
+	for (size_t len = 0; len < 66; len++) {
+		memcpy(d, verity_fixture, sizeof(verity_fixture));
+		d[10] = (uint8_t)len;
+		expect_record_invalid(d, VFIX_ITEM + len,
+				      len < LD_VOLREC_VERITY_FIXED ? "truncated" : "length does not match");
+	}
+	/* two verity items; a pin without a key */
+	memcpy(it, verity_fixture + 8, sizeof(verity_fixture) - 8);
+	memcpy(it + sizeof(verity_fixture) - 8, verity_fixture + 8, sizeof(verity_fixture) - 8);
+	n = mkrec(d, it, 2 * (sizeof(verity_fixture) - 8));
+	expect_record_invalid(d, n, "two verity items");
+	memcpy(it, verity_fixture + 8, sizeof(verity_fixture) - 8);
+	k = sizeof(verity_fixture) - 8;
+	k += item(it + k, 3, 32, 2);
+	n = mkrec(d, it, k);
+	expect_record_invalid(d, n, "a pin needs a passphrase or a volume key");
 }
 
 /* An entry that is not a record is a passphrase (Linux/GRUB/sevctl form). */
@@ -675,7 +810,7 @@ static void test_has_pin(void **state)
 	/* A record (right magic) that cannot be parsed counts as pinned: a constraint that
 	 * cannot be read is not dropped. */
 	size_t k = item(it, 2, 32, 1);
-	k += item(it + k, 0x04, 1, 0); /* unknown mandatory item */
+	k += item(it + k, 0x05, 1, 0); /* unknown mandatory item */
 	rn = mkrec(rec, it, k);
 	e[1].len = rn;
 	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, 2, 16), LD_OK);
@@ -693,6 +828,93 @@ static void test_has_pin(void **state)
 	assert_int_equal(ld_secret_table_has_pin(t, n), 1);
 }
 
+/* ld_secret_table_summary: pins, verity, and the plaintext media records. */
+static void test_summary(void **state)
+{
+	(void)state;
+	uint8_t t[4096], luks[200], media[2][200], bad[40];
+	size_t n, ln, mn[2];
+	ld_secret_entry e[LD_SECRET_MEDIA_MAX + 4];
+	ld_secret_summary s;
+	ld_volume_secret in;
+
+	/* passphrases only: nothing */
+	assert_int_equal(ld_secret_table_summary(fixture, sizeof(fixture), &s), LD_OK);
+	assert_int_equal(s.pins + s.verity + (int)s.n_media, 0);
+
+	/* a LUKS record with a verity item, two media records (the fixture's and another
+	 * root), a passphrase */
+	memset(&in, 0, sizeof(in));
+	assert_int_equal(vs_parse(verity_fixture, sizeof(verity_fixture), &in, (char[96]){ 0 }),
+			 LD_OK);
+	in.passphrase = (const uint8_t *)"pw";
+	in.passphrase_len = 2;
+	assert_int_equal(ld_volume_secret_build(luks, sizeof(luks), &ln, &in), LD_OK);
+	in.passphrase = NULL;
+	in.passphrase_len = 0;
+	for (int i = 0; i < 2; i++) {
+		in.verity.root_hash[0] = (uint8_t)(0x10 + i);
+		assert_int_equal(ld_volume_secret_build(media[i], sizeof(media[i]), &mn[i], &in),
+				 LD_OK);
+	}
+	memcpy(e[0].guid, vol_guid, 16);
+	e[0].data = luks;
+	e[0].len = ln;
+	memcpy(e[1].guid, other_guid, 16);
+	e[1].data = (const uint8_t *)"plain";
+	e[1].len = 6;
+	for (int i = 0; i < 2; i++) {
+		memset(e[2 + i].guid, 0x40 + i, 16);
+		e[2 + i].data = media[i];
+		e[2 + i].len = mn[i];
+	}
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, 4, 16), LD_OK);
+	assert_int_equal(ld_secret_table_summary(t, n, &s), LD_OK);
+	assert_int_equal(s.pins, 0);
+	assert_int_equal(s.verity, 1);
+	assert_int_equal(s.n_media, 2);
+	assert_int_equal(s.media_dropped, 0);
+	assert_int_equal(s.media[0].root_hash[0], 0x10);
+	assert_int_equal(s.media[1].root_hash[0], 0x11);
+	assert_int_equal(s.media[1].data_blocks, 20000);
+	/* the LUKS record alone: verity, but no media */
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, 2, 16), LD_OK);
+	assert_int_equal(ld_secret_table_summary(t, n, &s), LD_OK);
+	assert_int_equal(s.verity, 1);
+	assert_int_equal(s.n_media, 0);
+	/* a deleted media entry (null GUID, as Linux deletes: data kept here) is not served */
+	memset(e[2].guid, 0, 16);
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, 4, 16), LD_OK);
+	assert_int_equal(ld_secret_table_summary(t, n, &s), LD_OK);
+	assert_int_equal(s.n_media, 1);
+	assert_int_equal(s.media[0].root_hash[0], 0x11);
+	/* more media than the driver keeps: counted, not served */
+	for (size_t i = 0; i < LD_SECRET_MEDIA_MAX + 2; i++) {
+		memset(e[i].guid, 0x60 + (int)i, 16);
+		e[i].data = media[0];
+		e[i].len = mn[0];
+	}
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, LD_SECRET_MEDIA_MAX + 2, 16),
+			 LD_OK);
+	assert_int_equal(ld_secret_table_summary(t, n, &s), LD_OK);
+	assert_int_equal(s.n_media, LD_SECRET_MEDIA_MAX);
+	assert_int_equal(s.media_dropped, 2);
+	/* an unreadable record: pins and verity (fail closed), no media */
+	memcpy(bad, ld_volrec_magic, LD_VOLREC_MAGIC_SIZE);
+	memset(bad + LD_VOLREC_MAGIC_SIZE, 0x04, sizeof(bad) - LD_VOLREC_MAGIC_SIZE);
+	e[0].data = bad;
+	e[0].len = sizeof(bad);
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &n, e, 1, 16), LD_OK);
+	assert_int_equal(ld_secret_table_summary(t, n, &s), LD_OK);
+	assert_int_equal(s.pins, 1);
+	assert_int_equal(s.verity, 1);
+	assert_int_equal(s.n_media, 0);
+	/* a malformed table: LD_ERR_INVALID, all zero */
+	t[0] ^= 1;
+	assert_int_equal(ld_secret_table_summary(t, n, &s), LD_ERR_INVALID);
+	assert_int_equal(s.pins + s.verity + (int)s.n_media, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -707,7 +929,9 @@ int main(void)
 		cmocka_unit_test(test_volrec_fixture),
 		cmocka_unit_test(test_volrec_round_trip),
 		cmocka_unit_test(test_volrec_refusals),
+		cmocka_unit_test(test_volrec_verity),
 		cmocka_unit_test(test_volrec_plain_passphrase),
+		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_volrec_truncations),
 		cmocka_unit_test(test_volume_pin),
 		cmocka_unit_test(test_has_pin),

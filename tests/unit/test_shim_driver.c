@@ -739,6 +739,258 @@ static void test_bad_records(void **state)
 }
 
 
+/* ---- dm-verity (tests/shim/mkverity.sh: veritysetup's tree, cryptsetup's volume) ------ */
+#define VIMG IMG "/verity"
+#define VLUKS_UUID "7e1a5c3b-2d4f-4a6b-8c9d-0e1f2a3b4c5d"
+#define VBLOCKS 1024u
+static uint8_t vroot[32];
+static uint8_t *vplain;
+static size_t vplain_n;
+static const char vsalt_hex[] = "5a17e0c4a3b2f1e0d9c8b7a6958473625140302a1b0c9d8e7f60514233241506";
+
+static int verity_images(void)
+{
+	size_t n;
+	char *hex;
+	if (system("bash tests/shim/mkverity.sh " VIMG) != 0)
+		return -1;
+	hex = (char *)tu_read_file(VIMG "/vdata.root", &n);
+	vplain = tu_read_file(VIMG "/vdata.plain", &vplain_n);
+	if (!hex || n < 64 || !vplain || vplain_n != VBLOCKS * 4096u)
+		return -1;
+	for (int i = 0; i < 32; i++)
+		sscanf(hex + 2 * i, "%2hhx", &vroot[i]);
+	free(hex);
+	return 0;
+}
+
+/* The verity item, written here from the layout in secret/volume_secret.h (tag 4): the
+ * parameters mkverity.sh gave veritysetup, and the root hash it printed with root_xor
+ * flipped into its first byte. */
+static size_t verity_item(uint8_t *out, uint8_t root_xor)
+{
+	size_t n = 30 + 32 + 32;
+	out[0] = 4;
+	out[1] = 0;
+	out[2] = (uint8_t)n;
+	out[3] = 0;
+	uint8_t *v = out + 4;
+	memset(v, 0, n);
+	v[0] = 1; /* format 1 */
+	v[1] = 2; /* sha256 */
+	v[5] = 0x10;  /* data block size 4096 */
+	v[9] = 0x10;  /* hash block size 4096 */
+	v[12] = 0x00; /* data blocks 1024 */
+	v[13] = 0x04;
+	v[22] = 0x40; /* hash offset 4 MiB */
+	v[28] = 32;   /* salt size */
+	for (int i = 0; i < 32; i++)
+		sscanf(vsalt_hex + 2 * i, "%2hhx", &v[30 + i]);
+	memcpy(v + 62, vroot, 32);
+	v[62] ^= root_xor;
+	return 4 + n;
+}
+
+/* A record: the passphrase (or none: plaintext media) and the verity item. */
+static size_t verity_record(uint8_t *out, const char *pass, uint8_t root_xor)
+{
+	size_t n = record(out, pass, pass ? strlen(pass) : 0, NULL, 0, NULL);
+	return n + verity_item(out + n, root_xor);
+}
+
+/* The root hash's first 16 bytes as a GUID's text (the media entry's name). */
+static const char *root_guid_text(void)
+{
+	static char t[37];
+	ld_guid_format(vroot, t);
+	return t;
+}
+
+/* Reads the whole child and compares it with the data veritysetup hashed. */
+static void check_verified_reads(EFI_HANDLE child, uint32_t want_bs)
+{
+	EFI_BLOCK_IO_PROTOCOL *bio = shim_protocol(child, &g_bio);
+	assert_non_null(bio);
+	assert_int_equal(bio->Media->BlockSize, want_bs);
+	assert_int_equal(bio->Media->LastBlock, vplain_n / want_bs - 1);
+	assert_true(bio->Media->ReadOnly);
+	uint8_t *buf = malloc(vplain_n);
+	assert_non_null(buf);
+	size_t off = 0, step = 3 * want_bs;
+	while (off < vplain_n) {
+		size_t n = vplain_n - off < step ? vplain_n - off : step;
+		assert_int_equal(bio->ReadBlocks(bio, bio->Media->MediaId, off / want_bs, n, buf + off),
+				 EFI_SUCCESS);
+		off += n;
+		step = step == 3 * want_bs ? 40 * want_bs : 3 * want_bs;
+	}
+	assert_memory_equal(buf, vplain, vplain_n);
+	/* nothing beyond data_blocks: the tree is not published */
+	assert_int_equal(bio->ReadBlocks(bio, bio->Media->MediaId, bio->Media->LastBlock + 1,
+					 want_bs, buf), EFI_INVALID_PARAMETER);
+	free(buf);
+}
+
+/* A LUKS volume whose secret carries the owner's verity parameters: only the verified
+ * data region is published, and it reads back what veritysetup hashed. */
+static void test_verity_luks(void **state)
+{
+	(void)state;
+	uint8_t rec[256];
+	assert_int_equal(verity_images(), 0);
+	size_t n = verity_record(rec, "pass-verity", 0);
+	fwcfg_secret((ent[]){ { VLUKS_UUID, (const char *)rec, n } }, 1);
+	shim_disk *d = open_disk(0, "verity/vluks.img", 512);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_SUCCESS);
+	assert_non_null(strstr(shim_console(), VLUKS_UUID ": dm-verity root hash matches (sha256, 4096-byte blocks, 1024 blocks)"));
+	check_verified_reads(only_child(d), 4096);
+	assert_int_equal(shim_disk_writes(d), 0);
+	free(vplain);
+}
+
+/* The host's older copy: same volume, same passphrase, another tree.  Modelled by a root
+ * hash one bit off: the volume stays unpublished, the console names the mismatch, and
+ * nothing of the key is left. */
+static void test_verity_luks_rollback(void **state)
+{
+	(void)state;
+	uint8_t rec[256];
+	assert_int_equal(verity_images(), 0);
+	size_t n = verity_record(rec, "pass-verity", 0x01);
+	fwcfg_secret((ent[]){ { VLUKS_UUID, (const char *)rec, n } }, 1);
+	shim_add_needle("pass-verity", 11);
+	shim_disk *d = open_disk(0, "verity/vluks.img", 512);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_SECURITY_VIOLATION);
+	assert_non_null(strstr(shim_console(), VLUKS_UUID ": dm-verity root hash mismatch"));
+	assert_non_null(strstr(shim_console(), "not the guest owner's version of this volume"));
+	EFI_HANDLE kids[2];
+	assert_int_equal(shim_children(shim_disk_handle(d), &g_dio, kids, 2), 0);
+	assert_int_equal(shim_live_with_needle(), 0);
+	/* a lasting refusal: the next connect does not derive the key again */
+	shim_console_clear();
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_NOT_FOUND);
+	assert_null(strstr(shim_console(), "deriving key"));
+	/* the shared entry cannot carry verity parameters */
+	fwcfg_secret((ent[]){ { NULL, (const char *)rec, n } }, 1);
+	shim_disk_change_media(d);
+	shim_console_clear();
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_DEVICE_ERROR);
+	assert_non_null(strstr(shim_console(), "cannot hold a pin, a volume key or verity parameters"));
+	free(vplain);
+}
+
+/* Plaintext media the secret vouches for by root hash: bound and served through the tree;
+ * a plaintext disk that does not verify is not bound. */
+static void test_verity_media(void **state)
+{
+	(void)state;
+	uint8_t rec[256];
+	assert_int_equal(verity_images(), 0);
+	size_t n = verity_record(rec, NULL, 0);
+	fwcfg_secret((ent[]){ { root_guid_text(), (const char *)rec, n } }, 1);
+	shim_disk *other = open_disk(1, "notluks.img", 512);
+	EFI_DRIVER_BINDING_PROTOCOL *b = shim_binding(image);
+	assert_int_equal(b->Supported(b, shim_disk_handle(other), NULL), EFI_UNSUPPORTED);
+	shim_disk *d = open_disk(0, "verity/vdata.img", 512);
+	assert_int_equal(b->Supported(b, shim_disk_handle(d), NULL), EFI_SUCCESS);
+	assert_int_equal(shim_open_count(shim_disk_handle(d), &g_dio, EFI_OPEN_PROTOCOL_BY_DRIVER), 0);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_SUCCESS);
+	assert_non_null(strstr(shim_console(), "plaintext media verified against the secret's root hash"));
+	/* the parent's 512-byte blocks: smaller than the tree's */
+	check_verified_reads(only_child(d), 512);
+	/* the same disk, another root in the secret: not bound */
+	n = verity_record(rec, NULL, 0x80);
+	fwcfg_secret((ent[]){ { root_guid_text(), (const char *)rec, n } }, 1);
+	luksdxe_secret_reset();
+	shim_disk *d2 = open_disk(2, "verity/vdata.img", 512);
+	assert_int_equal(b->Supported(b, shim_disk_handle(d2), NULL), EFI_UNSUPPORTED);
+	free(vplain);
+}
+
+/* Flips one byte of the file under the driver (the host writing the disk). */
+static void flip(const char *path, uint64_t off)
+{
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, (long)off, SEEK_SET), 0);
+	int c = fgetc(f);
+	assert_int_equal(fseek(f, (long)off, SEEK_SET), 0);
+	fputc(c ^ 0x20, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The host changes a data block: before the volume is bound, and between two reads.  The
+ * block is refused (zeroed, a console line), its neighbours still read, and a block that
+ * read well once is checked again from the bytes handed over the next time. */
+static void test_verity_tamper(void **state)
+{
+	(void)state;
+	uint8_t rec[256], buf[4096];
+	const char *t = VIMG "/tamper.img";
+	assert_int_equal(verity_images(), 0);
+	assert_int_equal(system("cp " VIMG "/vdata.img " VIMG "/tamper.img"), 0);
+	flip(t, 7 * 4096 + 100);
+	size_t n = verity_record(rec, NULL, 0);
+	fwcfg_secret((ent[]){ { root_guid_text(), (const char *)rec, n } }, 1);
+	shim_disk *d = open_disk(0, "verity/tamper.img", 4096);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_SUCCESS);
+	EFI_BLOCK_IO_PROTOCOL *bio = shim_protocol(only_child(d), &g_bio);
+	assert_int_equal(bio->Media->BlockSize, 4096);
+	assert_int_equal(bio->ReadBlocks(bio, bio->Media->MediaId, 6, 4096, buf), EFI_SUCCESS);
+	assert_memory_equal(buf, vplain + 6 * 4096, 4096);
+	memset(buf, 0xee, sizeof(buf));
+	assert_int_equal(bio->ReadBlocks(bio, bio->Media->MediaId, 7, 4096, buf), EFI_DEVICE_ERROR);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		assert_int_equal(buf[i], 0);
+	assert_non_null(strstr(shim_console(), "read refused"));
+	assert_non_null(strstr(shim_console(), "data block 7"));
+	/* between two reads */
+	assert_int_equal(bio->ReadBlocks(bio, bio->Media->MediaId, 3, 4096, buf), EFI_SUCCESS);
+	flip(t, 3 * 4096 + 5);
+	assert_int_equal(bio->ReadBlocks(bio, bio->Media->MediaId, 3, 4096, buf), EFI_DEVICE_ERROR);
+	flip(t, 3 * 4096 + 5);
+	assert_int_equal(bio->ReadBlocks(bio, bio->Media->MediaId, 3, 4096, buf), EFI_SUCCESS);
+	assert_memory_equal(buf, vplain + 3 * 4096, 4096);
+	/* a leaf hash block changed after the top was checked: the blocks under it refused */
+	/* superblock, top block, leaf 0 (blocks 0-127, verified and kept by now), leaf 1 */
+	flip(t, 4194304 + 3 * 4096 + 40);
+	assert_int_equal(bio->ReadBlocks(bio, bio->Media->MediaId, 100, 4096, buf), EFI_SUCCESS);
+	assert_int_equal(bio->ReadBlocks(bio, bio->Media->MediaId, 200, 4096, buf), EFI_DEVICE_ERROR);
+	assert_non_null(strstr(shim_console(), "hash block 2"));
+	/* at ExitBootServices the trees go with the keys */
+	shim_exit_boot_services();
+	assert_int_equal(bio->ReadBlocks(bio, bio->Media->MediaId, 6, 4096, buf), EFI_DEVICE_ERROR);
+	assert_int_equal(shim_disk_writes(d), 0);
+	free(vplain);
+}
+
+
+/* With verity in the secret, files load only from the verified volume: vol1 unlocks with
+ * its passphrase but no tree vouches for it. */
+static void test_policy_verity(void **state)
+{
+	(void)state;
+	uint8_t rec[256];
+	assert_int_equal(verity_images(), 0);
+	size_t n = verity_record(rec, "pass-verity", 0);
+	fwcfg_secret((ent[]){ { VLUKS_UUID, (const char *)rec, n }, { VOL1_UUID, "pass-one", 0 } }, 2);
+	shim_disk *d1 = open_disk(0, "vol1.img", 512);
+	shim_disk *dv = open_disk(1, "verity/vluks.img", 512);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d1)), EFI_SUCCESS);
+	assert_int_equal(shim_connect(image, shim_disk_handle(dv)), EFI_SUCCESS);
+	dpbuf a, b;
+	dp_copy(&a, shim_protocol(only_child(d1), &g_dp));
+	dp_file(&a, "\\EFI\\BOOT\\BOOTX64.EFI");
+	dp_end(&a);
+	dp_copy(&b, shim_protocol(only_child(dv), &g_dp));
+	dp_file(&b, "\\EFI\\BOOT\\BOOTX64.EFI");
+	dp_end(&b);
+	assert_int_equal(sec2_check(&a), EFI_ACCESS_DENIED);
+	assert_non_null(strstr(shim_console(), "on an unlocked volume that no dm-verity tree of the secret vouches for"));
+	assert_int_equal(sec2_check(&b), EFI_SUCCESS);
+	free(vplain);
+}
+
 static void test_unlock_fwcfg(void **state)
 {
 	(void)state;
@@ -1342,6 +1594,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exit_boot_services, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allocation_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verity_luks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verity_luks_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verity_media, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verity_tamper, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_decisions, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_policy_backlog, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_policy_audit, setup_policy, teardown_policy),
@@ -1350,6 +1606,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unload_above_application, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_policy_unload_stop_refused, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_policy_pins, setup_policy, teardown_policy),
+		cmocka_unit_test_setup_teardown(test_policy_verity, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_pin_mismatch, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_volume_key_secret, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_bad_records, setup_policy, teardown_policy),
