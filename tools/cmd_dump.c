@@ -10,6 +10,7 @@
 #include "base/uuid.h"
 #include "luks/luks_meta.h"
 #include "tools/hostdev.h"
+#include "tools/lt_verity_opts.h"
 #include "tools/lukstool.h"
 #include "verity/verity.h"
 
@@ -228,53 +229,25 @@ static void dump_verity_sb(const char *name, uint64_t off, const ld_verity_param
 		       (unsigned long long)g.hash_end);
 }
 
-/* The superblock at off on dev: shown, or the reason it cannot be. */
-static int dump_verity(ld_blockdev *dev, const char *name, uint64_t off)
-{
-	uint8_t sb[LD_VERITY_SB_SIZE], uuid[16];
-	ld_verity_params p;
-	char err[160];
-	int r = ld_dev_read(dev, off, sb, sizeof(sb));
-
-	if (r) {
-		fprintf(stderr, "lukstool: %s: no verity superblock at offset %llu (%s)\n", name,
-			(unsigned long long)off, ld_strerror(r));
-		return r == LD_ERR_IO ? LT_IO : LT_INVALID;
-	}
-	r = ld_verity_sb_parse(sb, &p, uuid, err, sizeof(err));
-	if (r) {
-		fprintf(stderr, "lukstool: %s: verity superblock at offset %llu: %s\n", name,
-			(unsigned long long)off, err);
-		return lt_exit_status(r);
-	}
-	p.hash_offset = off;
-	dump_verity_sb(name, off, &p, uuid);
-	return fflush(stdout) ? LT_IO : LT_OK;
-}
-
-/* DEVICE (or its partition N) with a verity superblock at off: LT_* status.  DEVICE
- * itself is opened as a file: its data may well start with a partition table. */
+/* The superblock at off on DEVICE (or its partition N): shown, or the reason it cannot
+ * be.  LT_* status.  DEVICE itself is opened as a file: its data may well start with a
+ * partition table. */
 static int dump_verity_device(const char *device, uint32_t partition, uint64_t off)
 {
-	ld_blockdev f;
+	uint8_t uuid[16];
+	ld_verity_params p;
 	lt_target t;
-	int r;
+	int r = lt_open_plain(&t, device, partition);
 
-	if (partition) {
-		r = lt_open_target(&t, device, NULL, partition);
-		if (r)
-			return r;
-		r = dump_verity(t.data, device, off);
-		lt_close_target(&t);
+	if (r)
 		return r;
-	}
-	if (lt_hostdev_open(&f, device)) {
-		fprintf(stderr, "lukstool: cannot open %s\n", device);
-		return LT_IO;
-	}
-	r = dump_verity(&f, device, off);
-	lt_hostdev_close(&f);
-	return r;
+	r = lt_verity_read_sb(t.data, device, off, &p, uuid, "lukstool");
+	lt_close_target(&t);
+	if (r)
+		return r;
+	p.hash_offset = off;
+	dump_verity_sb(device, off, &p, uuid);
+	return fflush(stdout) ? LT_IO : LT_OK;
 }
 
 int lt_cmd_dump(int argc, char **argv)

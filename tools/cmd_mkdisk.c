@@ -9,6 +9,8 @@
  *   3. the disk image gets a GPT with one partition: the LUKS2 header area copied from the
  *      scratch file, then the file system encrypted sector by sector with the project's own
  *      crypto layer (ld_cipher_encrypt), exactly as dm-crypt would have written it.
+ * With --verity, between 1 and 2 libcryptsetup writes a dm-verity superblock and tree after
+ * the file system (tools/mk_verity.h), and all of it is encrypted in step 3.
  * The image is assembled under a temporary name and renamed into place only when complete. */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <dirent.h>
@@ -28,10 +30,12 @@
 
 #include "base/uuid.h"
 #include "crypto/crypto.h"
+#include "tools/hostdev.h"
+#include "tools/lt_verity_opts.h"
 #include "tools/lukstool.h"
 #include "tools/mk_gpt.h"
-#include "tools/hostdev.h"
 #include "tools/mk_util.h"
+#include "tools/mk_verity.h"
 
 extern char **environ;
 
@@ -48,8 +52,12 @@ struct opts {
 	const char *key_file, *from, *out, *fs, *label, *pbkdf, *hash, *cipher, *uuid;
 	uint64_t size;
 	uint32_t iter_time, memory_kib, parallel, force_iter, key_bits, sector;
-	int force;
+	int force, verity;
+	lt_verity_opts vo; /* --verity: the tree's parameters that may be chosen */
 };
+
+/* What --verity computes rather than takes. */
+#define VERITY_COMPUTED (LT_VO_ROOT | LT_VO_OFFSET | LT_VO_BLOCKS | LT_VO_NOSB)
 
 static void usage(FILE *f)
 {
@@ -78,9 +86,19 @@ static void usage(FILE *f)
 "  --pbkdf-parallel N       Argon2 lanes (default 4)\n"
 "  --pbkdf-force-iterations N  no benchmark: PBKDF2 iterations or Argon2 time cost\n"
 "  --uuid UUID              LUKS UUID (default random)\n"
+"  --verity                 a dm-verity tree over the file system, inside the volume: its\n"
+"                           superblock right after the file system, then the tree, both\n"
+"                           written by libcryptsetup and encrypted with the file system\n"
+"    --verity-salt HEX|-    salt (default 32 random bytes; - for none)\n"
+"    --verity-hash ALG      sha1, sha256 (default) or sha512\n"
+"    --verity-data-block-size N, --verity-hash-block-size N   512..4096 (default 4096)\n"
+"    --verity-format 0|1    hash type (default 1)\n"
 "  --force                  overwrite DISK\n"
 "\n"
-"Prints the LUKS UUID (line \"mkdisk: LUKS UUID <uuid>\") and the layout it made.\n");
+"Prints the LUKS UUID (line \"mkdisk: LUKS UUID <uuid>\") and the layout it made; with\n"
+"--verity also the root hash (\"mkdisk: verity root hash <hex>\") and the options that\n"
+"give the tree to lukstool mksecret --image DISK --key-file FILE and lukstool verify\n"
+"(\"mkdisk: verity options: --verity-root-hash ...\").\n");
 }
 
 /* ---- host allocator for the crypto layer: zeroed, wiped on release ---------------- */
@@ -242,7 +260,6 @@ static int format_luks(const struct opts *o, const char *part, const uint8_t *vk
 		pbkdf.flags |= CRYPT_PBKDF_NO_BENCHMARK;
 	}
 
-	crypt_set_log_callback(NULL, log_cb, NULL);
 	if (crypt_init(&cd, part) < 0) {
 		fprintf(stderr, "mkdisk: libcryptsetup cannot open the scratch file %s\n", part);
 		return -1;
@@ -341,10 +358,38 @@ static int encrypt_fs(ld_cipher *c, int fs_fd, int disk_fd, uint64_t fs_size, ui
 	return 0;
 }
 
+/* The --verity-* options given: only with --verity, only those mkdisk does not compute,
+ * and parameters the reader accepts.  0, or -1 after a message. */
+static int verity_parse_check(struct opts *o)
+{
+	ld_verity_params p = o->vo.p;
+	uint64_t plain;
+	char err[160];
+
+	if (!o->verity && o->vo.given) {
+		fprintf(stderr, "mkdisk: --%s needs --verity\n", lt_verity_option_name(o->vo.given));
+		return -1;
+	}
+	if (o->vo.given & VERITY_COMPUTED) {
+		fprintf(stderr, "mkdisk: --%s is what mkdisk --verity computes, not an option of it\n",
+			lt_verity_option_name(o->vo.given & VERITY_COMPUTED));
+		return -1;
+	}
+	if (!o->verity)
+		return 0;
+	p.data_blocks = 1;
+	if (ld_verity_params_check(&p, err, sizeof(err)) != LD_OK ||
+	    lt_mk_verity_layout(MiB, &p, &plain) != LD_OK) {
+		fprintf(stderr, "mkdisk: dm-verity parameters: %s\n", err[0] ? err : "refused");
+		return -1;
+	}
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct opts *o)
 {
 	enum { O_KEY = 256, O_FROM, O_SIZE, O_FS, O_LABEL, O_PBKDF, O_HASH, O_ITER, O_MEM, O_PAR,
-	       O_FORCEIT, O_CIPHER, O_KEYSIZE, O_SECTOR, O_UUID, O_FORCE, O_HELP };
+	       O_FORCEIT, O_CIPHER, O_KEYSIZE, O_SECTOR, O_UUID, O_FORCE, O_HELP, O_VERITY };
 	static const struct option lo[] = {
 		{ "key-file", required_argument, 0, O_KEY }, { "from", required_argument, 0, O_FROM },
 		{ "output", required_argument, 0, 'o' }, { "size", required_argument, 0, O_SIZE },
@@ -358,9 +403,10 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "key-size", required_argument, 0, O_KEYSIZE },
 		{ "sector-size", required_argument, 0, O_SECTOR },
 		{ "uuid", required_argument, 0, O_UUID }, { "force", no_argument, 0, O_FORCE },
+		{ "verity", no_argument, 0, O_VERITY }, LT_VERITY_OPTIONS,
 		{ "help", no_argument, 0, O_HELP }, { 0, 0, 0, 0 }
 	};
-	int c;
+	int c, idx;
 
 	memset(o, 0, sizeof(*o));
 	o->fs = "vfat";
@@ -369,8 +415,9 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->hash = "sha256";
 	o->cipher = "aes-xts-plain64";
 	o->sector = 4096;
+	lt_verity_opts_init(&o->vo);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:h", lo, &idx)) != -1) {
 		int bad = 0;
 		switch (c) {
 		case O_KEY: o->key_file = optarg; break;
@@ -390,6 +437,11 @@ static int parse(int argc, char **argv, struct opts *o)
 		case O_SECTOR: bad = lt_parse_u32(optarg, UINT32_MAX, &o->sector); break;
 		case O_UUID: o->uuid = optarg; break;
 		case O_FORCE: o->force = 1; break;
+		case O_VERITY: o->verity = 1; break;
+		case LT_OPT_VERITY:
+			if (lt_verity_option(&o->vo, lo[idx].name, optarg, "mkdisk"))
+				return -1;
+			break;
 		case 'h': case O_HELP: usage(stdout); return 1;
 		default: usage(stderr); return -1;
 		}
@@ -432,7 +484,83 @@ static int parse(int argc, char **argv, struct opts *o)
 			return -1;
 		}
 	}
-	return 0;
+	return verity_parse_check(o);
+}
+
+/* The sizes: [1 MiB gap][LUKS2 header area 16 MiB][plaintext][>= 1 MiB for the backup
+ * GPT]; the plaintext is the file system, with --verity followed by its superblock and
+ * tree (o->vo.p gets their layout). */
+struct sizes {
+	uint64_t fs, plain, part, disk;
+};
+
+static int plan_sizes(struct opts *o, int is_ext4, struct sizes *z)
+{
+	uint64_t overhead = PART_START + DATA_OFFSET + MiB;
+
+	if (o->size != 0) {
+		if (o->size < overhead + 2 * (uint64_t)MiB) {
+			fprintf(stderr, "mkdisk: --size must be at least %llu MiB\n",
+				(unsigned long long)((overhead >> 20) + 2));
+			return LT_USAGE;
+		}
+		z->fs = z->plain = (o->size - overhead) / MiB * MiB;
+		if (o->verity && lt_mk_verity_fit(z->plain, &o->vo.p, &z->fs, &z->plain) != LD_OK) {
+			fprintf(stderr, "mkdisk: --size leaves no room for a file system and its tree\n");
+			return LT_USAGE;
+		}
+		z->disk = o->size / 512 * 512;
+	} else {
+		z->fs = (g_bytes + g_bytes / 8 + 2 * (uint64_t)MiB + MiB - 1) / MiB * MiB;
+		if (is_ext4) /* room for inode tables, a journal and 4 KiB per small file */
+			z->fs += (g_bytes / 8 + (g_files + g_dirs) * 4096 + 16 * (uint64_t)MiB) / MiB * MiB;
+		if (z->fs < 8 * (uint64_t)MiB)
+			z->fs = 8 * (uint64_t)MiB;
+		z->plain = z->fs;
+		if (o->verity && lt_mk_verity_layout(z->fs, &o->vo.p, &z->plain) != LD_OK) {
+			fprintf(stderr, "mkdisk: no dm-verity tree fits a %llu MiB file system\n",
+				(unsigned long long)(z->fs >> 20));
+			return LT_UNSUPPORTED;
+		}
+		z->disk = overhead + z->plain;
+	}
+	z->part = DATA_OFFSET + z->plain;
+	return LT_OK;
+}
+
+/* --verity without --verity-salt: 32 random bytes, as veritysetup's default.  0 or -1. */
+static int verity_salt(struct opts *o)
+{
+	if (o->vo.given & LT_VO_SALT)
+		return 0;
+	o->vo.p.salt_size = 32;
+	if (lt_random(o->vo.p.salt, o->vo.p.salt_size) == 0)
+		return 0;
+	fprintf(stderr, "mkdisk: no randomness: %s\n", strerror(errno));
+	return -1;
+}
+
+/* The lines that give the tree to mksecret and verify. */
+static void print_verity(const ld_verity_params *p, const char *sb_uuid)
+{
+	ld_verity_geometry g;
+	size_t i;
+
+	if (ld_verity_geometry_of(p, &g) != LD_OK)
+		return;
+	printf("mkdisk: dm-verity: %s, format %u, %llu data blocks of %u bytes, superblock "
+	       "(UUID %s) at %llu, %llu hash blocks of %u bytes at %llu..%llu, salt ",
+	       ld_hash_name(p->hash), p->hash_type, (unsigned long long)p->data_blocks,
+	       p->data_block_size, sb_uuid, (unsigned long long)p->hash_offset,
+	       (unsigned long long)g.hash_blocks, p->hash_block_size,
+	       (unsigned long long)g.tree_offset, (unsigned long long)g.hash_end);
+	for (i = 0; i < p->salt_size; i++)
+		printf("%02x", p->salt[i]);
+	printf("%s\nmkdisk: verity root hash ", p->salt_size ? "" : "-");
+	for (i = 0; i < ld_hash_size(p->hash); i++)
+		printf("%02x", p->root_hash[i]);
+	printf("\nmkdisk: verity options: ");
+	lt_verity_print_options(stdout, p);
 }
 
 int lt_cmd_mkdisk(int argc, char **argv)
@@ -441,8 +569,8 @@ int lt_cmd_mkdisk(int argc, char **argv)
 	struct scratch s;
 	uint8_t *pass = NULL, *buf = NULL, vk[128];
 	size_t passlen = 0, vklen;
-	uint64_t fs_size, part_bytes, disk_bytes;
-	char uuid[40] = "", kdf_desc[160] = "", err[128] = "";
+	struct sizes z;
+	char uuid[40] = "", vuuid[40] = "", kdf_desc[160] = "", err[128] = "";
 	int rc = LT_IO, fs_fd = -1, part_fd = -1, disk_fd = -1;
 	ld_cipher *c = NULL;
 	struct stat st;
@@ -450,6 +578,7 @@ int lt_cmd_mkdisk(int argc, char **argv)
 	int p = parse(argc, argv, &o);
 	if (p != 0)
 		return p > 0 ? LT_OK : LT_USAGE;
+	crypt_set_log_callback(NULL, log_cb, NULL);
 	vklen = o.key_bits / 8;
 	memset(&s, 0, sizeof(s));
 
@@ -485,25 +614,11 @@ int lt_cmd_mkdisk(int argc, char **argv)
 		fprintf(stderr, "mkdisk: cannot walk %s\n", o.from);
 		goto out;
 	}
-	if (o.size != 0) {
-		uint64_t overhead = PART_START + DATA_OFFSET + MiB;
-		if (o.size < overhead + 2 * (uint64_t)MiB) {
-			fprintf(stderr, "mkdisk: --size must be at least %llu MiB\n",
-				(unsigned long long)((overhead >> 20) + 2));
-			rc = LT_USAGE;
-			goto out;
-		}
-		fs_size = (o.size - overhead) / MiB * MiB;
-		disk_bytes = o.size / 512 * 512;
-	} else {
-		fs_size = (g_bytes + g_bytes / 8 + 2 * (uint64_t)MiB + MiB - 1) / MiB * MiB;
-		if (is_ext4) /* room for inode tables, a journal and 4 KiB per small file */
-			fs_size += (g_bytes / 8 + (g_files + g_dirs) * 4096 + 16 * (uint64_t)MiB) / MiB * MiB;
-		if (fs_size < 8 * (uint64_t)MiB)
-			fs_size = 8 * (uint64_t)MiB;
-		disk_bytes = PART_START + DATA_OFFSET + fs_size + MiB;
-	}
-	part_bytes = DATA_OFFSET + fs_size;
+	if (o.verity && verity_salt(&o) != 0)
+		goto out;
+	if ((rc = plan_sizes(&o, is_ext4, &z)) != LT_OK)
+		goto out;
+	rc = LT_IO;
 
 	if (scratch_make(&s, o.out) != 0) {
 		fprintf(stderr, "mkdisk: cannot create a scratch directory next to %s: %s\n", o.out,
@@ -513,12 +628,12 @@ int lt_cmd_mkdisk(int argc, char **argv)
 
 	/* 1. The plaintext file system, as a plain file. */
 	if (is_ext4) {
-		if (make_ext4(&o, s.fs, fs_size) != 0)
+		if (make_ext4(&o, s.fs, z.fs) != 0)
 			goto out;
 	} else {
 	{
 		char kib[32], sec[16];
-		snprintf(kib, sizeof(kib), "%llu", (unsigned long long)(fs_size / 1024));
+		snprintf(kib, sizeof(kib), "%llu", (unsigned long long)(z.fs / 1024));
 		snprintf(sec, sizeof(sec), "%u", o.sector);
 		/* FAT's logical sector = the encryption sector, so that every FAT sector maps to
 		 * whole blocks of the unlocked BlockIo (whose block size is the sector size). */
@@ -575,13 +690,25 @@ int lt_cmd_mkdisk(int argc, char **argv)
 	}
 	}
 
+	/* 1b. --verity: the superblock and tree after the file system, by libcryptsetup. */
+	if (o.verity) {
+		if (truncate(s.fs, (off_t)z.plain) != 0) {
+			fprintf(stderr, "mkdisk: cannot extend %s: %s\n", s.fs, strerror(errno));
+			goto out;
+		}
+		if (lt_mk_verity_format(s.fs, &o.vo.p, vuuid) != 0) {
+			rc = LT_UNSUPPORTED;
+			goto out;
+		}
+	}
+
 	/* 2. LUKS2 header in a sparse scratch partition file of the final partition size. */
 	if (lt_random(vk, vklen) != 0) {
 		fprintf(stderr, "mkdisk: no randomness: %s\n", strerror(errno));
 		goto out;
 	}
 	part_fd = open(s.part, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (part_fd < 0 || ftruncate(part_fd, (off_t)part_bytes) != 0) {
+	if (part_fd < 0 || ftruncate(part_fd, (off_t)z.part) != 0) {
 		fprintf(stderr, "mkdisk: cannot create %s: %s\n", s.part, strerror(errno));
 		goto out;
 	}
@@ -594,7 +721,7 @@ int lt_cmd_mkdisk(int argc, char **argv)
 	disk_fd = open(s.disk, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	fs_fd = open(s.fs, O_RDONLY | O_CLOEXEC);
 	buf = malloc(CHUNK);
-	if (disk_fd < 0 || fs_fd < 0 || buf == NULL || ftruncate(disk_fd, (off_t)disk_bytes) != 0) {
+	if (disk_fd < 0 || fs_fd < 0 || buf == NULL || ftruncate(disk_fd, (off_t)z.disk) != 0) {
 		fprintf(stderr, "mkdisk: cannot create the disk image: %s\n", strerror(errno));
 		goto out;
 	}
@@ -606,9 +733,9 @@ int lt_cmd_mkdisk(int argc, char **argv)
 		    ld_guid_parse(LUKS_PART_TYPE, strlen(LUKS_PART_TYPE), gp.type) != LD_OK)
 			goto out;
 		gp.first_lba = PART_START / LT_GPT_LBA;
-		gp.last_lba = (PART_START + part_bytes) / LT_GPT_LBA - 1;
+		gp.last_lba = (PART_START + z.part) / LT_GPT_LBA - 1;
 		gp.name = "luks";
-		if (lt_gpt_write(disk_fd, disk_bytes, disk_guid, &gp) != 0) {
+		if (lt_gpt_write(disk_fd, z.disk, disk_guid, &gp) != 0) {
 			fprintf(stderr, "mkdisk: cannot write the partition table: %s\n", strerror(errno));
 			goto out;
 		}
@@ -623,7 +750,7 @@ int lt_cmd_mkdisk(int argc, char **argv)
 		goto out;
 	}
 	ld_wipe(vk, sizeof(vk));
-	if (encrypt_fs(c, fs_fd, disk_fd, fs_size, o.sector, buf) != 0) {
+	if (encrypt_fs(c, fs_fd, disk_fd, z.plain, o.sector, buf) != 0) {
 		fprintf(stderr, "mkdisk: cannot write the encrypted file system: %s\n", strerror(errno));
 		goto out;
 	}
@@ -633,15 +760,17 @@ int lt_cmd_mkdisk(int argc, char **argv)
 	}
 
 	printf("mkdisk: file system: %s, %llu MiB, %llu files and %llu directories from %s\n",
-	       o.fs, (unsigned long long)(fs_size >> 20), (unsigned long long)g_files,
+	       o.fs, (unsigned long long)(z.fs >> 20), (unsigned long long)g_files,
 	       (unsigned long long)(g_dirs ? g_dirs - 1 : 0), o.from);
 	printf("mkdisk: LUKS2: %s, %u-bit key, %u-byte sectors, data offset %llu MiB; %s\n",
 	       o.cipher, o.key_bits, o.sector, (unsigned long long)(DATA_OFFSET >> 20), kdf_desc);
 	printf("mkdisk: wrote %s: %llu MiB disk, GPT partition 1 \"luks\" at %llu MiB, %llu MiB\n",
-	       o.out, (unsigned long long)(disk_bytes >> 20), (unsigned long long)(PART_START >> 20),
-	       (unsigned long long)(part_bytes >> 20));
+	       o.out, (unsigned long long)(z.disk >> 20), (unsigned long long)(PART_START >> 20),
+	       (unsigned long long)(z.part >> 20));
 	printf("mkdisk: LUKS UUID %s\n", uuid);
-	rc = LT_OK;
+	if (o.verity)
+		print_verity(&o.vo.p, vuuid);
+	rc = fflush(stdout) ? LT_IO : LT_OK;
 out:
 	ld_wipe(vk, sizeof(vk));
 	if (c != NULL)

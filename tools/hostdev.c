@@ -219,6 +219,20 @@ fail:
 	return r;
 }
 
+int lt_open_plain(lt_target *t, const char *device, uint32_t partition)
+{
+	int r;
+
+	if (partition)
+		return lt_open_target(t, device, NULL, partition);
+	memset(t, 0, sizeof(*t));
+	if ((r = open_file(&t->file, device)))
+		return r;
+	t->have_file = 1;
+	t->hdr = t->data = &t->file;
+	return LT_OK;
+}
+
 void lt_close_target(lt_target *t)
 {
 	if (t->have_file)

@@ -29,6 +29,10 @@ typedef struct lt_target {
  * its first LUKS partition).  Returns an LT_* exit status; messages go to stderr. */
 int lt_open_target(lt_target *t, const char *device, const char *header, uint32_t partition);
 void lt_close_target(lt_target *t);
+/* DEVICE as plain data (dm-verity media, no LUKS expected): t->data is DEVICE itself, or
+ * with partition N (>= 1) its partition N.  LT_* status, messages on stderr; closed by
+ * lt_close_target. */
+int lt_open_plain(lt_target *t, const char *device, uint32_t partition);
 
 /* Reads a key file exactly (cryptsetup --key-file semantics, 8 MiB limit); "-" is stdin.
  * Returns an LT_* status; *key is malloc'ed and must be freed with lt_free_key. */

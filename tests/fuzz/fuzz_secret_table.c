@@ -5,8 +5,11 @@
  * a found secret lies inside the area and is non-empty; wiping the entry keeps the table
  * valid; check() agrees with find().  Each entry's data is also parsed as a per-volume
  * secret (secret/volume_secret.c), in a buffer of exactly its size: what it yields lies inside
- * the data and has the documented sizes, and rebuilding it with ld_volume_secret_build
- * parses back to the same fields; ld_secret_table_has_pin agrees with a walk done here. */
+ * the data and has the documented sizes (exactly one of passphrase and volume key, or the
+ * verity item alone, unpinned: plaintext media), verity parameters that pass
+ * ld_verity_params_check, and rebuilding it with ld_volume_secret_build parses back to the
+ * same fields; ld_secret_table_summary (pins, verity, the media records in order) and
+ * ld_secret_table_has_pin agree with a walk done here. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +30,15 @@ static int same(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 	return (!a && !b) || (a && b && alen == blen && memcmp(a, b, alen) == 0);
 }
 
-/* Parses one entry's data; returns 1 if it counts as a pin for has_pin (a record with
- * the magic that fails to parse or carries a pin). */
-static int volume_secret(const uint8_t *src, size_t len)
+/* What one entry's data adds to the table's summary. */
+struct contrib {
+	int pin, verity, media;
+	ld_verity_params p; /* media: its parameters */
+};
+
+/* Parses one entry's data into *c: a record with the magic that fails to parse counts as a
+ * pin and as verity; a valid one as what it carries; media is the verity item alone. */
+static void volume_secret(const uint8_t *src, size_t len, struct contrib *c)
 {
 	uint8_t *d = malloc(len ? len : 1);
 	if (!d)
@@ -40,15 +49,25 @@ static int volume_secret(const uint8_t *src, size_t len)
 	char err[80];
 	int r = ld_volume_secret_parse(len ? d : NULL, len, &vs, err, sizeof(err));
 	int magic = len >= LD_VOLREC_MAGIC_SIZE && memcmp(d, ld_volrec_magic, LD_VOLREC_MAGIC_SIZE) == 0;
-	int pinned = magic && (r != LD_OK || vs.pin);
+	memset(c, 0, sizeof(*c));
+	c->pin = magic && (r != LD_OK || vs.pin);
+	c->verity = magic && (r != LD_OK || vs.has_verity);
 	if (r != LD_OK) {
-		if (r != LD_ERR_INVALID || vs.passphrase || vs.volume_key || vs.pin || !err[0])
+		if (r != LD_ERR_INVALID || vs.passphrase || vs.volume_key || vs.pin || vs.has_verity ||
+		    !err[0])
 			abort();
 		free(d);
-		return pinned;
+		return;
 	}
-	if (!vs.passphrase == !vs.volume_key)
+	c->media = !vs.passphrase && !vs.volume_key;
+	if (vs.passphrase && vs.volume_key)
 		abort();
+	if (c->media && (!vs.has_verity || vs.pin || !magic))
+		abort(); /* plaintext media: the verity item alone */
+	if (vs.has_verity && ld_verity_params_check(&vs.verity, NULL, 0) != LD_OK)
+		abort();
+	if (c->media)
+		c->p = vs.verity;
 	if (vs.passphrase && (vs.passphrase_len == 0 || !inside(vs.passphrase, vs.passphrase_len, d, len) ||
 			      memchr(vs.passphrase, 0, vs.passphrase_len)))
 		abort();
@@ -61,34 +80,52 @@ static int volume_secret(const uint8_t *src, size_t len)
 		abort(); /* a plain passphrase is the data itself */
 	/* Round trip: the record built from what was parsed parses to the same fields (a
 	 * long plain passphrase cannot become a record: the builder refuses it). */
-	uint8_t rec[LD_VOLREC_MAGIC_SIZE + 3 * 4 + LD_VOLREC_PASSPHRASE_MAX + LD_PIN_SIZE];
+	uint8_t rec[LD_VOLREC_MAGIC_SIZE + 4 * 4 + LD_VOLREC_PASSPHRASE_MAX + LD_PIN_SIZE +
+		    LD_VOLREC_VERITY_FIXED + LD_VERITY_SALT_MAX + LD_HASH_MAX_SIZE];
 	size_t rlen = 0;
 	int b = ld_volume_secret_build(rec, sizeof(rec), &rlen, &vs);
 	if (b == LD_OK) {
 		if (rlen > sizeof(rec) || ld_volume_secret_parse(rec, rlen, &back, err, sizeof(err)) != LD_OK ||
 		    !same(vs.passphrase, vs.passphrase_len, back.passphrase, back.passphrase_len) ||
 		    !same(vs.volume_key, vs.volume_key_len, back.volume_key, back.volume_key_len) ||
-		    !same(vs.pin, vs.pin ? LD_PIN_SIZE : 0, back.pin, back.pin ? LD_PIN_SIZE : 0))
+		    !same(vs.pin, vs.pin ? LD_PIN_SIZE : 0, back.pin, back.pin ? LD_PIN_SIZE : 0) ||
+		    vs.has_verity != back.has_verity ||
+		    memcmp(&vs.verity, &back.verity, sizeof(vs.verity)) != 0)
 			abort();
 	} else if (b != LD_ERR_INVALID || ld_volrec_is_record(d, len) ||
 		   vs.passphrase_len <= LD_VOLREC_PASSPHRASE_MAX) {
 		abort();
 	}
 	free(d);
-	return pinned;
 }
 
-/* Walks a table that ld_secret_table_check accepted; returns has_pin's expected value. */
-static int walk_entries(const uint8_t *area)
+/* Walks a table that ld_secret_table_check accepted and aborts unless s (its summary)
+ * says what the walk found: pins, verity, and the media records (a non-null GUID) in
+ * order, those beyond LD_SECRET_MEDIA_MAX counted as dropped. */
+static void walk_entries(const uint8_t *area, const ld_secret_summary *s)
 {
-	size_t total = ld_le32(area + 16), off = LD_SECRET_HDR_SIZE;
-	int pins = 0;
+	static const uint8_t null_guid[16];
+	size_t total = ld_le32(area + 16), off = LD_SECRET_HDR_SIZE, media = 0;
+	int pins = 0, verity = 0;
+	struct contrib c;
+
 	while (total - off >= LD_SECRET_ENTRY_HDR_SIZE) {
 		size_t len = ld_le32(area + off + 16);
-		pins |= volume_secret(area + off + LD_SECRET_ENTRY_HDR_SIZE, len - LD_SECRET_ENTRY_HDR_SIZE);
+		volume_secret(area + off + LD_SECRET_ENTRY_HDR_SIZE, len - LD_SECRET_ENTRY_HDR_SIZE, &c);
+		pins |= c.pin;
+		verity |= c.verity;
+		if (c.media && memcmp(area + off, null_guid, 16) != 0) {
+			if (media < LD_SECRET_MEDIA_MAX &&
+			    (media >= s->n_media || memcmp(&s->media[media], &c.p, sizeof(c.p)) != 0))
+				abort();
+			media++;
+		}
 		off += len;
 	}
-	return pins;
+	if (s->pins != pins || s->verity != verity ||
+	    s->n_media != (media < LD_SECRET_MEDIA_MAX ? media : LD_SECRET_MEDIA_MAX) ||
+	    s->media_dropped != media - s->n_media)
+		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -106,10 +143,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ld_secret_ref r;
 	int valid = ld_secret_table_check(area, n, err, sizeof(err));
 	int pins = ld_secret_table_has_pin(area, n);
-	if (pins != (valid == LD_OK ? walk_entries(area) : 0))
+	ld_secret_summary *sum = malloc(sizeof(*sum));
+	static const ld_secret_summary zero;
+	struct contrib c;
+	if (!sum)
 		abort();
+	int sr = ld_secret_table_summary(area, n, sum);
+	if (sr != valid || (valid != LD_OK && (pins || memcmp(sum, &zero, sizeof(zero)) != 0)))
+		abort();
+	if (valid == LD_OK) {
+		walk_entries(area, sum);
+		if (pins != sum->pins)
+			abort();
+	}
+	free(sum);
 	/* The whole input after the GUID as one entry's data, too. */
-	(void)volume_secret(area, n);
+	volume_secret(area, n, &c);
 	int rc = ld_secret_table_find(area, n, guid, &r, err, sizeof(err));
 	if (valid != LD_OK && rc != LD_ERR_INVALID)
 		abort();

@@ -122,30 +122,53 @@ command -v sgdisk >/dev/null || bail "sgdisk missing"
 PB="--pbkdf pbkdf2 --pbkdf-force-iterations 1000"
 . "$top/tests/tool_facts.sh" # cs_vk: cryptsetup's volume key, lowercase hex
 cat >"$work/record.py" <<'PY'
-# record.py MODE KEYFILE VKHEX: prints the hex of the entry data lukstool must write for
-# MODE (plain | pin | vkey), built from the published record layout.
+# record.py MODE KEYFILE VKHEX [VERITYHEX]: prints the hex of the entry data lukstool must
+# write for MODE (plain | pin | vkey | media), built from the published record layout;
+# VERITYHEX (vitem.py's) adds the verity item (tag 4) after the others, and makes plain a
+# record.  media: the verity item alone (KEYFILE and VKHEX are not read: give -).
 import hashlib, struct, sys
 mode, kf, vkhex = sys.argv[1], sys.argv[2], sys.argv[3]
+ver = bytes.fromhex(sys.argv[4]) if len(sys.argv) > 4 else None
+item = lambda tag, v: struct.pack('<BBH', tag, 0, len(v)) + v
+magic = b'\0LDXVOL\x01'
+if mode == 'media':
+    assert ver is not None, 'media needs a verity item'
+    print((magic + item(4, ver)).hex())
+    sys.exit(0)
 key, vk = open(kf, 'rb').read(), bytes.fromhex(vkhex)
 assert 16 <= len(vk) <= 64, 'cryptsetup printed no usable volume key'
 pin = hashlib.sha256(b'LuksDxe volume pin v1\0' + vk).digest()
-item = lambda tag, v: struct.pack('<BBH', tag, 0, len(v)) + v
-magic = b'\0LDXVOL\x01'
-if mode == 'plain':
+tail = item(4, ver) if ver is not None else b''
+if mode == 'plain' and ver is None:
     out = key + b'\0'
+elif mode == 'plain':
+    out = magic + item(1, key) + tail
 elif mode == 'pin':
-    out = magic + item(1, key) + item(3, pin)
+    out = magic + item(1, key) + item(3, pin) + tail
 else:
-    out = magic + item(2, vk) + item(3, pin)
+    out = magic + item(2, vk) + item(3, pin) + tail
 print(out.hex())
 PY
 cat >"$work/items.py" <<'PY'
-# items.py HEX: walks one record independently of lukstool and prints "tag len" per item;
-# exits non-zero on a bad magic, a nonzero reserved byte or a length past the end.
+# items.py HEX: walks one record independently of lukstool and prints "tag len" per item,
+# for the verity item (tag 4) followed by its fields decoded from the published layout:
+#   "4 len format=F hash=ALG flags=N dbs=N hbs=N blocks=N offset=N salt=HEX|- root=HEX"
+# exits non-zero on a bad magic, a nonzero reserved byte, a length past the end, or a
+# verity item whose length is not its fixed part + salt + the digest.
 import struct, sys
 d = bytes.fromhex(sys.argv[1])
 if d[:8] != b'\x00LDXVOL\x01':
     sys.exit('items.py: bad magic %s' % d[:8].hex())
+def verity(v):
+    if len(v) < 30:
+        sys.exit('items.py: verity item of %d bytes' % len(v))
+    fmt, h, flags, z, dbs, hbs, blocks, off, ns = struct.unpack_from('<BBBBIIQQH', v, 0)
+    alg, dlen = {1: ('sha1', 20), 2: ('sha256', 32), 3: ('sha512', 64)}[h]
+    if z or len(v) != 30 + ns + dlen:
+        sys.exit('items.py: verity item: reserved byte %d, %d bytes for a %d-byte salt' % (z, len(v), ns))
+    salt, root = v[30:30 + ns], v[30 + ns:]
+    return 'format=%d hash=%s flags=%d dbs=%d hbs=%d blocks=%d offset=%d salt=%s root=%s' % (
+        fmt, alg, flags, dbs, hbs, blocks, off, salt.hex() or '-', root.hex())
 off = 8
 while off < len(d):
     if len(d) - off < 4:
@@ -153,7 +176,10 @@ while off < len(d):
     tag, z, l = struct.unpack_from('<BBH', d, off)
     if z or l > len(d) - off - 4:
         sys.exit('items.py: bad item at %d' % off)
-    print(tag, l)
+    if tag == 4:
+        print(tag, l, verity(d[off + 4:off + 4 + l]))
+    else:
+        print(tag, l)
     off += 4 + l
 PY
 # entry_of TABLE UUID: hex of the data of the entry with that GUID (empty if none)
@@ -290,6 +316,162 @@ head -c 3100 /dev/urandom >"$work/big"
 ok $? "a table larger than 3 KiB is written with a warning"
 "$LUKSTOOL" mksecret --help | grep -q -- "--volume-key" && "$LUKSTOOL" mksecret --help | grep -q "LDXVOL\|'L' 'D' 'X'"
 ok $? "--help documents --image, --pin, --volume-key and the record format"
+
+# ---- dm-verity: the verity item (tag 4) ---------------------------------------------------
+# Trees made by veritysetup, volumes by cryptsetup.  The expected item is built by vitem.py
+# from the published layout and the values veritysetup printed, the record around it by
+# record.py with cryptsetup's volume key; items.py decodes what lukstool wrote, field by
+# field, for comparison with veritysetup dump.
+command -v veritysetup >/dev/null || bail "veritysetup missing (Debian's cryptsetup-bin)"
+cat >"$work/vitem.py" <<'PY'
+# vitem.py FORMAT HASH DBS HBS BLOCKS OFFSET NOSB SALTHEX|- ROOTHEX: hex of the verity item's
+# value: u8 format, u8 hash (1 sha1, 2 sha256, 3 sha512), u8 flags (bit 0 no superblock),
+# u8 0, u32 dbs, u32 hbs, u64 blocks, u64 offset, u16 salt size, salt, root (little-endian)
+import struct, sys
+fmt, alg, dbs, hbs, blocks, off, nosb, salt, root = sys.argv[1:10]
+hid, dlen = {'sha1': (1, 20), 'sha256': (2, 32), 'sha512': (3, 64)}[alg]
+salt = b'' if salt == '-' else bytes.fromhex(salt)
+root = bytes.fromhex(root)
+assert len(root) == dlen, 'veritysetup printed a %d-byte root hash for %s' % (len(root), alg)
+print((struct.pack('<BBBBIIQQH', int(fmt), hid, int(nosb), 0, int(dbs), int(hbs), int(blocks),
+                   int(off), len(salt)) + salt + root).hex())
+PY
+# vs_field FILE NAME: a field of veritysetup format/dump output ("Root hash:\tHEX")
+vs_field() { awk -F'\t' -v k="$2:" '$1 ~ "^" k { gsub(/^[ \t]+|[ \t]+$/, "", $2); print $2 }' "$1"; }
+# media_guid ROOTHEX: the entry GUID of plaintext media, its first 16 bytes in EFI byte order
+media_guid() { python3 -c 'import sys, uuid; print(uuid.UUID(bytes_le=bytes.fromhex(sys.argv[1])[:16]))' "$1"; }
+
+# V: 300 data blocks of 4096 bytes, the superblock and sha256 tree after them (offset
+# 1228800), as the plaintext of a LUKS2 volume with an attached header (reencrypt
+# --reduce-device-size, as tests/shim/mkverity.sh does) and, plain, as partition 2 of a disk.
+voff=$((300 * 4096))
+head -c "$voff" /dev/urandom >"$work/v.plain"
+veritysetup format --hash-offset "$voff" "$work/v.plain" "$work/v.plain" >"$work/v.fmt" 2>&1 ||
+	bail "veritysetup format failed"
+veritysetup dump --hash-offset "$voff" "$work/v.plain" >"$work/v.dump" 2>&1 || bail "veritysetup dump failed"
+rootV=$(vs_field "$work/v.fmt" "Root hash") saltV=$(vs_field "$work/v.fmt" Salt)
+if [ ${#rootV} -ne 64 ] || [ ${#saltV} -ne 64 ]; then bail "veritysetup printed no root hash or salt"; fi
+truncate -s $(( ($(stat -c %s "$work/v.plain") + 4095) / 4096 * 4096 )) "$work/v.plain"
+uV=2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901
+printf 'verity volume %s' "$RANDOM" >"$work/kv"
+cp "$work/v.plain" "$work/v.img"
+truncate -s $(( $(stat -c %s "$work/v.plain") + 2 * 1024 * 1024 )) "$work/v.img"
+# shellcheck disable=SC2086 # $PB is several options
+cryptsetup reencrypt --encrypt --type luks2 --reduce-device-size 2M --uuid "$uV" --batch-mode \
+	--key-file "$work/kv" $PB --sector-size 4096 "$work/v.img" >/dev/null 2>&1 ||
+	bail "cryptsetup reencrypt --encrypt failed"
+vkV=$(cs_vk "$work/v.img" "$work/kv")
+truncate -s 8M "$work/vdisk.img"
+sgdisk -n 1:2048:+1M -t 1:8300 -n 2:0:+3M -t 2:8300 "$work/vdisk.img" >/dev/null || bail "sgdisk failed"
+dd if="$work/v.plain" of="$work/vdisk.img" bs=512 seek="$(sgdisk_sector "$work/vdisk.img" 2 First)" \
+	conv=notrunc status=none || bail "dd failed"
+# N: no superblock, sha1, format 0, 512-byte data and 1024-byte hash blocks, no salt, the
+# tree at 65536 after 100 data blocks, for media without a device
+noff=65536
+head -c $((100 * 512)) /dev/urandom >"$work/n.plain"
+veritysetup format --no-superblock --hash sha1 --format 0 --data-block-size 512 --hash-block-size 1024 \
+	--salt - --hash-offset "$noff" "$work/n.plain" "$work/n.plain" >"$work/n.fmt" 2>&1 ||
+	bail "veritysetup format --no-superblock failed"
+rootN=$(vs_field "$work/n.fmt" "Root hash")
+[ ${#rootN} -eq 40 ] || bail "veritysetup printed no sha1 root hash"
+itemV=$(python3 "$work/vitem.py" 1 sha256 4096 4096 300 "$voff" 0 "$saltV" "$rootV")
+itemN=$(python3 "$work/vitem.py" 0 sha1 512 1024 100 "$noff" 1 - "$rootN")
+gV=$(media_guid "$rootV") gN=$(media_guid "$rootN")
+
+"$LUKSTOOL" mksecret --image "$work/v.img" --key-file "$work/kv" --pin \
+	--verity-root-hash "$rootV" --verity-hash-offset "$voff" \
+	--image "$work/a.img" --key-file "$work/ka" --volume-key \
+	--verity-image "$work/vdisk.img" --partition 2 --verity-hash-offset "$voff" --verity-root-hash "$rootV" \
+	--verity-media --verity-root-hash "$rootN" --verity-no-superblock --verity-hash sha1 --verity-format 0 \
+	--verity-data-block-size 512 --verity-hash-block-size 1024 --verity-data-blocks 100 \
+	--verity-salt - --verity-hash-offset "$noff" \
+	-o "$work/v.bin" >"$work/out" 2>&1
+ok $? "mksecret: a LUKS volume with its tree, a volume without, media on a partition, media without a device"
+sed 's/^/# /' "$work/out"
+python3 "$work/parse.py" "$work/v.bin" >"$work/parsed" 2>"$work/parse.err"
+ok $? "the independent parser accepts the table"
+cut -d' ' -f1 "$work/parsed" | tr '\n' ' ' | grep -qx "$uV $uA $gV $gN "
+ok $? "entries: the volume's UUID, then each medium named by its root hash's first 16 bytes (EFI order)"
+[ "$(entry_of "$work/v.bin" "$uV")" = "$(python3 "$work/record.py" pin "$work/kv" "$vkV" "$itemV")" ]
+ok $? "--image --pin with the tree: magic, passphrase, pin, verity item, byte for byte"
+[ "$(entry_of "$work/v.bin" "$uA")" = "$(python3 "$work/record.py" vkey "$work/ka" "$vkA")" ]
+ok $? "the --image group without --verity-* options has no verity item"
+[ "$(entry_of "$work/v.bin" "$gV")" = "$(python3 "$work/record.py" media - - "$itemV")" ]
+ok $? "--verity-image --partition 2: the verity item alone, the superblock's values filled in"
+[ "$(entry_of "$work/v.bin" "$gN")" = "$(python3 "$work/record.py" media - - "$itemN")" ]
+ok $? "--verity-media with every value given, no superblock: flags bit 0, format 0, sha1, no salt"
+# The decoded item against veritysetup dump, field by field.
+read -r _ len fields < <(python3 "$work/items.py" "$(entry_of "$work/v.bin" "$uV")" | grep '^4 ')
+want="format=$(vs_field "$work/v.dump" "Hash type") hash=$(vs_field "$work/v.dump" "Hash algorithm")"
+want="$want flags=0 dbs=$(vs_field "$work/v.dump" "Data block size") hbs=$(vs_field "$work/v.dump" "Hash block size")"
+want="$want blocks=$(vs_field "$work/v.dump" "Data blocks") offset=$voff salt=$(vs_field "$work/v.dump" Salt) root=$rootV"
+[ "$fields" = "$want" ] && [ "$len" -eq $((30 + 32 + 32)) ]
+ok $? "the item decodes to veritysetup dump's hash type, algorithm, block sizes, data blocks and salt"
+[ "$fields" = "$want" ] || echo "# got:  $fields"$'\n'"# want: $want"
+python3 "$work/items.py" "$(entry_of "$work/v.bin" "$gN")" | grep -q "^4 50 format=0 hash=sha1 flags=1 dbs=512 hbs=1024 blocks=100 offset=$noff salt=- root=$rootN$"
+ok $? "the media item without a superblock decodes to what was given"
+grep -q "matches the tree's top block" "$work/out" && grep -q "lukstool verify checks" "$work/out"
+ok $? "mksecret says the root hash was checked against the top block and that lukstool verify checks every block"
+
+# Every value given (agreeing with the superblock) and --volume-key; a passphrase record
+# without a pin; media implied by --verity-* options outside any group.
+"$LUKSTOOL" mksecret --image "$work/v.img" --key-file "$work/kv" --volume-key --verity-root-hash "$rootV" \
+	--verity-hash-offset "$voff" --verity-data-blocks 300 --verity-salt "$saltV" --verity-hash sha256 \
+	--verity-data-block-size 4096 --verity-hash-block-size 4096 --verity-format 1 -o "$work/v2.bin" >/dev/null 2>&1 &&
+	[ "$(entry_of "$work/v2.bin" "$uV")" = "$(python3 "$work/record.py" vkey "$work/kv" "$vkV" "$itemV")" ]
+ok $? "--volume-key with every --verity-* value given: volume key, pin, the same verity item"
+"$LUKSTOOL" mksecret --image "$work/v.img" --key-file "$work/kv" --verity-root-hash "$(echo "$rootV" | tr a-f A-F)" \
+	--verity-hash-offset "$voff" -o "$work/v3.bin" >/dev/null 2>&1 &&
+	[ "$(entry_of "$work/v3.bin" "$uV")" = "$(python3 "$work/record.py" plain "$work/kv" "$vkV" "$itemV")" ]
+ok $? "--image with the tree and no --pin: a record with the passphrase and the verity item (upper-case hex read)"
+"$LUKSTOOL" mksecret --passphrase-file "$work/generic" --verity-root-hash "$rootV" --verity-hash-offset "$voff" \
+	--verity-data-blocks 300 --verity-salt "$saltV" -o "$work/v4.bin" >/dev/null 2>&1 &&
+	[ "$(entry_of "$work/v4.bin" "$gV")" = "$(python3 "$work/record.py" media - - "$itemV")" ] &&
+	[ "$(python3 "$work/parse.py" "$work/v4.bin" | wc -l)" -eq 2 ]
+ok $? "--verity-* options after another entry make a media entry with the same item as --verity-image's"
+"$LUKSTOOL" mksecret --verity-image "$work/v.plain" --verity-root-hash "$rootV" --verity-hash-offset "$voff" \
+	-o "$work/v5.bin" >/dev/null 2>&1 &&
+	[ "$(entry_of "$work/v5.bin" "$gV")" = "$(python3 "$work/record.py" media - - "$itemV")" ]
+ok $? "--verity-image of a whole plain file gives the same item"
+
+# Refusals: a wrong root hash is refused before anything is written; so are values the
+# superblock contradicts (the field named), and what is missing.
+rootX=$(python3 -c 'import sys; r = bytearray.fromhex(sys.argv[1]); r[31] ^= 1; print(r.hex())' "$rootV")
+"$LUKSTOOL" mksecret --image "$work/v.img" --key-file "$work/kv" --pin --verity-root-hash "$rootX" \
+	--verity-hash-offset "$voff" -o "$work/r.bin" >/dev/null 2>"$work/r.err"
+[ $? -eq 4 ] && [ ! -e "$work/r.bin" ] && grep -q "root hash does not match" "$work/r.err"
+ok $? "a root hash one bit off with --image: exit 4, nothing written, the reason given"
+sed 's/^/#   /' "$work/r.err"
+refuse_img "a root hash one bit off with --verity-image" "root hash does not match" \
+	--verity-image "$work/vdisk.img" --partition 2 --verity-root-hash "$rootX" --verity-hash-offset "$voff"
+vopts=(--image "$work/v.img" --key-file "$work/kv" --verity-root-hash "$rootV" --verity-hash-offset "$voff")
+for c in "data_blocks --verity-data-blocks 299" "salt --verity-salt $saltV$saltV" \
+	"algorithm --verity-hash sha512" "hash_type --verity-format 0" \
+	"data_block_size --verity-data-block-size 512" "hash_block_size --verity-hash-block-size 1024"; do
+	read -r field opt val <<<"$c"
+	refuse_img "$opt $val disagrees with the superblock" "superblock: $field disagrees with $opt" \
+		"${vopts[@]}" "$opt" "$val"
+done
+refuse_img "--verity-salt disagreeing on plain media" "superblock: salt disagrees with --verity-salt" \
+	--verity-image "$work/v.plain" --verity-root-hash "$rootV" --verity-hash-offset "$voff" --verity-salt -
+refuse_img "no superblock at the hash offset" "no \"verity\" magic" \
+	--image "$work/v.img" --key-file "$work/kv" --verity-root-hash "$rootV" --verity-hash-offset 4096
+refuse_img "--verity-* in an --image group without --verity-hash-offset" "verity-hash-offset is needed" \
+	--image "$work/v.img" --key-file "$work/kv" --verity-root-hash "$rootV"
+refuse_img "media without a device and without --verity-salt" "verity-salt is needed" \
+	--verity-root-hash "$rootV" --verity-hash-offset "$voff" --verity-data-blocks 300
+refuse_img "--verity-no-superblock without --verity-data-blocks" "needs --verity-data-blocks" \
+	--verity-image "$work/n.plain" --verity-no-superblock --verity-root-hash "$rootN" --verity-hash-offset "$noff"
+refuse_img "--verity-root-hash given twice in a group" "given twice" "${vopts[@]}" --verity-root-hash "$rootV"
+refuse_img "a root hash of the wrong length" "64 hex digits" --verity-image "$work/v.plain" \
+	--verity-root-hash "$rootN" --verity-hash-offset "$voff"
+refuse_img "--pin in a --verity-image group" "belongs to an --image" \
+	--verity-image "$work/v.plain" --verity-root-hash "$rootV" --verity-hash-offset "$voff" --pin
+refuse_img "the same medium twice" "given twice" --verity-image "$work/v.plain" --verity-root-hash "$rootV" \
+	--verity-hash-offset "$voff" --verity-image "$work/vdisk.img" --partition 2 --verity-root-hash "$rootV" \
+	--verity-hash-offset "$voff"
+"$LUKSTOOL" mksecret --help | grep -q "tag 4 dm-verity" && "$LUKSTOOL" mksecret --help | grep -q -- "--verity-image"
+ok $? "--help documents the verity options and the verity item"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
