@@ -20,6 +20,10 @@
 #   volkey   the same volume, run as LuksDxe above, with a volume-key secret record
 #            (`lukstool mksecret --image --volume-key`): no keyslot KDF, the key is
 #            checked against the volume's digest
+#   verity   a third volume made by `lukstool mkdisk --verity` (the file system, then its
+#            dm-verity tree, inside the volume), booted by the firmware image twice with a
+#            volume-key secret: once with the owner's verity parameters in it (every block the
+#            firmware reads is verified) and once without; the ratio is the cost of verity
 #   Argon2   a second volume, same payload, argon2id keyslot with 4 lanes (BENCH_ARGON2_KIB
 #            KiB, BENCH_ARGON2_T passes), run as LuksDxe above with -smp 1 and with -smp 4
 #            (the lanes on the application processors); the driver's own report of the
@@ -36,8 +40,8 @@
 # "checking the volume key" line, first seen on the console: RUN.chunks from boot-lib.sh).
 # Environment: BENCH_ITER (PBKDF2 iterations, default 200000), BENCH_ARGON2_KIB (default
 # 32768), BENCH_ARGON2_T (default 4, the least libcryptsetup takes), BENCH_RUNS (the runs
-# to make, default "luksdxe volkey image grub argon2-smp1 argon2-smp4"; the ratios are
-# printed for the runs made).
+# to make, default "luksdxe volkey image grub verity argon2-smp1 argon2-smp4"; the ratios
+# are printed for the runs made).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/e2e/boot-lib.sh"
@@ -48,7 +52,7 @@ ITER=${BENCH_ITER:-200000}
 SECS=${BENCH_TIMEOUT:-600}
 A_KIB=${BENCH_ARGON2_KIB:-32768}
 A_T=${BENCH_ARGON2_T:-4}
-RUNS=" ${BENCH_RUNS:-luksdxe volkey image grub argon2-smp1 argon2-smp4} "
+RUNS=" ${BENCH_RUNS:-luksdxe volkey image grub verity argon2-smp1 argon2-smp4} "
 want() { [[ $RUNS == *" $1 "* ]]; }
 die() { echo "bench-boot: $*" >&2; exit 1; }
 say() { echo "bench-boot: $*"; }
@@ -76,6 +80,21 @@ UUID=$(sed -n 's/^mkdisk: LUKS UUID //p' "$out/mkdisk.log")
 	die "mksecret failed"
 "$LUKSTOOL" mksecret --image "$out/disk.img" --key-file "$out/passphrase" --volume-key \
 	-o "$out/secret-vk.bin" >/dev/null || die "mksecret --volume-key failed"
+if want verity; then
+	say "making the verity volume: mkdisk --verity, PBKDF2-SHA256, the same payload"
+	"$LUKSTOOL" mkdisk --verity --key-file "$out/passphrase" --from "$out/root" \
+		-o "$out/disk-verity.img" --pbkdf pbkdf2 --hash sha256 \
+		--pbkdf-force-iterations "$ITER" >"$out/mkdisk-verity.log" ||
+		{ cat "$out/mkdisk-verity.log" >&2; die "mkdisk --verity failed"; }
+	V_UUID=$(sed -n 's/^mkdisk: LUKS UUID //p' "$out/mkdisk-verity.log")
+	read -r -a V_OPTS < <(sed -n 's/^mkdisk: verity options: //p' "$out/mkdisk-verity.log")
+	[ ${#V_OPTS[@]} -gt 0 ] || die "mkdisk --verity printed no verity options"
+	"$LUKSTOOL" mksecret --image "$out/disk-verity.img" --key-file "$out/passphrase" \
+		--volume-key -o "$out/secret-verity-off.bin" >/dev/null || die "mksecret (verity off) failed"
+	"$LUKSTOOL" mksecret --image "$out/disk-verity.img" --key-file "$out/passphrase" \
+		--volume-key "${V_OPTS[@]}" -o "$out/secret-verity-on.bin" >/dev/null ||
+		die "mksecret (verity on) failed"
+fi
 if want argon2-smp1 || want argon2-smp4; then
 	say "making the Argon2 volume: argon2id, 4 lanes, $A_KIB KiB, $A_T passes"
 	"$LUKSTOOL" mkdisk --key-file "$out/passphrase" --from "$out/root" -o "$out/disk-argon2.img" \
@@ -164,13 +183,23 @@ fi
 want luksdxe && luksdxe_run luksdxe "$out/disk.img" "$out/secret.bin" "$UUID"
 want volkey && luksdxe_run volkey "$out/disk.img" "$out/secret-vk.bin" "$UUID"
 
-if want image; then
-	say "run image: the firmware image $(basename "$FW") (timeout ${SECS}s)"
+# The firmware image, the secret in its secret area: image_run NAME DISK SECRET UUID
+image_run() {
+	local name=$1 disk=$2 secret=$3 uuid=$4 area args
+	say "run $name: the firmware image $(basename "$FW") (timeout ${SECS}s)"
 	read -r area _ < <(python3 "$top/tests/e2e/ovmf_secret_area.py" "$FW") || die "no secret area in $FW"
-	mapfile -t args < <(bl_disk "$out/disk.img" "$BL_DISK_SLOT")
-	E2E_OVMF_CODE=$FW bl_qemu "$out/image" "$SECS" none "${args[@]}" \
-		-device "loader,file=$out/secret.bin,addr=$area,force-raw=on"
-	luksdxe_times image "$UUID"
+	mapfile -t args < <(bl_disk "$disk" "$BL_DISK_SLOT")
+	E2E_OVMF_CODE=$FW bl_qemu "$out/$name" "$SECS" none "${args[@]}" \
+		-device "loader,file=$secret,addr=$area,force-raw=on"
+	luksdxe_times "$name" "$uuid"
+}
+want image && image_run image "$out/disk.img" "$out/secret.bin" "$UUID"
+if want verity; then
+	image_run verity-off "$out/disk-verity.img" "$out/secret-verity-off.bin" "$V_UUID"
+	image_run verity-on "$out/disk-verity.img" "$out/secret-verity-on.bin" "$V_UUID"
+	grep -q "^LuksDxe: $V_UUID: dm-verity root hash matches" "$out/verity-on.log" ||
+		die "run verity-on: the driver did not serve the volume through its tree"
+	! grep -q "dm-verity" "$out/verity-off.log" || die "run verity-off: the driver used verity"
 fi
 
 if want grub; then
@@ -214,6 +243,11 @@ if want volkey; then
 		say "volume-key secret: kernel started ${T[volkey.kernel]} s against ${T[luksdxe.kernel]} s with the passphrase (passphrase/volume key = $(ratio "${T[luksdxe.kernel]}" "${T[volkey.kernel]}")); unlocked ${T[volkey.unlock]} s against ${T[luksdxe.unlock]} s"
 	want grub && say "volume-key secret: GRUB/volume key = $(ratio "$g_loader" "${T[volkey.kernel]}")"
 	say "volume-key secret: key check $(span "${T[volkey.check]:-0}" "${T[volkey.unlock]}") s (first console line to unlocked); the driver said: $(grep -m1 -o "$UUID: checking the volume key[^:]*" "$out/volkey.log" || echo "no 'checking the volume key' line")"
+fi
+if want verity; then
+	row "verity off" verity-off
+	row "verity on" verity-on
+	say "verity: firmware start to kernel start $(ratio "${T[verity-on.kernel]}" "${T[verity-off.kernel]}") x without verity (${T[verity-on.kernel]} s against ${T[verity-off.kernel]} s, the same disk and UKI, volume-key secrets); the driver said: $(grep -m1 -o "$V_UUID: dm-verity root hash matches[^;]*" "$out/verity-on.log")"
 fi
 if want argon2-smp1 && want argon2-smp4; then
 	say "Argon2id volume: 4 lanes, $A_KIB KiB, $A_T passes; the host has $(nproc) cores"
