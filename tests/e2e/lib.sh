@@ -21,6 +21,8 @@
 #   e2e_luks_fat OUT MIB PASSFILE [CRYPTSETUP ARGS] -- [SRC=/DEST...]
 #                                      LUKS2 volume whose plaintext is a FAT file system,
 #                                      encrypted by cryptsetup itself
+#   e2e_luks_image OUT PLAIN MIB PASSFILE [CRYPTSETUP ARGS]
+#                                      the same with the plaintext given (an image file)
 #   e2e_gpt_disk OUT PART_IMG          GPT disk with one partition holding PART_IMG
 #   e2e_secret_table OUT [UUID|disk=PASSFILE...]   secret GUID table (Python-built)
 #
@@ -227,24 +229,36 @@ e2e_luks_fat() {
 	done
 	[ "${1:-}" = "--" ] && shift
 	files=("$@")
-	local reduce=2 a prev="" mkfs=""
+	local a prev="" mkfs=""
 	# cryptsetup refuses a data sector size larger than the file system's sectors.
 	for a in "${cargs[@]}"; do
 		[ "$prev" = "--sector-size" ] && mkfs="-S $a"
 		prev=$a
 	done
-	E2E_MKFS_ARGS="${E2E_MKFS_ARGS:-} $mkfs" e2e_mkfat "$out.fat" $((size - reduce)) "${files[@]}" ||
+	E2E_MKFS_ARGS="${E2E_MKFS_ARGS:-} $mkfs" e2e_mkfat "$out.fat" $((size - 2)) "${files[@]}" ||
 		return 1
+	e2e_luks_image "$out" "$out.fat" "$size" "$pass" "${cargs[@]}"
+	local rc=$?
+	rm -f "$out.fat"
+	return $rc
+}
+
+# e2e_luks_image OUT PLAIN SIZE_MIB PASSFILE [CRYPTSETUP ARGS...]: a LUKS2 volume of
+# SIZE_MIB whose plaintext starts with the bytes of PLAIN (at most SIZE_MIB - 2 MiB; the
+# data segment starts at 1 MiB), encrypted by cryptsetup itself.  KDF as e2e_luks_fat.
+e2e_luks_image() {
+	local out=$1 plain=$2 size=$3 pass=$4
+	shift 4
+	local reduce=2 a kdf=(--pbkdf pbkdf2 --pbkdf-force-iterations 1000)
+	[ "$(stat -c %s "$plain")" -le $(((size - reduce) * 1024 * 1024)) ] || return 1
 	rm -f "$out"
 	truncate -s "${size}M" "$out"
-	dd if="$out.fat" of="$out" conv=notrunc status=none || return 1
-	rm -f "$out.fat"
-	local kdf=(--pbkdf pbkdf2 --pbkdf-force-iterations 1000)
-	for a in "${cargs[@]}"; do
+	dd if="$plain" of="$out" conv=notrunc status=none || return 1
+	for a in "$@"; do
 		[ "$a" = "--pbkdf" ] && kdf=()
 	done
 	cryptsetup reencrypt --encrypt --type luks2 --reduce-device-size "${reduce}M" \
-		--batch-mode --key-file "$pass" "${kdf[@]}" "${cargs[@]}" "$out" >/dev/null
+		--batch-mode --key-file "$pass" "${kdf[@]}" "$@" "$out" >/dev/null
 }
 
 # e2e_gpt_disk OUT PART_IMAGE: a GPT disk with one partition (from 1 MiB) holding the
