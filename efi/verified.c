@@ -29,9 +29,9 @@ EFI_STATUS luksdxe_verified_open(luksdxe_dev *d, ld_blockdev *data, const ld_ver
 			luksdxe_con_printf("LuksDxe: %s: dm-verity root hash mismatch: %s (not the guest "
 					   "owner's version of this volume); it is not served\n",
 					   name_of(d), err);
-		else
-			luksdxe_con_printf("LuksDxe: %s: dm-verity: %s; it is not served\n",
-					   name_of(d), err);
+		else /* a superblock, size or layout the owner's parameters do not describe */
+			luksdxe_con_printf("LuksDxe: %s: dm-verity: %s (not the guest owner's version "
+					   "of this volume); it is not served\n", name_of(d), err);
 		return r == LD_ERR_IO ? EFI_DEVICE_ERROR : EFI_SECURITY_VIOLATION;
 	}
 	uint32_t vbs = ld_verity_block_size(d->verity);
@@ -57,8 +57,8 @@ EFI_STATUS luksdxe_verified_read(luksdxe_dev *d, UINT64 offset, void *buf, UINTN
 	memset(buf, 0, len); /* never unverified bytes */
 	if (d->reports < REPORTS_MAX) {
 		d->reports++;
-		luksdxe_con_printf("LuksDxe: %s: read refused at byte %lu: %s\n", name_of(d),
-				   (unsigned long)offset, err);
+		luksdxe_con_printf("LuksDxe: %s: read refused (%lu bytes from byte %lu): %s\n",
+				   name_of(d), (unsigned long)len, (unsigned long)offset, err);
 	}
 	return r == LD_ERR_RANGE ? EFI_INVALID_PARAMETER : EFI_DEVICE_ERROR;
 }

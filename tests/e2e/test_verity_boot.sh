@@ -219,7 +219,7 @@ e2e_expect "$run.log" "$MARKER" "2: ... and the version 1 disk boots: the refusa
 run="$W/v1s"
 fw_boot "$run" 90 "$W/s-v2.bin" "$W/v1s.img"
 e2e_ok $? "2: version 1 with another salt: the VM powered off by itself"
-e2e_expect "$run.log" "^LuksDxe: $U: dm-verity: superblock: salt disagrees with the parameters; it is not served" \
+e2e_expect "$run.log" "^LuksDxe: $U: dm-verity: superblock: salt disagrees with the parameters \(not the guest owner's version of this volume\); it is not served" \
 	"2: version 1 with another salt: the console names the superblock's salt"
 e2e_reject "$run.log" "$ANY_VOL" "2: version 1 with another salt: no volume is published"
 e2e_reject "$run.log" "$MARKER" "2: version 1 with another salt: nothing booted"
@@ -230,7 +230,7 @@ fw_boot "$run" 90 "$W/s-v2.bin" "$W/v2-bad.img"
 e2e_ok $? "3: the VM powered off by itself (no hang, no crash)"
 e2e_expect "$run.log" "^LuksDxe: $U: dm-verity root hash matches" \
 	"3: the tree still matches (the data changed, not the tree)"
-e2e_expect "$run.log" "^LuksDxe: $U: read refused at byte [0-9]+: data block $BAD_ENC_BLOCK does not verify" \
+e2e_expect "$run.log" "^LuksDxe: $U: read refused \([0-9]+ bytes from byte [0-9]+\): data block $BAD_ENC_BLOCK does not verify" \
 	"3: the read of data block $BAD_ENC_BLOCK is refused, and named"
 e2e_expect "$run.log" "$NOTHING" "3: the firmware says nothing can be booted"
 e2e_reject "$run.log" "$MARKER" "3: nothing booted"
@@ -249,7 +249,7 @@ e2e_expect "$run.log" "$MARKER" "4: Linux booted from the verified plaintext med
 run="$W/media-bad"
 fw_boot "$run" 90 "$W/s-media.bin" "$W/media-bad.img"
 e2e_ok $? "4: changed media: the VM powered off by itself"
-e2e_expect "$run.log" "^LuksDxe: $M: read refused at byte [0-9]+: data block $BAD_MEDIA_BLOCK does not verify" \
+e2e_expect "$run.log" "^LuksDxe: $M: read refused \([0-9]+ bytes from byte [0-9]+\): data block $BAD_MEDIA_BLOCK does not verify" \
 	"4: changed media: the read of data block $BAD_MEDIA_BLOCK is refused, and named"
 e2e_expect "$run.log" "$NOTHING" "4: changed media: the firmware says nothing can be booted"
 e2e_reject "$run.log" "$MARKER" "4: changed media: nothing booted"
