@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* LuksDxe crypto layer: the one API that luks/, efi/ and tools/ use.
- * Backed by mbedTLS 2.28 (hashes, HMAC, AES) and the Argon2 reference implementation.
+ * Backed by mbedTLS 2.28 (SHA-1, SHA-512, RIPEMD-160, AES), our own SHA-256 and SHA
+ * compressions (SHA-NI where the CPU has it) and the Argon2 reference implementation.
  * No hidden allocation except where an ld_alloc is passed; every context is wiped on free. */
 #ifndef LD_CRYPTO_H
 #define LD_CRYPTO_H
