@@ -160,6 +160,47 @@ int ld_hash(ld_hash_alg alg, const void *data, size_t len, uint8_t *out)
 	return r;
 }
 
+/* H(pre || m || suf) through the incremental API. */
+static int hash3(ld_hash_alg alg, const void *pre, size_t prelen, const void *m, size_t len,
+		 const void *suf, size_t suflen, uint8_t *out)
+{
+	ld_hash_ctx ctx;
+	int r = ld_hash_init(&ctx, alg);
+
+	if (r == LD_OK)
+		r = ld_hash_update(&ctx, pre, prelen);
+	if (r == LD_OK)
+		r = ld_hash_update(&ctx, m, len);
+	if (r == LD_OK)
+		r = ld_hash_update(&ctx, suf, suflen);
+	if (r == LD_OK)
+		return ld_hash_final(&ctx, out);
+	ld_wipe(&ctx, sizeof(ctx));
+	return r;
+}
+
+int ld_hash_each(ld_hash_alg alg, const void *pre, size_t prelen, const void *blocks,
+		 size_t len, size_t count, const void *suf, size_t suflen, uint8_t *out)
+{
+	const uint8_t *b = blocks;
+	size_t hs, i = 0;
+	int r = LD_OK;
+
+	if (!alg_ok(alg) || out == NULL || (pre == NULL && prelen != 0) ||
+	    (suf == NULL && suflen != 0) || (blocks == NULL && count != 0))
+		return LD_ERR_INVALID;
+	hs = hash_info[alg].size;
+	if ((len != 0 && count > SIZE_MAX / len) || count > SIZE_MAX / hs)
+		return LD_ERR_INVALID;
+	if (alg == LD_HASH_SHA256)
+		for (; i + 1 < count; i += 2)
+			ld_sha256_two(pre, prelen, b + i * len, b + (i + 1) * len, len, suf, suflen,
+				      out + i * hs, out + (i + 1) * hs);
+	for (; r == LD_OK && i < count; i++)
+		r = hash3(alg, pre, prelen, b + i * len, len, suf, suflen, out + i * hs);
+	return r;
+}
+
 /* ---- HMAC ------------------------------------------------------------------------ */
 
 void ld_hmac_wipe(ld_hmac_ctx *h)

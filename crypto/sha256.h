@@ -27,4 +27,12 @@ void ld_sha256_init(ld_sha256_ctx *c);
 void ld_sha256_update(ld_sha256_ctx *c, const uint8_t *p, size_t len);
 void ld_sha256_final(ld_sha256_ctx *c, uint8_t out[LD_SHA256_SIZE]);
 
+/* The digests of pre || ma || suf into outa and of pre || mb || suf into outb: two
+ * messages of the same shape, whose blocks the SHA-NI path compresses interleaved (about
+ * 1.5 times the throughput of one message after the other).  pre and suf may be NULL
+ * when their length is 0.  Wipes its contexts. */
+void ld_sha256_two(const uint8_t *pre, size_t prelen, const uint8_t *ma, const uint8_t *mb,
+		   size_t len, const uint8_t *suf, size_t suflen, uint8_t outa[LD_SHA256_SIZE],
+		   uint8_t outb[LD_SHA256_SIZE]);
+
 #endif
