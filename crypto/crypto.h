@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* LuksDxe crypto layer: the one API that luks/, efi/ and tools/ use.
- * Backed by mbedTLS 2.28 (hashes, HMAC, AES) and the Argon2 reference implementation.
+ * Backed by mbedTLS 2.28 (SHA-1, SHA-512, RIPEMD-160, AES), our own SHA-256 and SHA
+ * compressions (SHA-NI where the CPU has it) and the Argon2 reference implementation.
  * No hidden allocation except where an ld_alloc is passed; every context is wiped on free. */
 #ifndef LD_CRYPTO_H
 #define LD_CRYPTO_H
@@ -28,6 +29,14 @@ int ld_hash_update(ld_hash_ctx *ctx, const void *data, size_t len);
 int ld_hash_final(ld_hash_ctx *ctx, uint8_t *out); /* writes ld_hash_size() bytes, wipes ctx */
 int ld_hash(ld_hash_alg alg, const void *data, size_t len, uint8_t *out);
 size_t ld_hash_block_size(ld_hash_alg alg); /* 64, or 128 for SHA-512; 0 if unknown */
+/* The digests of count messages of one shape, pre || block i || suf, where block i is the
+ * i-th of count consecutive blocks of len bytes at blocks (dm-verity's salt || block, or
+ * block || salt, over a run of data blocks): digest i at out + i * ld_hash_size(alg).
+ * pre and suf may be NULL when their length is 0, blocks when count is 0.  SHA-256 hashes two messages at a time,
+ * interleaved on SHA-NI (about 1.5 times the throughput of one after the other).
+ * LD_ERR_INVALID for a bad argument, or when count blocks or digests overflow size_t. */
+int ld_hash_each(ld_hash_alg alg, const void *pre, size_t prelen, const void *blocks,
+		 size_t len, size_t count, const void *suf, size_t suflen, uint8_t *out);
 
 /* HMAC with the key already absorbed: inner = H state after (K ^ ipad), outer = after
  * (K ^ opad).  One ld_hmac_ctx can MAC many messages (ld_hmac_mac does not modify it).

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* SHA-1, SHA-256, SHA-512, RIPEMD-160 over mbedTLS's direct contexts; HMAC (RFC 2104)
+/* SHA-1, SHA-512, RIPEMD-160 over mbedTLS's direct contexts, SHA-256 over our own
+ * (sha256.c: whole runs of blocks per call, SHA-NI where the CPU has it); HMAC (RFC 2104)
  * built on them (PBKDF2, on the bare compression functions, is in kdf_pbkdf2.c). */
 #include "crypto/crypto.h"
 
@@ -7,12 +8,13 @@
 
 #include "mbedtls/ripemd160.h"
 #include "mbedtls/sha1.h"
-#include "mbedtls/sha256.h"
 #include "mbedtls/sha512.h"
+
+#include "crypto/sha256.h"
 
 /* ld_hash_ctx.state is opaque storage for whichever backend context alg selects. */
 _Static_assert(sizeof(mbedtls_sha1_context) <= sizeof(((ld_hash_ctx *)0)->state), "sha1 ctx");
-_Static_assert(sizeof(mbedtls_sha256_context) <= sizeof(((ld_hash_ctx *)0)->state), "sha256 ctx");
+_Static_assert(sizeof(ld_sha256_ctx) <= sizeof(((ld_hash_ctx *)0)->state), "sha256 ctx");
 _Static_assert(sizeof(mbedtls_sha512_context) <= sizeof(((ld_hash_ctx *)0)->state), "sha512 ctx");
 _Static_assert(sizeof(mbedtls_ripemd160_context) <= sizeof(((ld_hash_ctx *)0)->state), "rmd ctx");
 
@@ -75,7 +77,8 @@ int ld_hash_init(ld_hash_ctx *ctx, ld_hash_alg alg)
 		r = mbedtls_sha1_starts_ret((mbedtls_sha1_context *)ctx->state);
 		break;
 	case LD_HASH_SHA256:
-		r = mbedtls_sha256_starts_ret((mbedtls_sha256_context *)ctx->state, 0);
+		ld_sha256_init((ld_sha256_ctx *)ctx->state);
+		r = 0;
 		break;
 	case LD_HASH_SHA512:
 		r = mbedtls_sha512_starts_ret((mbedtls_sha512_context *)ctx->state, 0);
@@ -102,7 +105,8 @@ int ld_hash_update(ld_hash_ctx *ctx, const void *data, size_t len)
 		r = mbedtls_sha1_update_ret((mbedtls_sha1_context *)ctx->state, data, len);
 		break;
 	case LD_HASH_SHA256:
-		r = mbedtls_sha256_update_ret((mbedtls_sha256_context *)ctx->state, data, len);
+		ld_sha256_update((ld_sha256_ctx *)ctx->state, data, len);
+		r = 0;
 		break;
 	case LD_HASH_SHA512:
 		r = mbedtls_sha512_update_ret((mbedtls_sha512_context *)ctx->state, data, len);
@@ -127,7 +131,8 @@ int ld_hash_final(ld_hash_ctx *ctx, uint8_t *out)
 		r = mbedtls_sha1_finish_ret((mbedtls_sha1_context *)ctx->state, out);
 		break;
 	case LD_HASH_SHA256:
-		r = mbedtls_sha256_finish_ret((mbedtls_sha256_context *)ctx->state, out);
+		ld_sha256_final((ld_sha256_ctx *)ctx->state, out);
+		r = 0;
 		break;
 	case LD_HASH_SHA512:
 		r = mbedtls_sha512_finish_ret((mbedtls_sha512_context *)ctx->state, out);
@@ -152,6 +157,47 @@ int ld_hash(ld_hash_alg alg, const void *data, size_t len, uint8_t *out)
 	if (r == LD_OK)
 		return ld_hash_final(&ctx, out);
 	ld_wipe(&ctx, sizeof(ctx));
+	return r;
+}
+
+/* H(pre || m || suf) through the incremental API. */
+static int hash3(ld_hash_alg alg, const void *pre, size_t prelen, const void *m, size_t len,
+		 const void *suf, size_t suflen, uint8_t *out)
+{
+	ld_hash_ctx ctx;
+	int r = ld_hash_init(&ctx, alg);
+
+	if (r == LD_OK)
+		r = ld_hash_update(&ctx, pre, prelen);
+	if (r == LD_OK)
+		r = ld_hash_update(&ctx, m, len);
+	if (r == LD_OK)
+		r = ld_hash_update(&ctx, suf, suflen);
+	if (r == LD_OK)
+		return ld_hash_final(&ctx, out);
+	ld_wipe(&ctx, sizeof(ctx));
+	return r;
+}
+
+int ld_hash_each(ld_hash_alg alg, const void *pre, size_t prelen, const void *blocks,
+		 size_t len, size_t count, const void *suf, size_t suflen, uint8_t *out)
+{
+	const uint8_t *b = blocks;
+	size_t hs, i = 0;
+	int r = LD_OK;
+
+	if (!alg_ok(alg) || out == NULL || (pre == NULL && prelen != 0) ||
+	    (suf == NULL && suflen != 0) || (blocks == NULL && count != 0))
+		return LD_ERR_INVALID;
+	hs = hash_info[alg].size;
+	if ((len != 0 && count > SIZE_MAX / len) || count > SIZE_MAX / hs)
+		return LD_ERR_INVALID;
+	if (alg == LD_HASH_SHA256)
+		for (; i + 1 < count; i += 2)
+			ld_sha256_two(pre, prelen, b + i * len, b + (i + 1) * len, len, suf, suflen,
+				      out + i * hs, out + (i + 1) * hs);
+	for (; r == LD_OK && i < count; i++)
+		r = hash3(alg, pre, prelen, b + i * len, len, suf, suflen, out + i * hs);
 	return r;
 }
 

@@ -70,9 +70,18 @@ uint32_t ld_kdf_cpu_features(void)
 	return detect() & allowed;
 }
 
-uint32_t ld_kdf_cpu_allowed(void)
+int ld_kdf_cpu_sha_usable(void)
 {
-	return allowed;
+	/* 0: not yet detected; 1: no SHA-NI; 2: SHA-NI.  Threads racing here store the same
+	 * value. */
+	static int state;
+	int s = __atomic_load_n(&state, __ATOMIC_RELAXED);
+
+	if (s == 0) {
+		s = (detect() & LD_KDF_CPU_SHA) ? 2 : 1;
+		__atomic_store_n(&state, s, __ATOMIC_RELAXED);
+	}
+	return s == 2 && (allowed & LD_KDF_CPU_SHA);
 }
 
 int ld_kdf_cpu_allow(uint32_t mask)

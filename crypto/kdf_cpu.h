@@ -25,8 +25,11 @@
 uint32_t ld_kdf_cpu_detected(void);
 /* What the KDF code uses now: detected & allowed. */
 uint32_t ld_kdf_cpu_features(void);
-/* The mask set by ld_kdf_cpu_allow (no detection: cheap enough for every hash block). */
-uint32_t ld_kdf_cpu_allowed(void);
+/* 1 when the SHA-NI code may run now: LD_KDF_CPU_SHA detected and allowed.  Detected
+ * once and remembered: SHA-NI needs only the XMM state, which every x86-64 OS and UEFI
+ * firmware enables, so its presence cannot change while we run (and CPUID is slow, and
+ * traps under SEV-ES).  Cheap enough for every hash call. */
+int ld_kdf_cpu_sha_usable(void);
 /* Restricts the features used to mask (LD_KDF_CPU_ALL restores the default).  Returns
  * LD_ERR_UNSUPPORTED, changing nothing, when mask names a feature not detected. */
 int ld_kdf_cpu_allow(uint32_t mask);

@@ -6,6 +6,9 @@
  * primes), not copied from another implementation. */
 #include "crypto/kdf_sha.h"
 
+#include "base/common.h"
+#include "base/endian.h"
+
 const uint32_t ld_sha1_iv[5] = { 0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u, 0xc3d2e1f0u };
 const uint32_t ld_sha256_iv[8] = {
 	0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au, 0x510e527fu, 0x9b05688cu,
@@ -159,14 +162,13 @@ void ld_sha1_compress(uint32_t st[5], const uint32_t w[16])
 		R(b, c, d, e, f, g, h, a, (i) + 7);                                         \
 	} while (0)
 
-void ld_sha256_compress(uint32_t st[8], const uint32_t w[16])
+/* One compression: m[16] holds W[0..15] and is used as the schedule ring. */
+static inline __attribute__((always_inline)) void sha256_rounds(uint32_t st[8], uint32_t m[16])
 {
-	uint32_t m[16], a = st[0], b = st[1], c = st[2], d = st[3], e = st[4], f = st[5],
-			g = st[6], h = st[7];
+	uint32_t a = st[0], b = st[1], c = st[2], d = st[3], e = st[4], f = st[5], g = st[6],
+		 h = st[7];
 	int i, j;
 
-	for (i = 0; i < 16; i++)
-		m[i] = w[i];
 	UNROLL_ROUNDS
 	for (i = 0; i < 64; i += 8) {
 		if (i >= 16) {
@@ -184,6 +186,29 @@ void ld_sha256_compress(uint32_t st[8], const uint32_t w[16])
 	st[5] += f;
 	st[6] += g;
 	st[7] += h;
+}
+
+void ld_sha256_compress(uint32_t st[8], const uint32_t w[16])
+{
+	uint32_t m[16];
+	int i;
+
+	for (i = 0; i < 16; i++)
+		m[i] = w[i];
+	sha256_rounds(st, m);
+}
+
+void ld_sha256_blocks(uint32_t st[8], const uint8_t *p, size_t nblocks)
+{
+	uint32_t m[16];
+	int i;
+
+	for (; nblocks; nblocks--, p += 64) {
+		for (i = 0; i < 16; i++)
+			m[i] = ld_be32(p + 4 * i);
+		sha256_rounds(st, m);
+	}
+	ld_wipe(m, sizeof(m)); /* the last block's schedule: message-derived */
 }
 
 void ld_sha512_compress(uint64_t st[8], const uint64_t w[16])

@@ -107,36 +107,62 @@ NI_TARGET void ld_sha1_compress2_ni(uint32_t sa[5], const uint32_t wa[16], uint3
 		}                                                                           \
 	} while (0)
 
-NI_INLINE void sha256_ni(uint32_t *st[2], const uint32_t *w[2], const int nb)
+/* The chaining state as the round instruction takes it: (A,B,E,F) and (C,D,G,H), A in
+ * the top lane. */
+NI_INLINE void sha256_state_in(const uint32_t *st, __m128i *abef, __m128i *cdgh)
 {
-	__m128i s0[2], s1[2], in0[2], in1[2], m[2][4];
+	__m128i dcba = _mm_loadu_si128((const __m128i *)st);
+	__m128i hgfe = _mm_loadu_si128((const __m128i *)(st + 4));
+	__m128i cdab = _mm_shuffle_epi32(dcba, 0xb1);
+	__m128i efgh = _mm_shuffle_epi32(hgfe, 0x1b);
+
+	*abef = _mm_alignr_epi8(cdab, efgh, 8);
+	*cdgh = _mm_blend_epi16(efgh, cdab, 0xf0);
+}
+
+NI_INLINE void sha256_state_out(uint32_t *st, __m128i abef, __m128i cdgh)
+{
+	__m128i feba = _mm_shuffle_epi32(abef, 0x1b);
+	__m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);
+
+	_mm_storeu_si128((__m128i *)st, _mm_blend_epi16(feba, dchg, 0xf0));
+	_mm_storeu_si128((__m128i *)(st + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+
+/* One compression for each of nb states (s0, s1 in the layout above) over its message
+ * m[n][0..3] (W[0..15], W[4q] in the low lane of m[n][q]); m is consumed by the
+ * schedule.  The input state is added at the end (FIPS 180-4 6.2.2 step 4). */
+NI_INLINE void sha256_rounds(__m128i s0[2], __m128i s1[2], __m128i m[2][4], const int nb)
+{
+	__m128i in0[2], in1[2];
 
 	for (int n = 0; n < nb; n++) {
-		__m128i dcba = _mm_loadu_si128((const __m128i *)st[n]);
-		__m128i hgfe = _mm_loadu_si128((const __m128i *)(st[n] + 4));
-		__m128i cdab = _mm_shuffle_epi32(dcba, 0xb1);
-		__m128i efgh = _mm_shuffle_epi32(hgfe, 0x1b);
-
-		s0[n] = _mm_alignr_epi8(cdab, efgh, 8);       /* A B E F, A in the top lane */
-		s1[n] = _mm_blend_epi16(efgh, cdab, 0xf0);    /* C D G H */
 		in0[n] = s0[n];
 		in1[n] = s1[n];
-		for (int q = 0; q < 4; q++)
-			m[n][q] = _mm_loadu_si128((const __m128i *)(w[n] + 4 * q));
 	}
 	SHA256_GROUP(0); SHA256_GROUP(1); SHA256_GROUP(2); SHA256_GROUP(3);
 	SHA256_GROUP(4); SHA256_GROUP(5); SHA256_GROUP(6); SHA256_GROUP(7);
 	SHA256_GROUP(8); SHA256_GROUP(9); SHA256_GROUP(10); SHA256_GROUP(11);
 	SHA256_GROUP(12); SHA256_GROUP(13); SHA256_GROUP(14); SHA256_GROUP(15);
 	for (int n = 0; n < nb; n++) {
-		__m128i abef = _mm_add_epi32(s0[n], in0[n]);
-		__m128i cdgh = _mm_add_epi32(s1[n], in1[n]);
-		__m128i feba = _mm_shuffle_epi32(abef, 0x1b);
-		__m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);
-
-		_mm_storeu_si128((__m128i *)st[n], _mm_blend_epi16(feba, dchg, 0xf0));
-		_mm_storeu_si128((__m128i *)(st[n] + 4), _mm_alignr_epi8(dchg, feba, 8));
+		s0[n] = _mm_add_epi32(s0[n], in0[n]);
+		s1[n] = _mm_add_epi32(s1[n], in1[n]);
 	}
+}
+
+/* Native message words, as PBKDF2 keeps them. */
+NI_INLINE void sha256_ni(uint32_t *st[2], const uint32_t *w[2], const int nb)
+{
+	__m128i s0[2], s1[2], m[2][4];
+
+	for (int n = 0; n < nb; n++) {
+		sha256_state_in(st[n], &s0[n], &s1[n]);
+		for (int q = 0; q < 4; q++)
+			m[n][q] = _mm_loadu_si128((const __m128i *)(w[n] + 4 * q));
+	}
+	sha256_rounds(s0, s1, m, nb);
+	for (int n = 0; n < nb; n++)
+		sha256_state_out(st[n], s0[n], s1[n]);
 }
 
 NI_TARGET void ld_sha256_compress_ni(uint32_t st[8], const uint32_t w[16])
@@ -154,5 +180,45 @@ NI_TARGET void ld_sha256_compress2_ni(uint32_t sa[8], const uint32_t wa[16], uin
 	const uint32_t *m[2] = { wa, wb };
 
 	sha256_ni(s, m, 2);
+}
+
+/* Message bytes as they are in the message: nblocks blocks of 64 bytes for each of nb
+ * states, the state kept in registers from one block to the next.  PSHUFB turns each
+ * big-endian word into a lane. */
+NI_INLINE void sha256_blocks_ni(uint32_t *st[2], const uint8_t *p[2], size_t nblocks,
+				const int nb)
+{
+	const __m128i be = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3);
+	__m128i s0[2], s1[2], m[2][4];
+	size_t off = 0;
+
+	for (int n = 0; n < nb; n++)
+		sha256_state_in(st[n], &s0[n], &s1[n]);
+	for (; nblocks; nblocks--, off += 64) {
+		for (int n = 0; n < nb; n++)
+			for (int q = 0; q < 4; q++)
+				m[n][q] = _mm_shuffle_epi8(
+					_mm_loadu_si128((const __m128i *)(p[n] + off + 16 * q)), be);
+		sha256_rounds(s0, s1, m, nb);
+	}
+	for (int n = 0; n < nb; n++)
+		sha256_state_out(st[n], s0[n], s1[n]);
+}
+
+NI_TARGET void ld_sha256_blocks_ni(uint32_t st[8], const uint8_t *p, size_t nblocks)
+{
+	uint32_t *s[2] = { st, st };
+	const uint8_t *m[2] = { p, p };
+
+	sha256_blocks_ni(s, m, nblocks, 1);
+}
+
+NI_TARGET void ld_sha256_blocks2_ni(uint32_t sa[8], const uint8_t *pa, uint32_t sb[8],
+				    const uint8_t *pb, size_t nblocks)
+{
+	uint32_t *s[2] = { sa, sb };
+	const uint8_t *m[2] = { pa, pb };
+
+	sha256_blocks_ni(s, m, nblocks, 2);
 }
 #endif

@@ -26,12 +26,10 @@
 #define MBEDTLS_AES_C
 #define MBEDTLS_CIPHER_MODE_CBC
 #define MBEDTLS_CIPHER_MODE_XTS
-/* The SHA-1 and SHA-256 block functions are ours (crypto/sha_alt.c: SHA-NI when the CPU
- * has it); mbedTLS keeps the buffering and padding. */
+/* The SHA-1 block function is ours (crypto/sha_alt.c: SHA-NI when the CPU has it);
+ * mbedTLS keeps the buffering and padding.  SHA-256 is ours altogether (crypto/sha256.c). */
 #define MBEDTLS_SHA1_PROCESS_ALT
-#define MBEDTLS_SHA256_PROCESS_ALT
 #define MBEDTLS_SHA1_C
-#define MBEDTLS_SHA256_C
 #define MBEDTLS_SHA512_C
 #define MBEDTLS_RIPEMD160_C
 

@@ -4,9 +4,10 @@ CRYPTO_SRCS := $(wildcard crypto/*.c)
 # Our assembly (nasm, x86-64): the fast AES-XTS paths, linked into every flavour.
 CRYPTO_ASM_SRCS := $(wildcard crypto/*.asm)
 
-# mbedTLS: AES (with AES-NI), the four hashes, and platform_util.c for
-# mbedtls_platform_zeroize, which every one of them uses to wipe its context.
-MBEDTLS_SRCS := $(addprefix $(MBEDTLS_DIR)/library/,aes.c aesni.c sha1.c sha256.c sha512.c \
+# mbedTLS: AES (with AES-NI), SHA-1, SHA-512 and RIPEMD-160 (SHA-256 is crypto/sha256.c),
+# and platform_util.c for mbedtls_platform_zeroize, which every one of them uses to wipe
+# its context.
+MBEDTLS_SRCS := $(addprefix $(MBEDTLS_DIR)/library/,aes.c aesni.c sha1.c sha512.c \
                   ripemd160.c platform_util.c)
 
 # Argon2 reference (as bundled by cryptsetup): BLAKE2b, the core (parameter checks,

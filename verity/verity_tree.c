@@ -52,25 +52,17 @@ static int fail_num(char *err, size_t errlen, int code, const char *a, uint64_t 
 
 /* ---- hashing ------------------------------------------------------------------------- */
 
-/* The digest of one block as dm-verity computes it: salt || block (format 1) or
- * block || salt (format 0), in one pass over the block. */
-static int block_digest(const ld_verity_params *p, const uint8_t *blk, size_t len,
-			uint8_t out[LD_HASH_MAX_SIZE])
+/* The digests of count consecutive blocks of len bytes as dm-verity computes them:
+ * salt || block (format 1) or block || salt (format 0), one pass over each block.
+ * ld_hash_each takes them together (SHA-256: two at a time). */
+static int block_digests(const ld_verity_params *p, const uint8_t *blk, size_t len,
+			 size_t count, uint8_t *out)
 {
-	ld_hash_ctx c;
-	int r = ld_hash_init(&c, p->hash);
+	const uint8_t *salt = p->salt_size ? p->salt : NULL;
 
-	if (!r && p->hash_type == 1)
-		r = ld_hash_update(&c, p->salt, p->salt_size);
-	if (!r)
-		r = ld_hash_update(&c, blk, len);
-	if (!r && p->hash_type == 0)
-		r = ld_hash_update(&c, p->salt, p->salt_size);
-	if (!r)
-		r = ld_hash_final(&c, out);
-	else
-		ld_wipe(&c, sizeof(c));
-	return r;
+	if (p->hash_type == 1)
+		return ld_hash_each(p->hash, salt, p->salt_size, blk, len, count, NULL, 0, out);
+	return ld_hash_each(p->hash, NULL, 0, blk, len, count, salt, p->salt_size, out);
 }
 
 /* 1 when blk hashes to want (constant-time compare), 0 when it does not, or an error. */
@@ -78,7 +70,7 @@ static int block_matches(const ld_verity *v, const uint8_t *blk, size_t len,
 			 const uint8_t *want)
 {
 	uint8_t d[LD_HASH_MAX_SIZE];
-	int r = block_digest(&v->p, blk, len, d);
+	int r = block_digests(&v->p, blk, len, 1, d);
 
 	if (r == LD_OK)
 		r = ld_ct_equal(d, want, v->l.digest);
@@ -226,24 +218,41 @@ static int expected_digest(ld_verity *v, uint64_t b, const uint8_t **want, uint6
 	return LD_OK;
 }
 
-/* Verifies data block b from blk (the caller's bytes). */
-static int verify_data_block(ld_verity *v, uint64_t b, const uint8_t *blk, uint64_t *bad,
-			     char *err, size_t errlen)
-{
-	const uint8_t *want;
-	int r = expected_digest(v, b, &want, bad, err, errlen);
+/* Data blocks hashed together, before their digests are checked one by one. */
+#define DIGESTS_PER_STEP 8
 
-	if (r)
-		return r;
-	r = block_matches(v, blk, v->p.data_block_size, want);
-	if (r == 1)
-		return LD_OK;
-	if (r == 0) {
-		if (bad)
-			*bad = b;
-		return fail_num(err, errlen, LD_ERR_CORRUPT, "data block ", b, " does not verify");
+/* Verifies data blocks block .. block + count - 1 from p (the caller's bytes), in order:
+ * for each, the digest its verified parent holds (loading hash blocks on the way), then
+ * the digest of its bytes, compared in constant time.  The first block that fails
+ * decides the error, as if they were checked one at a time. */
+static int verify_data_blocks(ld_verity *v, uint64_t block, uint64_t count, const uint8_t *p,
+			      uint64_t *bad, char *err, size_t errlen)
+{
+	uint8_t d[DIGESTS_PER_STEP * LD_HASH_MAX_SIZE];
+	size_t dbs = v->p.data_block_size, ds = v->l.digest, n, k;
+	const uint8_t *want;
+	uint64_t i;
+	int r = LD_OK;
+
+	for (i = 0; !r && i < count; i += n) {
+		n = count - i < DIGESTS_PER_STEP ? (size_t)(count - i) : DIGESTS_PER_STEP;
+		r = block_digests(&v->p, p + i * dbs, dbs, n, d);
+		if (r) {
+			r = fail_num(err, errlen, r, "hashing data block ", block + i, " failed");
+			break;
+		}
+		for (k = 0; !r && k < n; k++) {
+			r = expected_digest(v, block + i + k, &want, bad, err, errlen);
+			if (!r && !ld_ct_equal(d + k * ds, want, ds)) {
+				if (bad)
+					*bad = block + i + k;
+				r = fail_num(err, errlen, LD_ERR_CORRUPT, "data block ", block + i + k,
+					     " does not verify");
+			}
+		}
 	}
-	return fail_num(err, errlen, r, "hashing data block ", b, " failed");
+	ld_wipe(d, sizeof(d));
+	return r;
 }
 
 /* ---- open ------------------------------------------------------------------------------ */
@@ -387,7 +396,7 @@ uint32_t ld_verity_block_size(const ld_verity *v)
 int ld_verity_read_blocks(ld_verity *v, uint64_t block, uint64_t count, void *buf,
 			  uint64_t *bad, char *err, size_t errlen)
 {
-	uint64_t dbs = v->p.data_block_size, i;
+	uint64_t dbs = v->p.data_block_size;
 	uint8_t *p = buf;
 	size_t len;
 	int r;
@@ -402,8 +411,8 @@ int ld_verity_read_blocks(ld_verity *v, uint64_t block, uint64_t count, void *bu
 	r = ld_dev_read(v->data, block * dbs, p, len);
 	if (r)
 		r = fail_num(err, errlen, LD_ERR_IO, "I/O error reading data blocks from ", block, "");
-	for (i = 0; !r && i < count; i++)
-		r = verify_data_block(v, block + i, p + i * dbs, bad, err, errlen);
+	if (!r)
+		r = verify_data_blocks(v, block, count, p, bad, err, errlen);
 	if (r)
 		ld_wipe(p, len); /* unverified bytes are never handed over */
 	return r;

@@ -105,6 +105,56 @@ static void test_hash_names(void **state)
 	assert_int_equal(ld_hash_block_size(LD_HASH_SHA256), 64);
 }
 
+/* ld_hash_each for every algorithm (SHA-256's pairs are in test_crypto_sha256.c, on each
+ * path): digests against OpenSSL's, and the arguments it refuses. */
+static void test_hash_each(void **state)
+{
+	static uint8_t blocks[5 * 700];
+	uint8_t pre[100], suf[100], out[5 * LD_HASH_MAX_SIZE], want[EVP_MAX_MD_SIZE];
+	EVP_MD_CTX *x = EVP_MD_CTX_new();
+	unsigned int n;
+
+	(void)state;
+	assert_non_null(x);
+	tu_rand_seed();
+	for (int round = 0; round < 200; round++) {
+		ld_hash_alg alg = (ld_hash_alg)(round % 4);
+		size_t hs = ld_hash_size(alg), count = tu_rand_below(6), len = tu_rand_below(701);
+		size_t prelen = tu_rand_below(101), suflen = tu_rand_below(101);
+
+		tu_rand_bytes(pre, prelen);
+		tu_rand_bytes(suf, suflen);
+		tu_rand_bytes(blocks, count * len);
+		assert_int_equal(ld_hash_each(alg, pre, prelen, blocks, len, count, suf, suflen,
+					      out), LD_OK);
+		for (size_t i = 0; i < count; i++) {
+			assert_int_equal(EVP_DigestInit_ex(x, tu_ossl_md(alg), NULL), 1);
+			assert_int_equal(EVP_DigestUpdate(x, pre, prelen), 1);
+			assert_int_equal(EVP_DigestUpdate(x, blocks + i * len, len), 1);
+			assert_int_equal(EVP_DigestUpdate(x, suf, suflen), 1);
+			assert_int_equal(EVP_DigestFinal_ex(x, want, &n), 1);
+			assert_memory_equal(out + hs * i, want, hs);
+		}
+	}
+	EVP_MD_CTX_free(x);
+	assert_int_equal(ld_hash_each(LD_HASH_SHA256, NULL, 0, NULL, 4096, 0, NULL, 0, out), LD_OK);
+	assert_int_equal(ld_hash_each((ld_hash_alg)7, NULL, 0, blocks, 1, 1, NULL, 0, out),
+			 LD_ERR_INVALID);
+	assert_int_equal(ld_hash_each(LD_HASH_SHA256, NULL, 1, blocks, 1, 1, NULL, 0, out),
+			 LD_ERR_INVALID);
+	assert_int_equal(ld_hash_each(LD_HASH_SHA256, NULL, 0, blocks, 1, 1, NULL, 1, out),
+			 LD_ERR_INVALID);
+	assert_int_equal(ld_hash_each(LD_HASH_SHA256, NULL, 0, NULL, 0, 1, NULL, 0, out),
+			 LD_ERR_INVALID);
+	assert_int_equal(ld_hash_each(LD_HASH_SHA256, NULL, 0, blocks, 1, 1, NULL, 0, NULL),
+			 LD_ERR_INVALID);
+	/* count blocks, or count digests, beyond size_t */
+	assert_int_equal(ld_hash_each(LD_HASH_SHA256, NULL, 0, blocks, 4096, SIZE_MAX / 4096 + 1,
+				      NULL, 0, out), LD_ERR_INVALID);
+	assert_int_equal(ld_hash_each(LD_HASH_SHA256, NULL, 0, blocks, 0, SIZE_MAX / 32 + 1, NULL,
+				      0, out), LD_ERR_INVALID);
+}
+
 /* ---- HMAC vectors ---------------------------------------------------------------- */
 
 static void test_hmac_vectors(void **state)
@@ -270,6 +320,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hash_vectors),
 		cmocka_unit_test(test_hash_names),
+		cmocka_unit_test(test_hash_each),
 		cmocka_unit_test(test_hmac_vectors),
 		cmocka_unit_test(test_pbkdf2_vectors),
 		cmocka_unit_test(test_pbkdf2_bad_args),

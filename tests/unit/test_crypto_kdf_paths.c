@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Every KDF code path of this CPU, one cmocka test per path: SHA-1/SHA-256 hashing
- * (ld_hash, whose block function is crypto/sha_alt.c) portable and SHA-NI, PBKDF2 portable and SHA-NI,
+ * (ld_hash: SHA-1's block function is crypto/sha_alt.c, SHA-256 is crypto/sha256.c; more
+ * SHA-256 in test_crypto_sha256.c) portable and SHA-NI, PBKDF2 portable and SHA-NI,
  * Argon2 portable, SSSE3, AVX2, AVX-512, and lanes run on threads (tools/lt_kdf.c) on
  * each.  Each path is forced with ld_kdf_cpu_allow() and checked against published
  * vectors, against OpenSSL's PKCS5_PBKDF2_HMAC or the host libargon2, and against the
