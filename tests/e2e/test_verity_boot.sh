@@ -246,6 +246,16 @@ e2e_expect "$run.log" "^LuksDxe: $M: plaintext media verified against the secret
 e2e_expect "$run.log" "^LuksDxe: loading .*\\\\EFI\\\\BOOT\\\\BOOTX64.EFI: volume $M" \
 	"4: the UKI is loaded from the verified media"
 e2e_expect "$run.log" "$MARKER" "4: Linux booted from the verified plaintext media"
+# the same media in a GPT partition: the whole disk does not verify, its partition does
+e2e_gpt_disk "$W/media-gpt.img" "$W/media.fat" || e2e_bail "cannot make the GPT media disk"
+run="$W/media-gpt"
+fw_boot "$run" 150 "$W/s-media.bin" "$W/media-gpt.img"
+e2e_ok $? "4: media in a GPT partition: the VM ran to power-off by itself"
+e2e_expect "$run.log" "^LuksDxe: $M: plaintext media verified against the secret's root hash, published read-only" \
+	"4: media in a GPT partition: the partition is published"
+e2e_expect "$run.log" "^LuksDxe: loading .*HD\\(1,GPT.*\\\\EFI\\\\BOOT\\\\BOOTX64.EFI: volume $M" \
+	"4: media in a GPT partition: the UKI is loaded from the verified partition"
+e2e_expect "$run.log" "$MARKER" "4: media in a GPT partition: Linux booted"
 run="$W/media-bad"
 fw_boot "$run" 90 "$W/s-media.bin" "$W/media-bad.img"
 e2e_ok $? "4: changed media: the VM powered off by itself"
