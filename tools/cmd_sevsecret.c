@@ -1,0 +1,523 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/* lukstool sev-secret build: the guest owner's SEV launch-secret packet, what
+ * `sevctl secret build` writes, from the project's secret table (lukstool mksecret's
+ * output, or GUID:FILE pairs), the session's TEK and TIK and the launch measurement.
+ *
+ * AMD SEV API (publication 55766), LAUNCH_SECRET: the payload is the table encrypted with
+ * AES-128-CTR under the TEK, the counter starting at IV; the packet header is
+ *   FLAGS (u32 LE, 0: not compressed) || IV (16) || MAC (32)
+ * with MAC = HMAC-SHA256(TIK, 0x01 || FLAGS || IV || GUEST_LENGTH (u32 LE) ||
+ *                             TRANS_LENGTH (u32 LE) || ciphertext || MEASURE (32)),
+ * MEASURE being the first 32 bytes of the 48-byte LAUNCH_MEASURE blob (MEASURE || MNONCE)
+ * that QMP query-sev-launch-measure returns.  Both lengths are the padded table's (CTR
+ * keeps the length); SEV injects whole 16-byte blocks, so the table is zero-padded to a
+ * multiple of 16.  sevctl (src/secret.rs) and virtee/sev (src/session/mod.rs) compute the
+ * same; tests/oracle/test_sev_secret.sh reproduces sevctl's published packets.
+ *
+ * The table must fit the secret area the firmware advertises: read from the image's SEV
+ * secret block with --ovmf, else OVMF AmdSev's 3 KiB. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/common.h"
+#include "base/endian.h"
+#include "base/str.h"
+#include "base/uuid.h"
+#include "crypto/crypto.h"
+#include "luks/json.h"
+#include "secret/secret_table.h"
+#include "tools/hostdev.h"
+#include "tools/lt_ovmf_table.h"
+#include "tools/lukstool.h"
+#include "tools/mk_util.h"
+
+#define AMDSEV_AREA 3072u           /* OVMF AmdSev's PcdSevLaunchSecretSize (REFERENCES.md) */
+#define MAX_SECRETS 64u             /* Linux's efi_secret reads at most 64 entries */
+#define MAX_INPUT (1024u * 1024)    /* any table or secret file; far above any secret area */
+#define MAX_IMAGE (128u * 1024 * 1024) /* firmware images are a few MiB */
+#define MEASURE_SIZE 32u
+#define BLOB_SIZE 48u               /* MEASURE || MNONCE */
+#define HEADER_SIZE 52u             /* FLAGS || IV || MAC */
+
+struct args {
+	const char *table, *tek, *tik, *blob, *iv, *ovmf, *header_out, *payload_out;
+	const char *secrets[MAX_SECRETS];
+	size_t nsecrets;
+	uint32_t area_size; /* --area-size, 0: not given */
+	int b64_files;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: lukstool sev-secret build (--table SECRET | --secret GUID:FILE...)\n"
+"                 --tek FILE --tik FILE --launch-measure-blob BLOB\n"
+"                 [--ovmf IMAGE | --area-size BYTES] [--iv HEX] [--base64-files]\n"
+"                 HEADER PAYLOAD\n"
+"\n"
+"Writes the SEV LAUNCH_SECRET packet that injects a secret table into a guest's secret\n"
+"area: HEADER (52 bytes: flags, IV, MAC) and PAYLOAD (the table, AES-128-CTR encrypted\n"
+"with the TEK).  Prints both in base64 and the QMP and virsh commands that inject them.\n"
+"\n"
+"  --table SECRET         the table lukstool mksecret wrote (checked before use)\n"
+"  --secret GUID:FILE     an entry holding FILE's exact bytes, as sevctl secret build\n"
+"                         --secret does (repeatable; instead of --table)\n"
+"  --tek FILE, --tik FILE the session's transport encryption and integrity keys, 16\n"
+"                         bytes each (the files the session was started with, e.g.\n"
+"                         sevctl session's tek.bin and tik.bin)\n"
+"  --launch-measure-blob BLOB\n"
+"                         the launch measurement: the base64 string QMP\n"
+"                         query-sev-launch-measure returns (48 bytes: MEASURE, MNONCE),\n"
+"                         or a file holding it in base64 or binary (48 or 32 bytes).\n"
+"                         Only MEASURE enters the MAC.  Check it first (the expected\n"
+"                         measurement of the image, see docs/owner-secret.md)\n"
+"  --ovmf IMAGE           the firmware image the guest runs: the table must fit the\n"
+"                         secret area it advertises (its SEV secret block), whose\n"
+"                         address is printed as the QMP gpa\n"
+"  --area-size BYTES      the secret area's size when no image is given (default 3072,\n"
+"                         OVMF AmdSev's)\n"
+"  --iv HEX               the 16-byte IV (32 hex digits), for tests only: an IV must\n"
+"                         never be used twice with one TEK.  Default: random (getrandom)\n"
+"  --base64-files         write HEADER and PAYLOAD base64-encoded, the form virsh\n"
+"                         domsetlaunchsecstate --secrethdr/--secret reads (default binary,\n"
+"                         as sevctl writes them)\n");
+}
+
+/* Standard base64 (RFC 4648, padded) of n bytes into out (4 * ((n + 2) / 3) + 1 bytes).
+ * Written here because the core has only a decoder (luks/base64.c) and mbedTLS's base64.c
+ * is not in the pinned build; coreutils' base64 checks it in test_sev_secret.sh. */
+static void b64_encode(const uint8_t *in, size_t n, char *out)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, o = 0;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		out[o++] = a[v >> 18];
+		out[o++] = a[(v >> 12) & 63];
+		out[o++] = a[(v >> 6) & 63];
+		out[o++] = a[v & 63];
+	}
+	if (i < n) {
+		uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0);
+		out[o++] = a[v >> 18];
+		out[o++] = a[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? a[(v >> 6) & 63] : '=';
+		out[o++] = '=';
+	}
+	out[o] = '\0';
+}
+
+static char *b64_alloc(const uint8_t *in, size_t n)
+{
+	char *s = malloc(4 * ((n + 2) / 3) + 1);
+
+	if (s != NULL)
+		b64_encode(in, n, s);
+	return s;
+}
+
+static int parse(int argc, char **argv, struct args *a)
+{
+	static const struct option opts[] = {
+		{ "table", required_argument, NULL, 'T' },
+		{ "secret", required_argument, NULL, 's' },
+		{ "tek", required_argument, NULL, 'e' },
+		{ "tik", required_argument, NULL, 'i' },
+		{ "launch-measure-blob", required_argument, NULL, 'm' },
+		{ "ovmf", required_argument, NULL, 'O' },
+		{ "area-size", required_argument, NULL, 'A' },
+		{ "iv", required_argument, NULL, 'V' },
+		{ "base64-files", no_argument, NULL, 'B' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	if (argc < 2 || strcmp(argv[1], "build") != 0) {
+		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+			usage(stdout);
+			return -1;
+		}
+		fprintf(stderr, "sev-secret: the only subcommand is build (see lukstool sev-secret "
+			"--help)\n");
+		return LT_USAGE;
+	}
+	argc--;
+	argv++;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'T': a->table = optarg; break;
+		case 'e': a->tek = optarg; break;
+		case 'i': a->tik = optarg; break;
+		case 'm': a->blob = optarg; break;
+		case 'O': a->ovmf = optarg; break;
+		case 'V': a->iv = optarg; break;
+		case 'B': a->b64_files = 1; break;
+		case 's':
+			if (a->nsecrets == MAX_SECRETS) {
+				fprintf(stderr, "sev-secret: more than %u --secret\n", MAX_SECRETS);
+				return LT_USAGE;
+			}
+			a->secrets[a->nsecrets++] = optarg;
+			break;
+		case 'A':
+			if (lt_parse_u32(optarg, 1u << 30, &a->area_size) != 0 || a->area_size == 0) {
+				fprintf(stderr, "sev-secret: bad --area-size %s\n", optarg);
+				return LT_USAGE;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		default:
+			fprintf(stderr, "sev-secret: see lukstool sev-secret --help\n");
+			return LT_USAGE;
+		}
+	}
+	if (argc - optind != 2 || !a->tek || !a->tik || !a->blob ||
+	    (a->table != NULL) == (a->nsecrets != 0) || (a->ovmf && a->area_size)) {
+		fprintf(stderr, "sev-secret: need --table or --secret (not both), --tek, --tik, "
+			"--launch-measure-blob, at most one of --ovmf and --area-size, and HEADER "
+			"PAYLOAD (see --help)\n");
+		return LT_USAGE;
+	}
+	a->header_out = argv[optind];
+	a->payload_out = argv[optind + 1];
+	return LT_OK;
+}
+
+/* A 16-byte key file (TEK, TIK) into key. */
+static int read_key(const char *what, const char *path, uint8_t key[16])
+{
+	uint8_t *b;
+	size_t n;
+
+	if (lt_read_file(path, 4096, &b, &n) != 0) {
+		fprintf(stderr, "sev-secret: cannot read %s %s: %s\n", what, path, strerror(errno));
+		return LT_IO;
+	}
+	if (n == 16)
+		memcpy(key, b, 16);
+	lt_free_wipe(b, n);
+	if (n != 16) {
+		fprintf(stderr, "sev-secret: %s %s has %zu bytes, not 16\n", what, path, n);
+		return LT_USAGE;
+	}
+	return LT_OK;
+}
+
+/* Base64 text (blanks skipped) of 32 or 48 bytes: MEASURE into m.  0, or -1. */
+static int blob_from_b64(const char *s, size_t len, uint8_t m[MEASURE_SIZE])
+{
+	uint8_t blob[BLOB_SIZE];
+	size_t n = 0;
+
+	if (ld_base64_decode(s, len, blob, sizeof(blob), &n) != LD_OK ||
+	    (n != BLOB_SIZE && n != MEASURE_SIZE))
+		return -1;
+	memcpy(m, blob, MEASURE_SIZE);
+	return 0;
+}
+
+/* --launch-measure-blob: a file (binary 32/48 bytes, or base64 text), else base64. */
+static int read_measure(const char *arg, uint8_t m[MEASURE_SIZE])
+{
+	struct stat st;
+	uint8_t *b;
+	size_t n;
+	int r = -1;
+
+	if (stat(arg, &st) != 0)
+		r = blob_from_b64(arg, strlen(arg), m);
+	else if (lt_read_file(arg, 4096, &b, &n) != 0) {
+		fprintf(stderr, "sev-secret: cannot read %s: %s\n", arg, strerror(errno));
+		return LT_IO;
+	} else {
+		if (n == BLOB_SIZE || n == MEASURE_SIZE) {
+			memcpy(m, b, MEASURE_SIZE);
+			r = 0;
+		} else {
+			r = blob_from_b64((const char *)b, n, m);
+		}
+		lt_free_wipe(b, n);
+	}
+	if (r != 0) {
+		fprintf(stderr, "sev-secret: --launch-measure-blob %s: not the 48-byte launch "
+			"measurement (MEASURE, MNONCE) or its 32-byte MEASURE, in base64 or binary\n",
+			arg);
+		return LT_USAGE;
+	}
+	return LT_OK;
+}
+
+static int parse_iv(const char *s, uint8_t iv[16])
+{
+	size_t i;
+
+	if (strlen(s) != 32)
+		return -1;
+	for (i = 0; i < 16; i++) {
+		int hi = ld_hexval(s[2 * i]), lo = ld_hexval(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		iv[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* The secret area's size, and its address when the image gives one (*gpa 0: unknown). */
+static int area_of(const struct args *a, uint32_t *size, uint32_t *gpa)
+{
+	uint8_t *img;
+	size_t n;
+	char err[160];
+	int r;
+
+	*gpa = 0;
+	if (a->ovmf == NULL) {
+		*size = a->area_size ? a->area_size : AMDSEV_AREA;
+		printf("sev-secret: secret area %u bytes (%s; give --ovmf IMAGE to read it from "
+		       "the firmware)\n", *size, a->area_size ? "--area-size" :
+		       "OVMF AmdSev's default");
+		return LT_OK;
+	}
+	if (lt_read_file(a->ovmf, MAX_IMAGE, &img, &n) != 0) {
+		fprintf(stderr, "sev-secret: cannot read %s: %s\n", a->ovmf, strerror(errno));
+		return LT_IO;
+	}
+	r = lt_ovmf_secret_area(img, n, gpa, size, err, sizeof(err));
+	lt_free_wipe(img, n);
+	if (r == 1)
+		snprintf(err, sizeof(err), "advertises no secret area (its SEV secret block, "
+			 "4c2eb361-7d9b-4cc3-8081-127c90d3d294, is absent or empty): not an image "
+			 "that takes a launch secret");
+	if (r != 0) {
+		fprintf(stderr, "sev-secret: %s: %s\n", a->ovmf, err);
+		return LT_INVALID;
+	}
+	printf("sev-secret: secret area %u bytes at 0x%x (the SEV secret block of %s)\n", *size,
+	       *gpa, a->ovmf);
+	return LT_OK;
+}
+
+/* --secret GUID:FILE... into a fresh table, padded to 16. */
+static int table_from_pairs(const struct args *a, uint8_t **table, size_t *cap, size_t *len)
+{
+	ld_secret_entry e[MAX_SECRETS];
+	uint8_t *data[MAX_SECRETS];
+	size_t dlen[MAX_SECRETS], i, n = 0;
+	int r = LT_OK;
+
+	*cap = LD_SECRET_HDR_SIZE + 15;
+	for (; n < a->nsecrets; n++) {
+		const char *s = a->secrets[n], *colon = strchr(s, ':');
+
+		if (colon == NULL || ld_guid_parse(s, (size_t)(colon - s), e[n].guid) != LD_OK) {
+			fprintf(stderr, "sev-secret: --secret wants GUID:FILE, got %s\n", s);
+			r = LT_USAGE;
+			break;
+		}
+		if (lt_read_file(colon + 1, MAX_INPUT, &data[n], &dlen[n]) != 0) {
+			fprintf(stderr, "sev-secret: cannot read %s: %s\n", colon + 1, strerror(errno));
+			r = LT_IO;
+			break;
+		}
+		e[n].data = data[n];
+		e[n].len = dlen[n];
+		*cap += LD_SECRET_ENTRY_HDR_SIZE + dlen[n]; /* <= 64 * (20 + 1 MiB): no overflow */
+	}
+	if (r == LT_OK) {
+		*table = calloc(1, *cap);
+		if (*table == NULL)
+			r = LT_IO;
+		else if (ld_secret_table_build(*table, *cap, len, e, n, 16) != LD_OK) {
+			fprintf(stderr, "sev-secret: cannot build the table\n");
+			r = LT_USAGE;
+		}
+	}
+	for (i = 0; i < n; i++)
+		lt_free_wipe(data[i], dlen[i]);
+	ld_wipe(e, sizeof(e));
+	return r;
+}
+
+/* --table SECRET: checked, and padded to 16 if it is not. */
+static int table_from_file(const char *path, uint8_t **table, size_t *cap, size_t *len)
+{
+	uint8_t *b;
+	size_t n;
+	char err[160];
+
+	if (lt_read_file(path, MAX_INPUT, &b, &n) != 0) {
+		fprintf(stderr, "sev-secret: cannot read %s: %s\n", path, strerror(errno));
+		return LT_IO;
+	}
+	if (ld_secret_table_check(b, n, err, sizeof(err)) != LD_OK) {
+		fprintf(stderr, "sev-secret: %s: not a secret table: %s\n", path, err);
+		lt_free_wipe(b, n);
+		return LT_INVALID;
+	}
+	*len = (n + 15) & ~(size_t)15;
+	*cap = *len;
+	*table = calloc(1, *cap);
+	if (*table != NULL)
+		memcpy(*table, b, n);
+	lt_free_wipe(b, n);
+	return *table != NULL ? LT_OK : LT_IO;
+}
+
+static int write_out(const char *path, const uint8_t *p, size_t n, int b64)
+{
+	char *s = NULL;
+	int fd, r = LT_OK;
+
+	if (b64) {
+		s = b64_alloc(p, n);
+		if (s == NULL)
+			return LT_IO;
+		p = (const uint8_t *)s;
+		n = strlen(s);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || lt_pwrite_all(fd, p, n, 0) != 0 || close(fd) != 0) {
+		fprintf(stderr, "sev-secret: cannot write %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		r = LT_IO;
+	}
+	free(s);
+	return r;
+}
+
+/* The packet for table[0..len) into hdr and ct (len bytes). */
+static int seal(const uint8_t tek[16], const uint8_t tik[16], const uint8_t iv[16],
+		const uint8_t m[MEASURE_SIZE], const uint8_t *table, size_t len,
+		uint8_t hdr[HEADER_SIZE], uint8_t *ct)
+{
+	uint8_t pre[1 + 4 + 16 + 4 + 4];
+	ld_hmac_ctx h;
+	ld_hash_ctx x;
+	int r;
+
+	if (ld_aes_ctr(tek, 16, iv, table, ct, len) != LD_OK)
+		return LT_IO;
+	memset(pre, 0, sizeof(pre));
+	pre[0] = 0x01;                              /* LAUNCH_SECRET's MAC domain */
+	ld_put_le32(pre + 1, 0);                    /* FLAGS */
+	memcpy(pre + 5, iv, 16);
+	ld_put_le32(pre + 21, (uint32_t)len);       /* GUEST_LENGTH */
+	ld_put_le32(pre + 25, (uint32_t)len);       /* TRANS_LENGTH */
+	/* HMAC over three pieces without copying the ciphertext: the inner hash is continued
+	 * from the keyed state, then closed by the outer one (ld_hmac_mac's construction). */
+	r = ld_hmac_init(&h, LD_HASH_SHA256, tik, 16);
+	if (r == LD_OK) {
+		uint8_t inner[32];
+
+		x = h.inner;
+		r = ld_hash_update(&x, pre, sizeof(pre));
+		if (r == LD_OK)
+			r = ld_hash_update(&x, ct, len);
+		if (r == LD_OK)
+			r = ld_hash_update(&x, m, MEASURE_SIZE);
+		if (r == LD_OK)
+			r = ld_hash_final(&x, inner);
+		x = h.outer;
+		if (r == LD_OK)
+			r = ld_hash_update(&x, inner, sizeof(inner));
+		if (r == LD_OK)
+			r = ld_hash_final(&x, hdr + 20);
+		ld_wipe(inner, sizeof(inner));
+	}
+	ld_wipe(&x, sizeof(x));
+	ld_hmac_wipe(&h);
+	memset(hdr, 0, 4); /* FLAGS */
+	memcpy(hdr + 4, iv, 16);
+	return r == LD_OK ? LT_OK : LT_IO;
+}
+
+static int build(const struct args *a)
+{
+	uint8_t tek[16], tik[16], iv[16], m[MEASURE_SIZE], hdr[HEADER_SIZE];
+	uint8_t *table = NULL, *ct = NULL;
+	size_t cap = 0, len = 0;
+	uint32_t area, gpa;
+	char *hb = NULL, *pb = NULL;
+	int r;
+
+	r = read_key("TEK", a->tek, tek);
+	if (r == LT_OK)
+		r = read_key("TIK", a->tik, tik);
+	if (r == LT_OK)
+		r = read_measure(a->blob, m);
+	if (r == LT_OK && a->iv != NULL && parse_iv(a->iv, iv) != 0) {
+		fprintf(stderr, "sev-secret: --iv wants 32 hex digits\n");
+		r = LT_USAGE;
+	} else if (r == LT_OK && a->iv == NULL && lt_random(iv, sizeof(iv)) != 0) {
+		fprintf(stderr, "sev-secret: no randomness for the IV: %s\n", strerror(errno));
+		r = LT_IO;
+	}
+	if (r == LT_OK)
+		r = area_of(a, &area, &gpa);
+	if (r == LT_OK)
+		r = a->table ? table_from_file(a->table, &table, &cap, &len)
+			     : table_from_pairs(a, &table, &cap, &len);
+	if (r == LT_OK && len > area) {
+		fprintf(stderr, "sev-secret: the table (%zu bytes padded) does not fit the %u-byte "
+			"secret area; the firmware would not see it\n", len, area);
+		r = LT_USAGE;
+	}
+	if (r == LT_OK && (ct = malloc(len)) == NULL)
+		r = LT_IO;
+	if (r == LT_OK)
+		r = seal(tek, tik, iv, m, table, len, hdr, ct);
+	if (r == LT_OK)
+		r = write_out(a->header_out, hdr, sizeof(hdr), a->b64_files);
+	if (r == LT_OK)
+		r = write_out(a->payload_out, ct, len, a->b64_files);
+	if (r == LT_OK && ((hb = b64_alloc(hdr, sizeof(hdr))) == NULL ||
+			   (pb = b64_alloc(ct, len)) == NULL))
+		r = LT_IO;
+	if (r == LT_OK) {
+		printf("sev-secret: wrote %s (header, %u bytes) and %s (payload, %zu bytes)%s\n",
+		       a->header_out, HEADER_SIZE, a->payload_out, len,
+		       a->b64_files ? ", base64" : "");
+		printf("packet-header: %s\nsecret: %s\n", hb, pb);
+		printf("qmp: { \"execute\": \"sev-inject-launch-secret\", \"arguments\": "
+		       "{ \"packet-header\": \"%s\", \"secret\": \"%s\"", hb, pb);
+		if (gpa)
+			printf(", \"gpa\": %u", gpa);
+		printf(" } }\n");
+		printf("virsh: virsh domsetlaunchsecstate DOMAIN --secrethdr HEADER.b64 --secret "
+		       "PAYLOAD.b64");
+		if (gpa)
+			printf(" --set-address %u", gpa);
+		printf("   (files holding the base64 lines above: --base64-files)\n");
+	}
+	ld_wipe(tek, sizeof(tek));
+	ld_wipe(tik, sizeof(tik));
+	if (table != NULL)
+		lt_free_wipe(table, cap);
+	free(ct);
+	free(hb);
+	free(pb);
+	return r;
+}
+
+int lt_cmd_sevsecret(int argc, char **argv)
+{
+	struct args a;
+	int r = parse(argc, argv, &a);
+
+	if (r)
+		return r < 0 ? LT_OK : r;
+	return build(&a);
+}
