@@ -120,6 +120,34 @@ static void test_fixture_lookup(void **state)
 	(void)state;
 }
 
+/* ld_secret_table_next walks the typed-in fixture: three entries (the deleted one
+ * included) at the offsets the layout gives, then stops; a malformed table yields none. */
+static void test_next(void **state)
+{
+	static const size_t want_off[] = { 20, 44, 69 }, want_len[] = { 4, 5, 3 };
+	uint8_t bad[sizeof(fixture)];
+	ld_secret_ref r;
+	size_t off = 0, i = 0;
+
+	while (ld_secret_table_next(fixture, sizeof(fixture), &off, &r)) {
+		assert_true(i < 3);
+		assert_int_equal(r.entry_offset, want_off[i]);
+		assert_int_equal(r.data_offset, want_off[i] + 20);
+		assert_int_equal(r.data_len, want_len[i]);
+		assert_int_equal(r.generic, i == 1);
+		i++;
+	}
+	assert_int_equal(i, 3);
+	assert_int_equal(ld_secret_table_next(fixture, sizeof(fixture), &off, &r), 0); /* stays done */
+	memcpy(bad, fixture, sizeof(bad));
+	bad[44 + 16] = 0x60; /* the second entry's length runs past total_len */
+	off = 0;
+	assert_int_equal(ld_secret_table_next(bad, sizeof(bad), &off, &r), 0);
+	off = 7; /* an offset the caller made up */
+	assert_int_equal(ld_secret_table_next(fixture, sizeof(fixture), &off, &r), 0);
+	(void)state;
+}
+
 static void test_build_matches_fixture(void **state)
 {
 	uint8_t out[256];
@@ -921,6 +949,7 @@ int main(void)
 		cmocka_unit_test(test_wellknown_guids),
 		cmocka_unit_test(test_guid_text),
 		cmocka_unit_test(test_fixture_lookup),
+		cmocka_unit_test(test_next),
 		cmocka_unit_test(test_build_matches_fixture),
 		cmocka_unit_test(test_wipe_entry),
 		cmocka_unit_test(test_malformed),
