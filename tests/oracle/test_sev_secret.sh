@@ -100,7 +100,7 @@ for i in 1 2 3; do
 	printf 'passphrase %s %s' "$RANDOM" "$i" >pw
 	head -c $((i * 100)) /dev/urandom >raw
 	rm -f table
-	"$LUKSTOOL" mksecret --passphrase-file pw --entry "$g3:raw" -o table >/dev/null || r=1
+	"$LUKSTOOL" mksecret --key-file pw --entry "$g3:raw" -o table >/dev/null || r=1
 	build --table table --tek tek --tik tik --launch-measure-blob mblob --iv "$ivr" ho po || r=1
 	# payload: AES-128-CTR under the TEK from the IV
 	openssl enc -aes-128-ctr -d -K "$(hex tek)" -iv "$ivr" -in po -out dec || r=1
