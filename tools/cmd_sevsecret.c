@@ -15,7 +15,11 @@
  * same; tests/oracle/test_sev_secret.sh reproduces sevctl's published packets.
  *
  * The table must fit the secret area the firmware advertises: read from the image's SEV
- * secret block with --ovmf, else OVMF AmdSev's 3 KiB. */
+ * secret block with --ovmf, else OVMF AmdSev's 3 KiB.
+ *
+ * lukstool sev-secret open checks a packet as the SEV firmware would (the MAC, compared in
+ * constant time) and decrypts it back into a table, so that a packet built elsewhere
+ * (sevctl) can be inspected with lukstool dump. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -51,6 +55,8 @@ struct args {
 	size_t nsecrets;
 	uint32_t area_size; /* --area-size, 0: not given */
 	int b64_files;
+	int open;           /* sev-secret open */
+	const char *out;    /* open: -o TABLE */
 };
 
 static void usage(FILE *f)
@@ -86,7 +92,16 @@ static void usage(FILE *f)
 "                         never be used twice with one TEK.  Default: random (getrandom)\n"
 "  --base64-files         write HEADER and PAYLOAD base64-encoded, the form virsh\n"
 "                         domsetlaunchsecstate --secrethdr/--secret reads (default binary,\n"
-"                         as sevctl writes them)\n");
+"                         as sevctl writes them)\n"
+"\n"
+"usage: lukstool sev-secret open --tek FILE --tik FILE --launch-measure-blob BLOB\n"
+"                 -o TABLE HEADER PAYLOAD\n"
+"\n"
+"Checks a packet (this command's, or sevctl's) the way the SEV firmware does: the MAC\n"
+"with the TIK over the header, payload and MEASURE, compared in constant time; then\n"
+"decrypts the payload with the TEK into TABLE (mode 0600, not overwritten), which\n"
+"lukstool dump shows.  HEADER and PAYLOAD may be binary or base64.  Exit status 4 when\n"
+"the MAC does not match (wrong TIK or measurement, or a changed packet).\n");
 }
 
 /* Standard base64 (RFC 4648, padded) of n bytes into out (4 * ((n + 2) / 3) + 1 bytes).
@@ -135,26 +150,29 @@ static int parse(int argc, char **argv, struct args *a)
 		{ "area-size", required_argument, NULL, 'A' },
 		{ "iv", required_argument, NULL, 'V' },
 		{ "base64-files", no_argument, NULL, 'B' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	memset(a, 0, sizeof(*a));
-	if (argc < 2 || strcmp(argv[1], "build") != 0) {
+	if (argc < 2 || (strcmp(argv[1], "build") != 0 && strcmp(argv[1], "open") != 0)) {
 		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 			usage(stdout);
 			return -1;
 		}
-		fprintf(stderr, "sev-secret: the only subcommand is build (see lukstool sev-secret "
-			"--help)\n");
+		fprintf(stderr, "sev-secret: the subcommands are build and open (see lukstool "
+			"sev-secret --help)\n");
 		return LT_USAGE;
 	}
+	a->open = strcmp(argv[1], "open") == 0;
 	argc--;
 	argv++;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'o': a->out = optarg; break;
 		case 'T': a->table = optarg; break;
 		case 'e': a->tek = optarg; break;
 		case 'i': a->tik = optarg; break;
@@ -183,8 +201,15 @@ static int parse(int argc, char **argv, struct args *a)
 			return LT_USAGE;
 		}
 	}
-	if (argc - optind != 2 || !a->tek || !a->tik || !a->blob ||
-	    (a->table != NULL) == (a->nsecrets != 0) || (a->ovmf && a->area_size)) {
+	if (a->open && (argc - optind != 2 || !a->tek || !a->tik || !a->blob || !a->out ||
+			a->table || a->nsecrets || a->ovmf || a->area_size || a->iv ||
+			a->b64_files)) {
+		fprintf(stderr, "sev-secret open: need --tek, --tik, --launch-measure-blob, -o TABLE, "
+			"HEADER and PAYLOAD, and nothing else (see --help)\n");
+		return LT_USAGE;
+	}
+	if (!a->open && (argc - optind != 2 || !a->tek || !a->tik || !a->blob || a->out ||
+			 (a->table != NULL) == (a->nsecrets != 0) || (a->ovmf && a->area_size))) {
 		fprintf(stderr, "sev-secret: need --table or --secret (not both), --tek, --tik, "
 			"--launch-measure-blob, at most one of --ovmf and --area-size, and HEADER "
 			"PAYLOAD (see --help)\n");
@@ -399,18 +424,15 @@ static int write_out(const char *path, const uint8_t *p, size_t n, int b64)
 }
 
 /* The packet for table[0..len) into hdr and ct (len bytes). */
-static int seal(const uint8_t tek[16], const uint8_t tik[16], const uint8_t iv[16],
-		const uint8_t m[MEASURE_SIZE], const uint8_t *table, size_t len,
-		uint8_t hdr[HEADER_SIZE], uint8_t *ct)
+/* The LAUNCH_SECRET MAC over ct[0..len) (FLAGS 0, both lengths len) into mac. */
+static int packet_mac(const uint8_t tik[16], const uint8_t iv[16], const uint8_t *ct, size_t len,
+		      const uint8_t m[MEASURE_SIZE], uint8_t mac[32])
 {
-	uint8_t pre[1 + 4 + 16 + 4 + 4];
+	uint8_t pre[1 + 4 + 16 + 4 + 4], inner[32];
 	ld_hmac_ctx h;
 	ld_hash_ctx x;
 	int r;
 
-	if (ld_aes_ctr(tek, 16, iv, table, ct, len) != LD_OK)
-		return LT_IO;
-	memset(pre, 0, sizeof(pre));
 	pre[0] = 0x01;                              /* LAUNCH_SECRET's MAC domain */
 	ld_put_le32(pre + 1, 0);                    /* FLAGS */
 	memcpy(pre + 5, iv, 16);
@@ -418,30 +440,39 @@ static int seal(const uint8_t tek[16], const uint8_t tik[16], const uint8_t iv[1
 	ld_put_le32(pre + 25, (uint32_t)len);       /* TRANS_LENGTH */
 	/* HMAC over three pieces without copying the ciphertext: the inner hash is continued
 	 * from the keyed state, then closed by the outer one (ld_hmac_mac's construction). */
+	memset(&x, 0, sizeof(x));
 	r = ld_hmac_init(&h, LD_HASH_SHA256, tik, 16);
-	if (r == LD_OK) {
-		uint8_t inner[32];
-
-		x = h.inner;
-		r = ld_hash_update(&x, pre, sizeof(pre));
-		if (r == LD_OK)
-			r = ld_hash_update(&x, ct, len);
-		if (r == LD_OK)
-			r = ld_hash_update(&x, m, MEASURE_SIZE);
-		if (r == LD_OK)
-			r = ld_hash_final(&x, inner);
-		x = h.outer;
-		if (r == LD_OK)
-			r = ld_hash_update(&x, inner, sizeof(inner));
-		if (r == LD_OK)
-			r = ld_hash_final(&x, hdr + 20);
-		ld_wipe(inner, sizeof(inner));
-	}
+	if (r != LD_OK)
+		return LT_IO;
+	x = h.inner;
+	r = ld_hash_update(&x, pre, sizeof(pre));
+	if (r == LD_OK)
+		r = ld_hash_update(&x, ct, len);
+	if (r == LD_OK)
+		r = ld_hash_update(&x, m, MEASURE_SIZE);
+	if (r == LD_OK)
+		r = ld_hash_final(&x, inner);
+	x = h.outer;
+	if (r == LD_OK)
+		r = ld_hash_update(&x, inner, sizeof(inner));
+	if (r == LD_OK)
+		r = ld_hash_final(&x, mac);
+	ld_wipe(inner, sizeof(inner));
 	ld_wipe(&x, sizeof(x));
 	ld_hmac_wipe(&h);
+	return r == LD_OK ? LT_OK : LT_IO;
+}
+
+/* The packet for table[0..len) into hdr and ct (len bytes). */
+static int seal(const uint8_t tek[16], const uint8_t tik[16], const uint8_t iv[16],
+		const uint8_t m[MEASURE_SIZE], const uint8_t *table, size_t len,
+		uint8_t hdr[HEADER_SIZE], uint8_t *ct)
+{
+	if (ld_aes_ctr(tek, 16, iv, table, ct, len) != LD_OK)
+		return LT_IO;
 	memset(hdr, 0, 4); /* FLAGS */
 	memcpy(hdr + 4, iv, 16);
-	return r == LD_OK ? LT_OK : LT_IO;
+	return packet_mac(tik, iv, ct, len, m, hdr + 20);
 }
 
 static int build(const struct args *a)
@@ -512,6 +543,96 @@ static int build(const struct args *a)
 	return r;
 }
 
+/* A packet file: base64 text of want bytes (want 0: a multiple of 16), else those bytes
+ * in binary.  (Binary ciphertext that is all base64 text is as likely as guessing it.) */
+static int read_packet(const char *path, size_t want, uint8_t **out, size_t *len)
+{
+	uint8_t *b;
+	size_t n, dn = 0;
+
+	if (lt_read_file(path, 2 * MAX_INPUT, &b, &n) != 0) {
+		fprintf(stderr, "sev-secret: cannot read %s: %s\n", path, strerror(errno));
+		return LT_IO;
+	}
+	*out = NULL;
+	if (ld_base64_decode((const char *)b, n, NULL, 0, &dn) == LD_OK && dn && dn <= MAX_INPUT &&
+	    (want ? dn == want : dn % 16 == 0)) {
+		*out = malloc(dn);
+		if (*out != NULL && ld_base64_decode((const char *)b, n, *out, dn, len) == LD_OK) {
+			free(b);
+			return LT_OK;
+		}
+	} else if (want ? n == want : (n && n % 16 == 0 && n <= MAX_INPUT)) {
+		*out = b;
+		*len = n;
+		return LT_OK;
+	}
+	free(*out);
+	free(b);
+	fprintf(stderr, "sev-secret: %s is no %s (binary or base64)\n", path,
+		want ? "52-byte packet header" : "payload (a multiple of 16 bytes)");
+	return LT_USAGE;
+}
+
+static int open_packet(const struct args *a)
+{
+	uint8_t tek[16], tik[16], m[MEASURE_SIZE], mac[32];
+	uint8_t *hdr = NULL, *ct = NULL, *table = NULL;
+	size_t hlen = 0, len = 0;
+	char err[160];
+	int r, fd;
+
+	r = read_key("TEK", a->tek, tek);
+	if (r == LT_OK)
+		r = read_key("TIK", a->tik, tik);
+	if (r == LT_OK)
+		r = read_measure(a->blob, m);
+	if (r == LT_OK)
+		r = read_packet(a->header_out, HEADER_SIZE, &hdr, &hlen);
+	if (r == LT_OK)
+		r = read_packet(a->payload_out, 0, &ct, &len);
+	if (r == LT_OK && ld_le32(hdr) != 0) {
+		fprintf(stderr, "sev-secret: header FLAGS 0x%x: only 0 (not compressed) is known\n",
+			ld_le32(hdr));
+		r = LT_UNSUPPORTED;
+	}
+	if (r == LT_OK)
+		r = packet_mac(tik, hdr + 4, ct, len, m, mac);
+	if (r == LT_OK && !ld_ct_equal(mac, hdr + 20, sizeof(mac))) {
+		fprintf(stderr, "sev-secret: the MAC does not match: wrong TIK or launch measurement, "
+			"or the packet was changed; the SEV firmware would refuse it\n");
+		r = LT_BADKEY;
+	}
+	if (r == LT_OK && (table = malloc(len)) == NULL)
+		r = LT_IO;
+	if (r == LT_OK && ld_aes_ctr(tek, 16, hdr + 4, ct, table, len) != LD_OK)
+		r = LT_IO;
+	if (r == LT_OK && ld_secret_table_check(table, len, err, sizeof(err)) != LD_OK) {
+		fprintf(stderr, "sev-secret: the MAC matches, but the payload is no secret table "
+			"(wrong TEK?): %s\n", err);
+		r = LT_INVALID;
+	}
+	if (r == LT_OK) {
+		fd = open(a->out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || lt_pwrite_all(fd, table, len, 0) != 0 || close(fd) != 0) {
+			fprintf(stderr, "sev-secret: cannot write %s: %s\n", a->out, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			r = LT_IO;
+		} else {
+			printf("sev-secret: the MAC matches; wrote the %zu-byte table to %s (lukstool "
+			       "dump %s shows it)\n", len, a->out, a->out);
+		}
+	}
+	ld_wipe(tek, sizeof(tek));
+	ld_wipe(tik, sizeof(tik));
+	if (table != NULL)
+		lt_free_wipe(table, len);
+	free(hdr);
+	free(ct);
+	return r;
+}
+
 int lt_cmd_sevsecret(int argc, char **argv)
 {
 	struct args a;
@@ -519,5 +640,5 @@ int lt_cmd_sevsecret(int argc, char **argv)
 
 	if (r)
 		return r < 0 ? LT_OK : r;
-	return build(&a);
+	return a.open ? open_packet(&a) : build(&a);
 }

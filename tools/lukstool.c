@@ -37,7 +37,7 @@ static const struct {
 	  "bench-fs [--header HDR] ... --key-file FILE --direct-offset BYTES DEVICE PATH" },
 	{ "mkdisk", lt_cmd_mkdisk, "mkdisk  (see lukstool mkdisk --help)" },
 	{ "mksecret", lt_cmd_mksecret, "mksecret (see lukstool mksecret --help)" },
-	{ "sev-secret", lt_cmd_sevsecret, "sev-secret build (see lukstool sev-secret --help)" },
+	{ "sev-secret", lt_cmd_sevsecret, "sev-secret build|open (see lukstool sev-secret --help)" },
 	{ "bench", lt_cmd_bench,
 	  "bench   [--cipher SPEC] [--key-size BITS] [--pbkdf NAME] ... (see lukstool bench --help)" },
 };

@@ -176,6 +176,27 @@ build --table table2 --secret "$g1:secret1" --tek tek1 --tik tik1 --launch-measu
 build --secret "nope:secret1" --tek tek1 --tik tik1 --launch-measure-blob "$blob" hx px; [ $? = 1 ] || r=1
 [ ! -e hx ] && [ ! -e px ] || r=1
 ok $r "refused: a non-table, a 15-byte TEK, a short blob, a short IV, --table with --secret, a bad GUID"
+# ---- 5. sev-secret open: sevctl's own published packet, checked and decrypted -----------
+printf '%s' "$want2_h" >sevctl.h.b64; printf '%s' "$want2_p" >sevctl.p.b64
+rm -f opened
+"$LUKSTOOL" sev-secret open "${std[@]:0:6}" -o opened sevctl.h.b64 sevctl.p.b64 >out.txt 2>err.txt &&
+	cmp -s opened table2 && [ "$(stat -c %a opened)" = 600 ]
+ok $? "open: sevctl's two-secret packet (base64) passes the MAC and decrypts to mksecret's table"
+base64 -d sevctl.p.b64 >sevctl.p; base64 -d sevctl.h.b64 >sevctl.h
+printf '\x01' | dd of=sevctl.p bs=1 seek=40 conv=notrunc status=none
+rm -f opened
+"$LUKSTOOL" sev-secret open "${std[@]:0:6}" -o opened sevctl.h sevctl.p >out.txt 2>err.txt
+[ $? = 4 ] && grep -q "MAC does not match" err.txt && [ ! -e opened ]
+ok $? "open: one changed payload byte fails the MAC (exit 4), nothing written"
+head -c 48 /dev/urandom >other.blob
+"$LUKSTOOL" sev-secret open --tek tek1 --tik tik1 --launch-measure-blob other.blob -o opened \
+	sevctl.h.b64 sevctl.p.b64 >out.txt 2>err.txt
+[ $? = 4 ] && [ ! -e opened ]
+ok $? "open: another launch measurement fails the MAC (exit 4)"
+"$LUKSTOOL" sev-secret open --tek tik1 --tik tik1 --launch-measure-blob "$blob" -o opened \
+	sevctl.h.b64 sevctl.p.b64 >out.txt 2>err.txt
+[ $? = 3 ] && grep -q "no secret table (wrong TEK?)" err.txt && [ ! -e opened ]
+ok $? "open: the right TIK with a wrong TEK: MAC matches, payload refused (exit 3)"
 "$LUKSTOOL" sev-secret --help | grep -q -- '--launch-measure-blob BLOB' &&
 	"$LUKSTOOL" --help | grep -q 'sev-secret build'
 ok $? "sev-secret --help and the top-level synopsis"
