@@ -94,7 +94,7 @@ static int show_entry(const uint8_t *guid, const uint8_t *d, size_t n, int gener
 {
 	ld_volume_secret vs;
 	char err[160];
-	int record = ld_volrec_is_record(d, n);
+	int record = ld_volrec_is_record(d, n), bad = 0;
 
 	if (ld_volume_secret_parse(d, n, &vs, err, sizeof(err)) != LD_OK) {
 		printf("\tUnusable:   %s (LuksDxe refuses this entry)\n", err);
@@ -124,13 +124,13 @@ static int show_entry(const uint8_t *guid, const uint8_t *d, size_t n, int gener
 	if (generic && (vs.pin || vs.volume_key || vs.has_verity)) {
 		printf("\tUnusable:   the shared disk-passphrase entry cannot hold a pin, a volume "
 		       "key or verity parameters (LuksDxe refuses it)\n");
-		return 1;
-	}
-	if (!generic && !vs.passphrase && !vs.volume_key && memcmp(guid, vs.verity.root_hash, 16))
+		bad = 1;
+	} else if (!vs.passphrase && !vs.volume_key && memcmp(guid, vs.verity.root_hash, 16)) {
 		printf("\tNote:       not named by its root hash's first 16 bytes (as lukstool "
 		       "mksecret names media records)\n");
-	ld_wipe(&vs, sizeof(vs));
-	return 0;
+	}
+	ld_wipe(&vs, sizeof(vs)); /* pointers into the table, which the caller wipes */
+	return bad;
 }
 
 int lt_secret_file_dump(const char *path, int show)
