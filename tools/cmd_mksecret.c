@@ -37,6 +37,7 @@
 #include "secret/volume_secret.h"
 #include "tools/hostdev.h"
 #include "tools/lt_verity_opts.h"
+#include "tools/lt_ovmf_table.h"
 #include "tools/lukstool.h"
 #include "tools/mk_util.h"
 #include "verity/verity.h"
@@ -44,7 +45,6 @@
 #define HDR_SIZE LD_SECRET_ENTRY_HDR_SIZE
 #define MAX_ENTRIES 64u          /* Linux's efi_secret reads at most 64 entries */
 #define MAX_DATA (64u * 1024)    /* per entry; far above any real secret area */
-#define AMDSEV_AREA 3072u        /* OVMF AmdSev secret area size */
 #define WHO "mksecret"
 /* The largest record: magic, four items, the longest passphrase, pin, verity item. */
 #define RECORD_MAX (LD_VOLREC_MAGIC_SIZE + 4 * 4 + LD_VOLREC_PASSPHRASE_MAX + LD_PIN_SIZE + \
@@ -764,9 +764,9 @@ int lt_cmd_mksecret(int argc, char **argv)
 		goto out;
 	report(ents, nent);
 	printf("mksecret: wrote %s: %zu entries, %zu bytes\n", out, nent, total);
-	if (total > AMDSEV_AREA)
+	if (total > LT_AMDSEV_SECRET_AREA)
 		fprintf(stderr, "mksecret: warning: %zu bytes do not fit OVMF AmdSev's %u-byte secret area\n",
-			total, AMDSEV_AREA);
+			total, LT_AMDSEV_SECRET_AREA);
 out:
 	if (table != NULL)
 		lt_free_wipe(table, cap);

@@ -41,7 +41,6 @@
 #include "tools/lukstool.h"
 #include "tools/mk_util.h"
 
-#define AMDSEV_AREA 3072u           /* OVMF AmdSev's PcdSevLaunchSecretSize (REFERENCES.md) */
 #define MAX_SECRETS 64u             /* Linux's efi_secret reads at most 64 entries */
 #define MAX_INPUT (1024u * 1024)    /* any table or secret file; far above any secret area */
 #define MAX_IMAGE (128u * 1024 * 1024) /* firmware images are a few MiB */
@@ -309,7 +308,7 @@ static int area_of(const struct args *a, uint32_t *size, uint32_t *gpa)
 
 	*gpa = 0;
 	if (a->ovmf == NULL) {
-		*size = a->area_size ? a->area_size : AMDSEV_AREA;
+		*size = a->area_size ? a->area_size : LT_AMDSEV_SECRET_AREA;
 		printf("sev-secret: secret area %u bytes (%s; give --ovmf IMAGE to read it from "
 		       "the firmware)\n", *size, a->area_size ? "--area-size" :
 		       "OVMF AmdSev's default");

@@ -16,6 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The size of OVMF AmdSev's secret area (PcdSevLaunchSecretSize, REFERENCES.md): the limit
+ * lukstool assumes when no firmware image is given to read it from. */
+#define LT_AMDSEV_SECRET_AREA 3072u
+
 /* The SEV secret block, 4c2eb361-7d9b-4cc3-8081-127c90d3d294: { UINT32 base; UINT32 size }. */
 extern const uint8_t lt_ovmf_sev_secret_guid[16];
 

@@ -15,10 +15,10 @@
 #include "secret/secret_table.h"
 #include "secret/volume_secret.h"
 #include "tools/lt_secret_file.h"
+#include "tools/lt_ovmf_table.h"
 #include "tools/lukstool.h"
 #include "tools/mk_util.h"
 
-#define AMDSEV_AREA 3072u /* OVMF AmdSev's secret area (REFERENCES.md) */
 
 static const uint8_t null_guid[16];
 
@@ -149,7 +149,7 @@ int lt_secret_file_dump(const char *path, int show)
 	printf("Size:         %zu bytes: table %u, then %zu bytes of padding%s\n", len, total,
 	       len - total, len % 16 ? " (not a multiple of 16: sev-secret pads it)" : "");
 	printf("Secret area:  %s OVMF AmdSev's %u-byte area\n",
-	       len <= AMDSEV_AREA ? "fits" : "does NOT fit", AMDSEV_AREA);
+	       len <= LT_AMDSEV_SECRET_AREA ? "fits" : "does NOT fit", LT_AMDSEV_SECRET_AREA);
 	printf("Entries:\n");
 	while (ld_secret_table_next(t, len, &off, &e)) {
 		const uint8_t *guid = t + e.entry_offset, *d = t + e.data_offset;
