@@ -49,7 +49,7 @@
 #define HEADER_SIZE 52u             /* FLAGS || IV || MAC */
 
 struct args {
-	const char *table, *tek, *tik, *blob, *iv, *ovmf, *header_out, *payload_out;
+	const char *table, *tek, *tik, *blob, *iv, *ovmf, *header_file, *payload_file;
 	const char *secrets[MAX_SECRETS];
 	size_t nsecrets;
 	uint32_t area_size; /* --area-size, 0: not given */
@@ -214,8 +214,8 @@ static int parse(int argc, char **argv, struct args *a)
 			"PAYLOAD (see --help)\n");
 		return LT_USAGE;
 	}
-	a->header_out = argv[optind];
-	a->payload_out = argv[optind + 1];
+	a->header_file = argv[optind];
+	a->payload_file = argv[optind + 1];
 	return LT_OK;
 }
 
@@ -510,15 +510,15 @@ static int build(const struct args *a)
 	if (r == LT_OK)
 		r = seal(tek, tik, iv, m, table, len, hdr, ct);
 	if (r == LT_OK)
-		r = write_out(a->header_out, hdr, sizeof(hdr), a->b64_files);
+		r = write_out(a->header_file, hdr, sizeof(hdr), a->b64_files);
 	if (r == LT_OK)
-		r = write_out(a->payload_out, ct, len, a->b64_files);
+		r = write_out(a->payload_file, ct, len, a->b64_files);
 	if (r == LT_OK && ((hb = b64_alloc(hdr, sizeof(hdr))) == NULL ||
 			   (pb = b64_alloc(ct, len)) == NULL))
 		r = LT_IO;
 	if (r == LT_OK) {
 		printf("sev-secret: wrote %s (header, %u bytes) and %s (payload, %zu bytes)%s\n",
-		       a->header_out, HEADER_SIZE, a->payload_out, len,
+		       a->header_file, HEADER_SIZE, a->payload_file, len,
 		       a->b64_files ? ", base64" : "");
 		printf("packet-header: %s\nsecret: %s\n", hb, pb);
 		printf("qmp: { \"execute\": \"sev-inject-launch-secret\", \"arguments\": "
@@ -587,9 +587,9 @@ static int open_packet(const struct args *a)
 	if (r == LT_OK)
 		r = read_measure(a->blob, m);
 	if (r == LT_OK)
-		r = read_packet(a->header_out, HEADER_SIZE, &hdr, &hlen);
+		r = read_packet(a->header_file, HEADER_SIZE, &hdr, &hlen);
 	if (r == LT_OK)
-		r = read_packet(a->payload_out, 0, &ct, &len);
+		r = read_packet(a->payload_file, 0, &ct, &len);
 	if (r == LT_OK && ld_le32(hdr) != 0) {
 		fprintf(stderr, "sev-secret: header FLAGS 0x%x: only 0 (not compressed) is known\n",
 			ld_le32(hdr));
