@@ -423,7 +423,10 @@ static int write_out(const char *path, const uint8_t *p, size_t n, int b64)
 }
 
 /* The packet for table[0..len) into hdr and ct (len bytes). */
-/* The LAUNCH_SECRET MAC over ct[0..len) (FLAGS 0, both lengths len) into mac. */
+/* The LAUNCH_SECRET MAC over ct[0..len) (FLAGS 0, both lengths len) into mac.  HMAC-SHA256
+ * is crypto/'s (ld_hmac_*: the core's SHA-256, checked against RFC 4231 and OpenSSL in
+ * tests/unit/test_crypto_hash.c): mbedTLS's md layer, which its HMAC needs, is deliberately
+ * not built (crypto/ld_mbedtls_config.h).  AES-128-CTR is mbedTLS's (ld_aes_ctr). */
 static int packet_mac(const uint8_t tik[16], const uint8_t iv[16], const uint8_t *ct, size_t len,
 		      const uint8_t m[MEASURE_SIZE], uint8_t mac[32])
 {
