@@ -157,12 +157,8 @@ static int unlock_secret(ld_volume *v, const char *path, const uint8_t *t, size_
 		return r == LD_ERR_NOTFOUND ? LD_ERR_KEY : r;
 	ld_guid_format(t + ref.entry_offset, g);
 	r = ld_volume_secret_parse(t + ref.data_offset, ref.data_len, &vs, err, errlen);
-	if (r == LD_OK && !vs.passphrase && !vs.volume_key)
-		snprintf(err, errlen, "a record for plaintext verified media cannot unlock a LUKS "
-			 "volume"), r = LD_ERR_INVALID;
-	if (r == LD_OK && ref.generic && (vs.pin || vs.volume_key || vs.has_verity))
-		snprintf(err, errlen, "the shared disk-passphrase entry cannot hold a pin, a volume "
-			 "key or verity parameters"), r = LD_ERR_INVALID;
+	if (r == LD_OK)
+		r = ld_volume_secret_for_luks(&vs, ref.generic, err, errlen);
 	if (r != LD_OK) {
 		fprintf(stderr, "lukstool: %s: entry %s: %s (LuksDxe refuses it)\n", path, g, err);
 		err[0] = '\0'; /* said */

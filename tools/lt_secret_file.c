@@ -121,9 +121,8 @@ static int show_entry(const uint8_t *guid, const uint8_t *d, size_t n, int gener
 		hexline("Pin:", vs.pin, LD_PIN_SIZE);
 	if (vs.has_verity)
 		show_verity(&vs.verity);
-	if (generic && (vs.pin || vs.volume_key || vs.has_verity)) {
-		printf("\tUnusable:   the shared disk-passphrase entry cannot hold a pin, a volume "
-		       "key or verity parameters (LuksDxe refuses it)\n");
+	if (generic && ld_volume_secret_for_luks(&vs, 1, err, sizeof(err)) != LD_OK) {
+		printf("\tUnusable:   %s (LuksDxe refuses it)\n", err);
 		bad = 1;
 	} else if (!vs.passphrase && !vs.volume_key && memcmp(guid, vs.verity.root_hash, 16)) {
 		printf("\tNote:       not named by its root hash's first 16 bytes (as lukstool "

@@ -148,6 +148,41 @@ static void test_next(void **state)
 	(void)state;
 }
 
+/* The driver's rules for an entry that is to unlock a LUKS volume. */
+static void test_for_luks(void **state)
+{
+	static const uint8_t pw[] = "pw", key[32], pin[LD_PIN_SIZE];
+	ld_volume_secret vs;
+	char err[120];
+
+	memset(&vs, 0, sizeof(vs));
+	vs.passphrase = pw;
+	vs.passphrase_len = 2;
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 0, err, sizeof(err)), LD_OK);
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 1, err, sizeof(err)), LD_OK);
+	vs.pin = pin; /* a pinned passphrase: its own entry only */
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 0, err, sizeof(err)), LD_OK);
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 1, err, sizeof(err)), LD_ERR_INVALID);
+	assert_non_null(strstr(err, "shared disk-passphrase entry cannot hold"));
+	memset(&vs, 0, sizeof(vs));
+	vs.volume_key = key;
+	vs.volume_key_len = sizeof(key);
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 0, err, sizeof(err)), LD_OK);
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 1, err, sizeof(err)), LD_ERR_INVALID);
+	memset(&vs, 0, sizeof(vs));
+	vs.passphrase = pw;
+	vs.passphrase_len = 2;
+	vs.has_verity = 1;
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 1, err, sizeof(err)), LD_ERR_INVALID);
+	memset(&vs, 0, sizeof(vs));
+	vs.has_verity = 1; /* plaintext media: no key at all */
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 0, err, sizeof(err)), LD_ERR_INVALID);
+	assert_non_null(strstr(err, "plaintext verified media cannot unlock"));
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 0, err, 8), LD_ERR_INVALID);
+	assert_int_equal(strlen(err), 7); /* truncated, terminated */
+	(void)state;
+}
+
 static void test_build_matches_fixture(void **state)
 {
 	uint8_t out[256];
@@ -950,6 +985,7 @@ int main(void)
 		cmocka_unit_test(test_guid_text),
 		cmocka_unit_test(test_fixture_lookup),
 		cmocka_unit_test(test_next),
+		cmocka_unit_test(test_for_luks),
 		cmocka_unit_test(test_build_matches_fixture),
 		cmocka_unit_test(test_wipe_entry),
 		cmocka_unit_test(test_malformed),
