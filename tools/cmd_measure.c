@@ -58,6 +58,8 @@ static void usage(FILE *f)
 "  --snp-ovmf-hash HEX       SNP: start from this digest of the image (the image is then\n"
 "                            read only for its footer table and SEV metadata)\n"
 "  --output-format hex|base64\n"
+"  -v, --verbose             print what the image advertises (footer table, SEV\n"
+"                            metadata) on stderr\n"
 "\n"
 "Checking a launch (SEV, SEV-ES): --verify-launch-blob B64 is the \"data\" of QMP\n"
 "query-sev-launch-measure (48 bytes: MEASURE then MNONCE); --tik FILE the 16-byte\n"
@@ -182,6 +184,26 @@ static int hashes_table(const char *kernel, const char *initrd, const char *appe
 	return 0;
 }
 
+static void print_info(const char *path, size_t len, const ld_ovmf_info *i)
+{
+	static const char *const names[] = { "?", "SNP_SEC_MEM", "SNP_SECRETS", "CPUID", "SVSM_CAA" };
+	uint32_t k;
+
+	fprintf(stderr, "%s: %zu bytes, %s\n", path, len,
+		i->has_footer ? "OVMF footer table" : "no OVMF footer table");
+	if (i->has_reset_block)
+		fprintf(stderr, "  SEV-ES reset block: AP reset address 0x%08x\n", i->ap_reset_ip);
+	if (i->has_hashes)
+		fprintf(stderr, "  SEV hashes table: 0x%08x, %u bytes\n", i->hashes_gpa, i->hashes_size);
+	if (i->has_secret)
+		fprintf(stderr, "  SEV secret area: 0x%08x, %u bytes\n", i->secret_base, i->secret_size);
+	for (k = 0; k < i->n_sections; k++)
+		fprintf(stderr, "  SEV metadata section: 0x%08x, %u bytes, type %u %s\n", i->sections[k].gpa,
+			i->sections[k].size, i->sections[k].type,
+			i->sections[k].type < 5 ? names[i->sections[k].type]
+			: i->sections[k].type == LD_SEV_SECTION_KERNEL_HASHES ? "SNP_KERNEL_HASHES" : "?");
+}
+
 static void print_digest(const uint8_t *d, size_t n, int base64)
 {
 	unsigned char b64[LD_SEV_DIGEST_MAX * 2];
@@ -267,6 +289,7 @@ static const struct option opts[] = {
 	{ "api-minor", required_argument, NULL, O_MINOR },
 	{ "build", required_argument, NULL, O_BUILD },
 	{ "digest", required_argument, NULL, O_DIGEST },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -274,7 +297,7 @@ static const struct option opts[] = {
 struct args {
 	const char *mode, *ovmf, *vcpu_type, *kernel, *initrd, *append, *seed;
 	int64_t vcpus, family, model, stepping; /* -1: not given */
-	int have_sig, base64;
+	int have_sig, base64, verbose;
 	uint64_t sig, features;
 	ld_sev_vmm vmm;
 	ld_sev_vmsa_style style;
@@ -297,7 +320,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	a->vcpus = a->family = a->model = a->stepping = -1;
 	a->features = 0x1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
 		switch (c) {
 		case O_MODE: a->mode = optarg; break;
 		case O_OVMF: a->ovmf = optarg; break;
@@ -354,6 +377,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			*(c == O_POLICY ? &a->v.policy : c == O_MAJOR ? &a->v.major : c == O_MINOR ? &a->v.minor
 										   : &a->v.build) = (uint32_t)n;
 			a->v.have |= c == O_POLICY ? 1 : c == O_MAJOR ? 2 : c == O_MINOR ? 4 : 8;
+			break;
+		case 'v':
+			a->verbose = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -478,6 +504,8 @@ int lt_cmd_measure(int argc, char **argv)
 		goto out;
 	}
 	r = ld_ovmf_parse(img, len, info, err, sizeof(err));
+	if (r == LD_OK && a.verbose)
+		print_info(a.ovmf, len, info);
 	if (r == LD_OK)
 		r = ld_sev_measure(img, len, info, &l, d, &dlen, err, sizeof(err));
 	if (r != LD_OK) {
