@@ -295,7 +295,9 @@ static const struct option opts[] = {
 };
 
 struct args {
-	const char *mode, *ovmf, *vcpu_type, *kernel, *initrd, *append, *seed;
+	const char *mode, *ovmf, *kernel, *initrd, *append, *seed;
+	size_t vcpu_type; /* index in cpu_types, when have_type */
+	int have_type;
 	int64_t vcpus, family, model, stepping; /* -1: not given */
 	int have_sig, base64, verbose;
 	uint64_t sig, features;
@@ -314,6 +316,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 {
 	uint64_t n;
 	uint32_t u;
+	size_t i;
 	int c;
 
 	memset(a, 0, sizeof(*a));
@@ -328,7 +331,15 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case O_INITRD: a->initrd = optarg; break;
 		case O_APPEND: a->append = optarg; break;
 		case O_SEED: a->seed = optarg; break;
-		case O_VCPU_TYPE: a->vcpu_type = optarg; break;
+		case O_VCPU_TYPE:
+			for (i = 0; i < sizeof(cpu_types) / sizeof(cpu_types[0]); i++)
+				if (!strcmp(optarg, cpu_types[i].name))
+					break;
+			if (i == sizeof(cpu_types) / sizeof(cpu_types[0]))
+				return bad("--vcpu-type", optarg);
+			a->vcpu_type = i;
+			a->have_type = 1;
+			break;
 		case O_VCPUS: case O_FAMILY: case O_MODEL: case O_STEPPING:
 			if (lt_parse_u32(optarg, 0x7fffffff, &u) != 0)
 				return bad(opts[c - O_MODE].name, optarg);
@@ -436,12 +447,8 @@ static int launch_params(const struct args *a, ld_sev_launch *l)
 			l->vcpu_sig = ld_sev_cpu_sig((uint32_t)a->family, (uint32_t)a->model, (uint32_t)a->stepping);
 		} else if (a->have_sig) {
 			l->vcpu_sig = (uint32_t)a->sig;
-		} else if (a->vcpu_type) {
-			for (i = 0; i < sizeof(cpu_types) / sizeof(cpu_types[0]); i++)
-				if (!strcmp(a->vcpu_type, cpu_types[i].name))
-					break;
-			if (i == sizeof(cpu_types) / sizeof(cpu_types[0]))
-				return bad("--vcpu-type", a->vcpu_type);
+		} else if (a->have_type) {
+			i = a->vcpu_type;
 			l->vcpu_sig = ld_sev_cpu_sig(cpu_types[i].family, cpu_types[i].model, cpu_types[i].stepping);
 		} else if (a->vmm == LD_SEV_VMM_QEMU) {
 			fprintf(stderr, "measure: --mode %s under QEMU needs --vcpu-type, --vcpu-sig or "
