@@ -73,20 +73,25 @@ int ld_ovmf_table_find(const uint8_t *img, size_t len, const uint8_t guid[16],
 	return found ? LD_OK : LD_ERR_NOTFOUND;
 }
 
-/* An entry that must hold at least need bytes: *present 0 when absent. */
-static int entry(const uint8_t *img, size_t len, const uint8_t guid[16], size_t need,
-		 const char *name, const uint8_t **data, int *present, char *err, size_t errlen)
+/* An entry whose data starts with n UINT32s (n <= 2): *present 0 when absent, else v[0..n). */
+static int entry_u32(const uint8_t *img, size_t len, const uint8_t guid[16], unsigned n,
+		     const char *name, int *present, uint32_t v[2], char *err, size_t errlen)
 {
+	const uint8_t *data;
 	size_t dlen;
-	int r = ld_ovmf_table_find(img, len, guid, data, &dlen, err, errlen);
+	unsigned i;
+	int r = ld_ovmf_table_find(img, len, guid, &data, &dlen, err, errlen);
 
 	*present = 0;
+	v[0] = v[1] = 0;
 	if (r == LD_ERR_NOTFOUND)
 		return LD_OK;
 	if (r != LD_OK)
 		return r;
-	if (dlen < need)
+	if (dlen < 4u * n)
 		return ld_fail(err, errlen, name, ": footer table entry too short");
+	for (i = 0; i < n; i++)
+		v[i] = ld_le32(data + 4 * i);
 	*present = 1;
 	return LD_OK;
 }
@@ -125,7 +130,7 @@ static int metadata(const uint8_t *img, size_t len, uint32_t off, ld_ovmf_info *
 
 int ld_ovmf_parse(const uint8_t *img, size_t len, ld_ovmf_info *info, char *err, size_t errlen)
 {
-	const uint8_t *d;
+	uint32_t v[2];
 	size_t start, end;
 	int r, present;
 
@@ -136,25 +141,23 @@ int ld_ovmf_parse(const uint8_t *img, size_t len, ld_ovmf_info *info, char *err,
 	if (r != LD_OK)
 		return r;
 	info->has_footer = 1;
-	r = entry(img, len, ld_ovmf_sev_reset_guid, 4, "SEV-ES reset block", &d, &present, err, errlen);
+	r = entry_u32(img, len, ld_ovmf_sev_reset_guid, 1, "SEV-ES reset block",
+		      &info->has_reset_block, v, err, errlen);
+	info->ap_reset_ip = v[0];
+	if (r == LD_OK)
+		r = entry_u32(img, len, ld_ovmf_sev_hashes_guid, 2, "SEV hashes table",
+			      &info->has_hashes, v, err, errlen);
+	info->hashes_gpa = v[0];
+	info->hashes_size = v[1];
+	if (r == LD_OK)
+		r = entry_u32(img, len, ld_ovmf_sev_secret_guid, 2, "SEV secret block",
+			      &info->has_secret, v, err, errlen);
+	info->secret_base = v[0];
+	info->secret_size = v[1];
+	if (r == LD_OK)
+		r = entry_u32(img, len, ld_ovmf_sev_metadata_guid, 1, "SEV metadata", &present, v,
+			      err, errlen);
 	if (r != LD_OK)
 		return r;
-	info->has_reset_block = present;
-	info->ap_reset_ip = present ? ld_le32(d) : 0;
-	r = entry(img, len, ld_ovmf_sev_hashes_guid, 8, "SEV hashes table", &d, &present, err, errlen);
-	if (r != LD_OK)
-		return r;
-	info->has_hashes = present;
-	info->hashes_gpa = present ? ld_le32(d) : 0;
-	info->hashes_size = present ? ld_le32(d + 4) : 0;
-	r = entry(img, len, ld_ovmf_sev_secret_guid, 8, "SEV secret block", &d, &present, err, errlen);
-	if (r != LD_OK)
-		return r;
-	info->has_secret = present;
-	info->secret_base = present ? ld_le32(d) : 0;
-	info->secret_size = present ? ld_le32(d + 4) : 0;
-	r = entry(img, len, ld_ovmf_sev_metadata_guid, 4, "SEV metadata", &d, &present, err, errlen);
-	if (r != LD_OK)
-		return r;
-	return present ? metadata(img, len, ld_le32(d), info, err, errlen) : LD_OK;
+	return present ? metadata(img, len, v[0], info, err, errlen) : LD_OK;
 }
