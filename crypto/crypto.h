@@ -28,6 +28,10 @@ int ld_hash_init(ld_hash_ctx *ctx, ld_hash_alg alg);
 int ld_hash_update(ld_hash_ctx *ctx, const void *data, size_t len);
 int ld_hash_final(ld_hash_ctx *ctx, uint8_t *out); /* writes ld_hash_size() bytes, wipes ctx */
 int ld_hash(ld_hash_alg alg, const void *data, size_t len, uint8_t *out);
+/* SHA-384 (mbedTLS) of one message, for the AMD SEV-SNP launch digest; not a LUKS hash,
+ * so it has no ld_hash_alg.  LD_OK, or LD_ERR_INVALID for a bad argument. */
+#define LD_SHA384_SIZE 48u
+int ld_sha384(const void *data, size_t len, uint8_t out[LD_SHA384_SIZE]);
 size_t ld_hash_block_size(ld_hash_alg alg); /* 64, or 128 for SHA-512; 0 if unknown */
 /* The digests of count messages of one shape, pre || block i || suf, where block i is the
  * i-th of count consecutive blocks of len bytes at blocks (dm-verity's salt || block, or

@@ -285,3 +285,24 @@ int ld_hmac(ld_hash_alg alg, const uint8_t *key, size_t keylen, const void *data
 }
 
 /* PBKDF2 is in kdf_pbkdf2.c. */
+
+int ld_sha384(const void *data, size_t len, uint8_t out[LD_SHA384_SIZE])
+{
+	mbedtls_sha512_context c;
+	uint8_t full[64]; /* mbedtls_sha512_finish_ret's output parameter is declared [64] */
+	int r;
+
+	if (out == NULL || (data == NULL && len != 0))
+		return LD_ERR_INVALID;
+	mbedtls_sha512_init(&c);
+	r = mbedtls_sha512_starts_ret(&c, 1);
+	if (r == 0)
+		r = mbedtls_sha512_update_ret(&c, data, len);
+	if (r == 0)
+		r = mbedtls_sha512_finish_ret(&c, full);
+	mbedtls_sha512_free(&c); /* wipes it */
+	if (r == 0)
+		memcpy(out, full, LD_SHA384_SIZE);
+	ld_wipe(full, sizeof(full));
+	return r == 0 ? LD_OK : LD_ERR_INVALID;
+}

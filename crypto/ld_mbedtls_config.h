@@ -34,6 +34,8 @@
 #define MBEDTLS_SHA1_C
 #define MBEDTLS_SHA512_C
 #define MBEDTLS_RIPEMD160_C
+/* Base64 text (host tools); constant-time, and unused by the driver. */
+#define MBEDTLS_BASE64_C
 
 /* Deliberately absent: MBEDTLS_FS_IO, MBEDTLS_NET_C, MBEDTLS_HAVE_TIME(_DATE),
  * MBEDTLS_ENTROPY_C, MBEDTLS_CTR_DRBG_C, MBEDTLS_MD_C, MBEDTLS_CIPHER_C, MBEDTLS_SELF_TEST,

@@ -37,6 +37,9 @@ static const struct {
 	  "bench-fs [--header HDR] ... --key-file FILE --direct-offset BYTES DEVICE PATH" },
 	{ "mkdisk", lt_cmd_mkdisk, "mkdisk  (see lukstool mkdisk --help)" },
 	{ "mksecret", lt_cmd_mksecret, "mksecret (see lukstool mksecret --help)" },
+	{ "measure", lt_cmd_measure,
+	  "measure --mode sev|seves|snp --ovmf PATH [--vcpus N --vcpu-type NAME] ...\n"
+	  "                 [--verify-launch-blob B64 --tik FILE ...]   (see lukstool measure --help)" },
 	{ "sev-secret", lt_cmd_sevsecret, "sev-secret build|open (see lukstool sev-secret --help)" },
 	{ "bench", lt_cmd_bench,
 	  "bench   [--cipher SPEC] [--key-size BITS] [--pbkdf NAME] ... (see lukstool bench --help)" },

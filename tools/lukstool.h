@@ -23,6 +23,7 @@ int lt_cmd_cat(int argc, char **argv);
 int lt_cmd_cp(int argc, char **argv);
 int lt_cmd_fsbench(int argc, char **argv);
 int lt_cmd_verify(int argc, char **argv);
+int lt_cmd_measure(int argc, char **argv);
 int lt_cmd_sevsecret(int argc, char **argv);
 
 #endif
