@@ -38,8 +38,6 @@ $(BUILD)/test/tests/unit/test_policy.o: TEST_CFLAGS += -DLD_TEST_DATA='"$(TOP)/t
 FUZZ_EXTRA_fwcfg := efi/fwcfg.c
 # fuzz_policy runs the load policy's decision over arbitrary device paths.
 FUZZ_EXTRA_policy := efi/policy.c
-# fuzz_ovmf_table reads firmware images as lukstool sev-secret does.
-FUZZ_EXTRA_ovmf_table := tools/lt_ovmf_table.c
 
 FUZZ_SECONDS ?= 20
 .PHONY: run-tests run-bench fuzz test-bins

@@ -37,7 +37,7 @@
 #include "secret/volume_secret.h"
 #include "tools/hostdev.h"
 #include "tools/lt_verity_opts.h"
-#include "tools/lt_ovmf_table.h"
+#include "tools/lt_secret_file.h"
 #include "tools/lukstool.h"
 #include "tools/mk_util.h"
 #include "verity/verity.h"

@@ -1,21 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* lukstool sev-secret build: the guest owner's SEV launch-secret packet, what
  * `sevctl secret build` writes, from the project's secret table (lukstool mksecret's
- * output, or GUID:FILE pairs), the session's TEK and TIK and the launch measurement.
- *
- * AMD SEV API (publication 55766), LAUNCH_SECRET: the payload is the table encrypted with
- * AES-128-CTR under the TEK, the counter starting at IV; the packet header is
- *   FLAGS (u32 LE, 0: not compressed) || IV (16) || MAC (32)
- * with MAC = HMAC-SHA256(TIK, 0x01 || FLAGS || IV || GUEST_LENGTH (u32 LE) ||
- *                             TRANS_LENGTH (u32 LE) || ciphertext || MEASURE (32)),
- * MEASURE being the first 32 bytes of the 48-byte LAUNCH_MEASURE blob (MEASURE || MNONCE)
- * that QMP query-sev-launch-measure returns.  Both lengths are the padded table's (CTR
- * keeps the length); SEV injects whole 16-byte blocks, so the table is zero-padded to a
- * multiple of 16.  sevctl (src/secret.rs) and virtee/sev (src/session/mod.rs) compute the
- * same; tests/oracle/test_sev_secret.sh reproduces sevctl's published packets.
+ * output, or GUID:FILE pairs), the session's TEK and TIK and the launch measurement.  The
+ * packet itself (AES-128-CTR payload, header with the MAC) is secret/sev_launch.c's
+ * ld_sev_secret_seal; here: the inputs, the secret area's limit and the output forms.
+ * MEASURE is the first 32 bytes of the 48-byte blob (MEASURE || MNONCE) that QMP
+ * query-sev-launch-measure returns.  SEV injects whole 16-byte blocks, so the table is
+ * zero-padded to a multiple of 16.  tests/oracle/test_sev_secret.sh reproduces sevctl's
+ * published packets.
  *
  * The table must fit the secret area the firmware advertises: read from the image's SEV
- * secret block with --ovmf, else OVMF AmdSev's 3 KiB.
+ * secret block (secret/ovmf_image.h) with --ovmf, else OVMF AmdSev's 3 KiB.
  *
  * lukstool sev-secret open checks a packet as the SEV firmware would (the MAC, compared in
  * constant time) and decrypts it back into a table, so that a packet built elsewhere
@@ -34,19 +29,21 @@
 #include "base/str.h"
 #include "base/uuid.h"
 #include "crypto/crypto.h"
-#include "luks/json.h"
+#include "mbedtls/base64.h"
+#include "secret/ovmf_image.h"
 #include "secret/secret_table.h"
+#include "secret/sev_launch.h"
 #include "tools/hostdev.h"
-#include "tools/lt_ovmf_table.h"
+#include "tools/lt_secret_file.h"
 #include "tools/lukstool.h"
 #include "tools/mk_util.h"
 
 #define MAX_SECRETS 64u             /* Linux's efi_secret reads at most 64 entries */
-#define MAX_INPUT (1024u * 1024)    /* any table or secret file; far above any secret area */
+#define FILE_MAX (1024u * 1024)    /* any table or secret file; far above any secret area */
 #define MAX_IMAGE (128u * 1024 * 1024) /* firmware images are a few MiB */
 #define MEASURE_SIZE 32u
 #define BLOB_SIZE 48u               /* MEASURE || MNONCE */
-#define HEADER_SIZE 52u             /* FLAGS || IV || MAC */
+#define HEADER_SIZE LD_SEV_SECRET_HDR_SIZE /* FLAGS || IV || MAC */
 
 struct args {
 	const char *table, *tek, *tik, *blob, *iv, *ovmf, *header_file, *payload_file;
@@ -103,38 +100,37 @@ static void usage(FILE *f)
 "the MAC does not match (wrong TIK or measurement, or a changed packet).\n");
 }
 
-/* Standard base64 (RFC 4648, padded) of n bytes into out (4 * ((n + 2) / 3) + 1 bytes).
- * Written here because the core has only a decoder (luks/base64.c) and mbedTLS's base64.c
- * is not in the pinned build; coreutils' base64 checks it in test_sev_secret.sh. */
-static void b64_encode(const uint8_t *in, size_t n, char *out)
-{
-	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i, o = 0;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
-		out[o++] = a[v >> 18];
-		out[o++] = a[(v >> 12) & 63];
-		out[o++] = a[(v >> 6) & 63];
-		out[o++] = a[v & 63];
-	}
-	if (i < n) {
-		uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0);
-		out[o++] = a[v >> 18];
-		out[o++] = a[(v >> 12) & 63];
-		out[o++] = i + 1 < n ? a[(v >> 6) & 63] : '=';
-		out[o++] = '=';
-	}
-	out[o] = '\0';
-}
-
+/* Base64 (RFC 4648, padded; mbedTLS's) of n bytes in a fresh string, or NULL. */
 static char *b64_alloc(const uint8_t *in, size_t n)
 {
-	char *s = malloc(4 * ((n + 2) / 3) + 1);
+	size_t need = 0;
+	char *s;
 
-	if (s != NULL)
-		b64_encode(in, n, s);
+	mbedtls_base64_encode(NULL, 0, &need, in, n); /* the size, NUL included */
+	s = malloc(need ? need : 1);
+	if (s != NULL && mbedtls_base64_encode((unsigned char *)s, need, &need, in, n) != 0) {
+		free(s);
+		s = NULL;
+	}
 	return s;
+}
+
+/* Base64 text (a trailing newline allowed) of 1..max bytes into a fresh *out: 0, or -1. */
+static int b64_decode(const void *text, size_t len, size_t max, uint8_t **out, size_t *n)
+{
+	size_t need = 0;
+
+	*out = NULL;
+	if (mbedtls_base64_decode(NULL, 0, &need, text, len) !=
+	    MBEDTLS_ERR_BASE64_BUFFER_TOO_SMALL || need == 0 || need > max)
+		return -1;
+	*out = malloc(need);
+	if (*out == NULL || mbedtls_base64_decode(*out, need, n, text, len) != 0) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 static int parse(int argc, char **argv, struct args *a)
@@ -239,17 +235,18 @@ static int read_key(const char *what, const char *path, uint8_t key[16])
 	return LT_OK;
 }
 
-/* Base64 text (blanks skipped) of 32 or 48 bytes: MEASURE into m.  0, or -1. */
+/* Base64 text of 32 or 48 bytes: MEASURE into m.  0, or -1. */
 static int blob_from_b64(const char *s, size_t len, uint8_t m[MEASURE_SIZE])
 {
-	uint8_t blob[BLOB_SIZE];
+	uint8_t *blob;
 	size_t n = 0;
 
-	if (ld_base64_decode(s, len, blob, sizeof(blob), &n) != LD_OK ||
-	    (n != BLOB_SIZE && n != MEASURE_SIZE))
+	if (b64_decode(s, len, BLOB_SIZE, &blob, &n) != 0)
 		return -1;
-	memcpy(m, blob, MEASURE_SIZE);
-	return 0;
+	if (n == BLOB_SIZE || n == MEASURE_SIZE)
+		memcpy(m, blob, MEASURE_SIZE);
+	free(blob);
+	return n == BLOB_SIZE || n == MEASURE_SIZE ? 0 : -1;
 }
 
 /* --launch-measure-blob: a file (binary 32/48 bytes, or base64 text), else base64. */
@@ -301,6 +298,7 @@ static int parse_iv(const char *s, uint8_t iv[16])
 /* The secret area's size, and its address when the image gives one (*gpa 0: unknown). */
 static int area_of(const struct args *a, uint32_t *size, uint32_t *gpa)
 {
+	ld_ovmf_info *info;
 	uint8_t *img;
 	size_t n;
 	char err[160];
@@ -318,16 +316,24 @@ static int area_of(const struct args *a, uint32_t *size, uint32_t *gpa)
 		fprintf(stderr, "sev-secret: cannot read %s: %s\n", a->ovmf, strerror(errno));
 		return LT_IO;
 	}
-	r = lt_ovmf_secret_area(img, n, gpa, size, err, sizeof(err));
+	info = malloc(sizeof(*info));
+	r = info == NULL ? LD_ERR_NOMEM : ld_ovmf_parse(img, n, info, err, sizeof(err));
 	lt_free_wipe(img, n);
-	if (r == 1)
+	if (r == LD_OK && (!info->has_secret || info->secret_size == 0 || info->secret_base == 0)) {
 		snprintf(err, sizeof(err), "advertises no secret area (its SEV secret block, "
 			 "4c2eb361-7d9b-4cc3-8081-127c90d3d294, is absent or empty): not an image "
 			 "that takes a launch secret");
-	if (r != 0) {
-		fprintf(stderr, "sev-secret: %s: %s\n", a->ovmf, err);
-		return LT_INVALID;
+		r = LD_ERR_INVALID;
 	}
+	if (r != LD_OK) {
+		fprintf(stderr, "sev-secret: %s: %s\n", a->ovmf, r == LD_ERR_NOMEM ?
+			"out of memory" : err);
+		free(info);
+		return lt_exit_status(r);
+	}
+	*gpa = info->secret_base;
+	*size = info->secret_size;
+	free(info);
 	printf("sev-secret: secret area %u bytes at 0x%x (the SEV secret block of %s)\n", *size,
 	       *gpa, a->ovmf);
 	return LT_OK;
@@ -350,7 +356,7 @@ static int table_from_pairs(const struct args *a, uint8_t **table, size_t *cap, 
 			r = LT_USAGE;
 			break;
 		}
-		if (lt_read_file(colon + 1, MAX_INPUT, &data[n], &dlen[n]) != 0) {
+		if (lt_read_file(colon + 1, FILE_MAX, &data[n], &dlen[n]) != 0) {
 			fprintf(stderr, "sev-secret: cannot read %s: %s\n", colon + 1, strerror(errno));
 			r = LT_IO;
 			break;
@@ -381,7 +387,7 @@ static int table_from_file(const char *path, uint8_t **table, size_t *cap, size_
 	size_t n;
 	char err[160];
 
-	if (lt_read_file(path, MAX_INPUT, &b, &n) != 0) {
+	if (lt_read_file(path, FILE_MAX, &b, &n) != 0) {
 		fprintf(stderr, "sev-secret: cannot read %s: %s\n", path, strerror(errno));
 		return LT_IO;
 	}
@@ -422,67 +428,12 @@ static int write_out(const char *path, const uint8_t *p, size_t n, int b64)
 	return r;
 }
 
-/* The packet for table[0..len) into hdr and ct (len bytes). */
-/* The LAUNCH_SECRET MAC over ct[0..len) (FLAGS 0, both lengths len) into mac.  HMAC-SHA256
- * is crypto/'s (ld_hmac_*: the core's SHA-256, checked against RFC 4231 and OpenSSL in
- * tests/unit/test_crypto_hash.c): mbedTLS's md layer, which its HMAC needs, is deliberately
- * not built (crypto/ld_mbedtls_config.h).  AES-128-CTR is mbedTLS's (ld_aes_ctr). */
-static int packet_mac(const uint8_t tik[16], const uint8_t iv[16], const uint8_t *ct, size_t len,
-		      const uint8_t m[MEASURE_SIZE], uint8_t mac[32])
-{
-	uint8_t pre[1 + 4 + 16 + 4 + 4], inner[32];
-	ld_hmac_ctx h;
-	ld_hash_ctx x;
-	int r;
-
-	pre[0] = 0x01;                              /* LAUNCH_SECRET's MAC domain */
-	ld_put_le32(pre + 1, 0);                    /* FLAGS */
-	memcpy(pre + 5, iv, 16);
-	ld_put_le32(pre + 21, (uint32_t)len);       /* GUEST_LENGTH */
-	ld_put_le32(pre + 25, (uint32_t)len);       /* TRANS_LENGTH */
-	/* HMAC over three pieces without copying the ciphertext: the inner hash is continued
-	 * from the keyed state, then closed by the outer one (ld_hmac_mac's construction). */
-	memset(&x, 0, sizeof(x));
-	r = ld_hmac_init(&h, LD_HASH_SHA256, tik, 16);
-	if (r != LD_OK)
-		return LT_IO;
-	x = h.inner;
-	r = ld_hash_update(&x, pre, sizeof(pre));
-	if (r == LD_OK)
-		r = ld_hash_update(&x, ct, len);
-	if (r == LD_OK)
-		r = ld_hash_update(&x, m, MEASURE_SIZE);
-	if (r == LD_OK)
-		r = ld_hash_final(&x, inner);
-	x = h.outer;
-	if (r == LD_OK)
-		r = ld_hash_update(&x, inner, sizeof(inner));
-	if (r == LD_OK)
-		r = ld_hash_final(&x, mac);
-	ld_wipe(inner, sizeof(inner));
-	ld_wipe(&x, sizeof(x));
-	ld_hmac_wipe(&h);
-	return r == LD_OK ? LT_OK : LT_IO;
-}
-
-/* The packet for table[0..len) into hdr and ct (len bytes). */
-static int seal(const uint8_t tek[16], const uint8_t tik[16], const uint8_t iv[16],
-		const uint8_t m[MEASURE_SIZE], const uint8_t *table, size_t len,
-		uint8_t hdr[HEADER_SIZE], uint8_t *ct)
-{
-	if (ld_aes_ctr(tek, 16, iv, table, ct, len) != LD_OK)
-		return LT_IO;
-	memset(hdr, 0, 4); /* FLAGS */
-	memcpy(hdr + 4, iv, 16);
-	return packet_mac(tik, iv, ct, len, m, hdr + 20);
-}
-
 static int build(const struct args *a)
 {
 	uint8_t tek[16], tik[16], iv[16], m[MEASURE_SIZE], hdr[HEADER_SIZE];
 	uint8_t *table = NULL, *ct = NULL;
 	size_t cap = 0, len = 0;
-	uint32_t area, gpa;
+	uint32_t area = 0, gpa = 0;
 	char *hb = NULL, *pb = NULL;
 	int r;
 
@@ -510,8 +461,8 @@ static int build(const struct args *a)
 	}
 	if (r == LT_OK && (ct = malloc(len)) == NULL)
 		r = LT_IO;
-	if (r == LT_OK)
-		r = seal(tek, tik, iv, m, table, len, hdr, ct);
+	if (r == LT_OK && ld_sev_secret_seal(tek, tik, iv, m, table, len, hdr, ct) != LD_OK)
+		r = LT_IO;
 	if (r == LT_OK)
 		r = write_out(a->header_file, hdr, sizeof(hdr), a->b64_files);
 	if (r == LT_OK)
@@ -550,26 +501,23 @@ static int build(const struct args *a)
 static int read_packet(const char *path, size_t want, uint8_t **out, size_t *len)
 {
 	uint8_t *b;
-	size_t n, dn = 0;
+	size_t n;
 
-	if (lt_read_file(path, 2 * MAX_INPUT, &b, &n) != 0) {
+	if (lt_read_file(path, 2 * FILE_MAX, &b, &n) != 0) {
 		fprintf(stderr, "sev-secret: cannot read %s: %s\n", path, strerror(errno));
 		return LT_IO;
 	}
+	if (b64_decode(b, n, FILE_MAX, out, len) == 0 && (want ? *len == want : *len % 16 == 0)) {
+		free(b);
+		return LT_OK;
+	}
+	free(*out);
 	*out = NULL;
-	if (ld_base64_decode((const char *)b, n, NULL, 0, &dn) == LD_OK && dn && dn <= MAX_INPUT &&
-	    (want ? dn == want : dn % 16 == 0)) {
-		*out = malloc(dn);
-		if (*out != NULL && ld_base64_decode((const char *)b, n, *out, dn, len) == LD_OK) {
-			free(b);
-			return LT_OK;
-		}
-	} else if (want ? n == want : (n && n % 16 == 0 && n <= MAX_INPUT)) {
+	if (want ? n == want : (n && n % 16 == 0 && n <= FILE_MAX)) {
 		*out = b;
 		*len = n;
 		return LT_OK;
 	}
-	free(*out);
 	free(b);
 	fprintf(stderr, "sev-secret: %s is no %s (binary or base64)\n", path,
 		want ? "52-byte packet header" : "payload (a multiple of 16 bytes)");
@@ -578,7 +526,7 @@ static int read_packet(const char *path, size_t want, uint8_t **out, size_t *len
 
 static int open_packet(const struct args *a)
 {
-	uint8_t tek[16], tik[16], m[MEASURE_SIZE], mac[32];
+	uint8_t tek[16], tik[16], m[MEASURE_SIZE];
 	uint8_t *hdr = NULL, *ct = NULL, *table = NULL;
 	size_t hlen = 0, len = 0;
 	char err[160];
@@ -593,22 +541,21 @@ static int open_packet(const struct args *a)
 		r = read_packet(a->header_file, HEADER_SIZE, &hdr, &hlen);
 	if (r == LT_OK)
 		r = read_packet(a->payload_file, 0, &ct, &len);
-	if (r == LT_OK && ld_le32(hdr) != 0) {
-		fprintf(stderr, "sev-secret: header FLAGS 0x%x: only 0 (not compressed) is known\n",
-			ld_le32(hdr));
-		r = LT_UNSUPPORTED;
-	}
-	if (r == LT_OK)
-		r = packet_mac(tik, hdr + 4, ct, len, m, mac);
-	if (r == LT_OK && !ld_ct_equal(mac, hdr + 20, sizeof(mac))) {
-		fprintf(stderr, "sev-secret: the MAC does not match: wrong TIK or launch measurement, "
-			"or the packet was changed; the SEV firmware would refuse it\n");
-		r = LT_BADKEY;
-	}
 	if (r == LT_OK && (table = malloc(len)) == NULL)
 		r = LT_IO;
-	if (r == LT_OK && ld_aes_ctr(tek, 16, hdr + 4, ct, table, len) != LD_OK)
-		r = LT_IO;
+	if (r == LT_OK) {
+		int e = ld_sev_secret_open(tek, tik, m, hdr, ct, len, table);
+
+		if (e == LD_ERR_UNSUPPORTED)
+			fprintf(stderr, "sev-secret: header FLAGS 0x%x: only 0 (not compressed) is "
+				"known\n", ld_le32(hdr));
+		else if (e == LD_ERR_KEY)
+			fprintf(stderr, "sev-secret: the MAC does not match: wrong TIK or launch "
+				"measurement, or the packet was changed; the SEV firmware would "
+				"refuse it\n");
+		r = e == LD_OK ? LT_OK : e == LD_ERR_UNSUPPORTED ? LT_UNSUPPORTED :
+		    e == LD_ERR_KEY ? LT_BADKEY : LT_IO;
+	}
 	if (r == LT_OK && ld_secret_table_check(table, len, err, sizeof(err)) != LD_OK) {
 		fprintf(stderr, "sev-secret: the MAC matches, but the payload is no secret table "
 			"(wrong TEK?): %s\n", err);

@@ -15,7 +15,6 @@
 #include "secret/secret_table.h"
 #include "secret/volume_secret.h"
 #include "tools/lt_secret_file.h"
-#include "tools/lt_ovmf_table.h"
 #include "tools/lukstool.h"
 #include "tools/mk_util.h"
 

@@ -9,6 +9,9 @@
 #include <stdint.h>
 
 #define LT_SECRET_FILE_MAX (1024u * 1024) /* far above any secret area */
+/* The size of OVMF AmdSev's secret area (PcdSevLaunchSecretSize, REFERENCES.md): the limit
+ * lukstool assumes when no firmware image is given to read it from (secret/ovmf_image.h). */
+#define LT_AMDSEV_SECRET_AREA 3072u
 
 /* 1 if the file at path starts with the secret table GUID, 0 otherwise (or unreadable). */
 int lt_secret_file_is_table(const char *path);

@@ -167,7 +167,7 @@ else
 fi
 head -c 4096 /dev/urandom >notfw
 build --table table2 "${std[@]}" --ovmf notfw hn pn
-[ $? = 3 ] && grep -q "no OVMF GUID table" err.txt
+[ $? = 3 ] && grep -q "advertises no secret area" err.txt
 ok $? "--ovmf with a file that is no firmware image: refused"
 r=0
 build --table secret1 "${std[@]}" hx px; [ $? = 3 ] && grep -q "not a secret table" err.txt || r=1
