@@ -97,6 +97,27 @@ int ld_aes_cbc(const uint8_t *key, size_t keylen, int encrypt, const uint8_t iv[
 	return r == 0 ? LD_OK : LD_ERR_INVALID;
 }
 
+int ld_aes_ctr(const uint8_t *key, size_t keylen, const uint8_t iv[16], const uint8_t *in,
+	       uint8_t *out, size_t len)
+{
+	mbedtls_aes_context a;
+	uint8_t ctr[16], stream[16];
+	size_t nc_off = 0;
+	int bits = aes_keybits(keylen), r;
+
+	if (key == NULL || iv == NULL || bits == 0 || (len != 0 && (in == NULL || out == NULL)))
+		return LD_ERR_INVALID;
+	memcpy(ctr, iv, 16); /* mbedtls advances the counter in place */
+	mbedtls_aes_init(&a);
+	r = mbedtls_aes_setkey_enc(&a, key, (unsigned)bits);
+	if (r == 0 && len != 0)
+		r = mbedtls_aes_crypt_ctr(&a, len, &nc_off, ctr, stream, in, out);
+	mbedtls_aes_free(&a);
+	ld_wipe(ctr, sizeof(ctr));
+	ld_wipe(stream, sizeof(stream));
+	return r == 0 ? LD_OK : LD_ERR_INVALID;
+}
+
 /* mbedtls_aes_xts_setkey_* accept only 256- and 512-bit keys, but XTS is defined over
  * any AES key size and Linux accepts AES-192-XTS (48-byte keys).  So the two inner
  * contexts are keyed directly: the first half of the key encrypts the data, the second

@@ -116,6 +116,11 @@ int ld_aes_cbc(const uint8_t *key, size_t keylen, int encrypt, const uint8_t iv[
 	       const uint8_t *in, uint8_t *out, size_t len);
 int ld_aes_xts(const uint8_t *key, size_t keylen, int encrypt, const uint8_t tweak[16],
 	       const uint8_t *in, uint8_t *out, size_t len);
+/* CTR (NIST SP 800-38A): the counter block starts at iv and is incremented as one 128-bit
+ * big-endian number; any len (the keystream's tail is dropped).  Encrypting and decrypting
+ * are the same operation.  keylen 16, 24 or 32. */
+int ld_aes_ctr(const uint8_t *key, size_t keylen, const uint8_t iv[16], const uint8_t *in,
+	       uint8_t *out, size_t len);
 
 /* ---- dm-crypt cipher specifications ------------------------------------------------ */
 /* A LUKS cipher is "cipher-mode-ivgen[:ivopts]" as dm-crypt reads it, e.g.

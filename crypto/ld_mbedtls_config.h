@@ -26,6 +26,8 @@
 #define MBEDTLS_AES_C
 #define MBEDTLS_CIPHER_MODE_CBC
 #define MBEDTLS_CIPHER_MODE_XTS
+/* CTR: only lukstool sev-secret (SEV LAUNCH_SECRET payloads are AES-128-CTR). */
+#define MBEDTLS_CIPHER_MODE_CTR
 /* The SHA-1 block function is ours (crypto/sha_alt.c: SHA-NI when the CPU has it);
  * mbedTLS keeps the buffering and padding.  SHA-256 is ours altogether (crypto/sha256.c). */
 #define MBEDTLS_SHA1_PROCESS_ALT

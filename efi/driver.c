@@ -219,20 +219,8 @@ static int unlock_with(luksdxe_dev *d, const luksdxe_secret *secret, ld_progress
 {
 	ld_volume_secret vs;
 	int r = ld_volume_secret_parse(secret->data, secret->len, &vs, err, errlen);
-	if (r == LD_OK && !vs.passphrase && !vs.volume_key) {
-		static const char msg[] = "a record for plaintext verified media cannot unlock a LUKS volume";
-		size_t n = sizeof(msg) < errlen ? sizeof(msg) : errlen;
-		memcpy(err, msg, n);
-		err[n - 1] = 0;
-		r = LD_ERR_INVALID;
-	}
-	if (r == LD_OK && secret->generic && (vs.pin || vs.volume_key || vs.has_verity)) {
-		static const char msg[] = "the shared disk-passphrase entry cannot hold a pin, a volume key or verity parameters";
-		size_t n = sizeof(msg) < errlen ? sizeof(msg) : errlen;
-		memcpy(err, msg, n);
-		err[n - 1] = 0;
-		r = LD_ERR_INVALID;
-	}
+	if (r == LD_OK)
+		r = ld_volume_secret_for_luks(&vs, secret->generic, err, errlen);
 	if (r != LD_OK) {
 		*secret_bad = 1;
 		return LD_ERR_INVALID;

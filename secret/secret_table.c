@@ -106,6 +106,31 @@ int ld_secret_table_find(const uint8_t *area, size_t area_size, const uint8_t vo
 	return LD_OK;
 }
 
+int ld_secret_table_next(const uint8_t *area, size_t area_size, size_t *off, ld_secret_ref *ref)
+{
+	if (*off == 0) {
+		if (ld_secret_table_check(area, area_size, NULL, 0) != LD_OK)
+			return 0;
+		*off = LD_SECRET_HDR_SIZE;
+	}
+	/* Checked again at every step: the caller owns *off between calls. */
+	if (!area || area_size < LD_SECRET_HDR_SIZE)
+		return 0;
+	size_t total = ld_le32(area + 16);
+	if (total > area_size || *off < LD_SECRET_HDR_SIZE || *off > total ||
+	    total - *off < LD_SECRET_ENTRY_HDR_SIZE)
+		return 0;
+	size_t len = ld_le32(area + *off + 16);
+	if (len < LD_SECRET_ENTRY_HDR_SIZE || len > total - *off)
+		return 0;
+	ref->entry_offset = *off;
+	ref->data_offset = *off + LD_SECRET_ENTRY_HDR_SIZE;
+	ref->data_len = len - LD_SECRET_ENTRY_HDR_SIZE;
+	ref->generic = memcmp(area + *off, ld_secret_disk_guid, 16) == 0;
+	*off += len;
+	return 1;
+}
+
 void ld_secret_table_wipe_entry(uint8_t *area, size_t area_size, const ld_secret_ref *ref)
 {
 	/* Re-derive the extent from the entry itself (the table may have changed since the
@@ -154,15 +179,15 @@ int ld_secret_table_build(uint8_t *out, size_t cap, size_t *outlen, const ld_sec
 
 int ld_secret_table_summary(const uint8_t *area, size_t area_size, ld_secret_summary *s)
 {
+	size_t off = 0;
+	ld_secret_ref e;
+
 	memset(s, 0, sizeof(*s));
 	if (ld_secret_table_check(area, area_size, NULL, 0) != LD_OK)
 		return LD_ERR_INVALID;
-	size_t total = ld_le32(area + 16), off = LD_SECRET_HDR_SIZE;
-	/* The check above bounds total by the area and every entry by total. */
-	while (total - off >= LD_SECRET_ENTRY_HDR_SIZE) {
-		size_t len = ld_le32(area + off + 16);
-		const uint8_t *d = area + off + LD_SECRET_ENTRY_HDR_SIZE;
-		size_t n = len - LD_SECRET_ENTRY_HDR_SIZE;
+	while (ld_secret_table_next(area, area_size, &off, &e)) {
+		const uint8_t *d = area + e.data_offset;
+		size_t n = e.data_len;
 		if (n >= LD_VOLREC_MAGIC_SIZE && memcmp(d, ld_volrec_magic, LD_VOLREC_MAGIC_SIZE) == 0) {
 			ld_volume_secret vs;
 			if (ld_volume_secret_parse(d, n, &vs, NULL, 0) != LD_OK) {
@@ -172,7 +197,7 @@ int ld_secret_table_summary(const uint8_t *area, size_t area_size, ld_secret_sum
 				s->pins |= vs.pin != NULL;
 				s->verity |= vs.has_verity;
 				if (vs.has_verity && !vs.passphrase && !vs.volume_key &&
-				    memcmp(area + off, null_guid, 16) != 0) {
+				    memcmp(area + e.entry_offset, null_guid, 16) != 0) {
 					if (s->n_media < LD_SECRET_MEDIA_MAX)
 						s->media[s->n_media++] = vs.verity;
 					else
@@ -180,7 +205,6 @@ int ld_secret_table_summary(const uint8_t *area, size_t area_size, ld_secret_sum
 				}
 			}
 		}
-		off += len;
 	}
 	return LD_OK;
 }

@@ -44,6 +44,12 @@ int ld_secret_table_check(const uint8_t *area, size_t area_size, char *err, size
 int ld_secret_table_find(const uint8_t *area, size_t area_size, const uint8_t volume_guid[16],
 			 ld_secret_ref *ref, char *err, size_t errlen);
 
+/* Steps through the entries of a valid table (deleted ones included): start with *off = 0;
+ * each call returns 1 with the next entry in *ref (data_len: all of its data, generic: 1
+ * for the disk-passphrase GUID) and moves *off on; 0 after the last entry, and at once for
+ * a table ld_secret_table_check refuses. */
+int ld_secret_table_next(const uint8_t *area, size_t area_size, size_t *off, ld_secret_ref *ref);
+
 /* Deletes the entry ref points at the way Linux's efi_secret does: the data is zeroed,
  * the GUID set to the null GUID, len kept (so the table stays walkable). */
 void ld_secret_table_wipe_entry(uint8_t *area, size_t area_size, const ld_secret_ref *ref);

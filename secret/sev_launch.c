@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* AMD SEV / SEV-ES / SEV-SNP launch digests (see sev_launch.h).  The image and its footer
  * table were checked by ovmf_image.c; what is checked here is that the launch the caller
- * describes can be built from them (a section page aligned, an AP reset address present). */
+ * describes can be built from them (a section page aligned, an AP reset address present).
+ * At the end, the LAUNCH_SECRET packet (ld_sev_secret_seal / ld_sev_secret_open). */
 #include <string.h>
 
 #include "base/endian.h"
@@ -312,4 +313,74 @@ int ld_sev_launch_mac(const uint8_t tik[16], uint8_t api_major, uint8_t api_mino
 	memcpy(msg + 8, digest, 32);
 	memcpy(msg + 40, mnonce, 16);
 	return ld_hmac(LD_HASH_SHA256, tik, 16, msg, sizeof(msg), out);
+}
+
+/* The LAUNCH_SECRET MAC of payload[0..len) into mac: HMAC-SHA256 (crypto/'s; mbedTLS's
+ * HMAC needs its md layer, which is deliberately not built) over three pieces without
+ * copying the payload: the inner hash continued from the keyed state, then the outer. */
+static int secret_mac(const uint8_t tik[16], const uint8_t iv[16], const uint8_t *payload,
+		      size_t len, const uint8_t measure[32], uint8_t mac[32])
+{
+	uint8_t pre[1 + 4 + 16 + 4 + 4], inner[32];
+	ld_hmac_ctx h;
+	ld_hash_ctx x;
+	int r;
+
+	if (len > UINT32_MAX)
+		return LD_ERR_INVALID;
+	pre[0] = 0x01;
+	ld_put_le32(pre + 1, 0); /* FLAGS */
+	memcpy(pre + 5, iv, 16);
+	ld_put_le32(pre + 21, (uint32_t)len); /* GUEST_LENGTH */
+	ld_put_le32(pre + 25, (uint32_t)len); /* TRANS_LENGTH */
+	r = ld_hmac_init(&h, LD_HASH_SHA256, tik, 16);
+	if (r != LD_OK)
+		return r;
+	x = h.inner;
+	r = ld_hash_update(&x, pre, sizeof(pre));
+	if (r == LD_OK)
+		r = ld_hash_update(&x, payload, len);
+	if (r == LD_OK)
+		r = ld_hash_update(&x, measure, 32);
+	if (r == LD_OK)
+		r = ld_hash_final(&x, inner);
+	x = h.outer;
+	if (r == LD_OK)
+		r = ld_hash_update(&x, inner, sizeof(inner));
+	if (r == LD_OK)
+		r = ld_hash_final(&x, mac);
+	ld_wipe(inner, sizeof(inner));
+	ld_wipe(&x, sizeof(x));
+	ld_hmac_wipe(&h);
+	return r;
+}
+
+int ld_sev_secret_seal(const uint8_t tek[16], const uint8_t tik[16], const uint8_t iv[16],
+		       const uint8_t measure[32], const uint8_t *data, size_t len,
+		       uint8_t hdr[LD_SEV_SECRET_HDR_SIZE], uint8_t *payload)
+{
+	int r = ld_aes_ctr(tek, 16, iv, data, payload, len);
+
+	if (r != LD_OK)
+		return r;
+	ld_put_le32(hdr, 0); /* FLAGS: not compressed */
+	memcpy(hdr + 4, iv, 16);
+	return secret_mac(tik, iv, payload, len, measure, hdr + 20);
+}
+
+int ld_sev_secret_open(const uint8_t tek[16], const uint8_t tik[16], const uint8_t measure[32],
+		       const uint8_t hdr[LD_SEV_SECRET_HDR_SIZE], const uint8_t *payload,
+		       size_t len, uint8_t *data)
+{
+	uint8_t mac[32];
+	int r;
+
+	if (ld_le32(hdr) != 0)
+		return LD_ERR_UNSUPPORTED;
+	r = secret_mac(tik, hdr + 4, payload, len, measure, mac);
+	if (r == LD_OK && !ld_ct_equal(mac, hdr + 20, sizeof(mac)))
+		r = LD_ERR_KEY;
+	if (r == LD_OK)
+		r = ld_aes_ctr(tek, 16, hdr + 4, payload, data, len);
+	return r;
 }

@@ -94,4 +94,23 @@ int ld_sev_launch_mac(const uint8_t tik[16], uint8_t api_major, uint8_t api_mino
 		      uint32_t policy, const uint8_t digest[32], const uint8_t mnonce[16],
 		      uint8_t out[32]);
 
+/* LAUNCH_SECRET (SEV API, publication 55766, 6.6): the packet that injects data (a secret
+ * table, padded to 16 bytes) into the guest's secret area.  The payload is the data
+ * encrypted with AES-128-CTR under the TEK, the counter starting at IV; the 52-byte header is
+ *   FLAGS (LE32, 0) || IV || HMAC-SHA256(TIK, 0x01 || FLAGS || IV || GUEST_LENGTH (LE32) ||
+ *                                        TRANS_LENGTH (LE32) || payload || MEASURE)
+ * with both lengths len and MEASURE the 32-byte LAUNCH_MEASURE of the launch (the first half
+ * of the blob QMP query-sev-launch-measure returns).  sevctl's secret build and virtee/sev's
+ * Session::secret compute the same. */
+#define LD_SEV_SECRET_HDR_SIZE 52u
+int ld_sev_secret_seal(const uint8_t tek[16], const uint8_t tik[16], const uint8_t iv[16],
+		       const uint8_t measure[32], const uint8_t *data, size_t len,
+		       uint8_t hdr[LD_SEV_SECRET_HDR_SIZE], uint8_t *payload);
+/* The inverse, as the SEV firmware checks a packet: LD_ERR_KEY when the MAC (compared in
+ * constant time) does not match, LD_ERR_UNSUPPORTED for FLAGS other than 0; else the
+ * payload decrypted into data (len bytes) and LD_OK. */
+int ld_sev_secret_open(const uint8_t tek[16], const uint8_t tik[16], const uint8_t measure[32],
+		       const uint8_t hdr[LD_SEV_SECRET_HDR_SIZE], const uint8_t *payload,
+		       size_t len, uint8_t *data);
+
 #endif

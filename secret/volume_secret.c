@@ -165,6 +165,21 @@ static int parse_record(const uint8_t *d, size_t len, ld_volume_secret *out, cha
 	return LD_OK;
 }
 
+int ld_volume_secret_for_luks(const ld_volume_secret *vs, int generic, char *err, size_t errlen)
+{
+	if (!vs->passphrase && !vs->volume_key) {
+		ld_err3(err, errlen, "a record for plaintext verified media cannot unlock a LUKS volume",
+			NULL, NULL);
+		return LD_ERR_INVALID;
+	}
+	if (generic && (vs->pin || vs->volume_key || vs->has_verity)) {
+		ld_err3(err, errlen, "the shared disk-passphrase entry cannot hold a pin, a volume key "
+			"or verity parameters", NULL, NULL);
+		return LD_ERR_INVALID;
+	}
+	return LD_OK;
+}
+
 int ld_volume_secret_parse(const uint8_t *data, size_t len, ld_volume_secret *out, char *err,
 			   size_t errlen)
 {

@@ -67,6 +67,12 @@ int ld_volrec_is_record(const uint8_t *data, size_t len);
 int ld_volume_secret_parse(const uint8_t *data, size_t len, ld_volume_secret *out, char *err,
 			   size_t errlen);
 
+/* Whether a parsed entry may unlock a LUKS volume, by the driver's rules: a record for
+ * plaintext media holds no key; the shared disk-passphrase entry (generic) holds nothing but
+ * a passphrase (a pin, volume key or verity item there would bind every volume to one).
+ * LD_OK, or LD_ERR_INVALID with a reason. */
+int ld_volume_secret_for_luks(const ld_volume_secret *vs, int generic, char *err, size_t errlen);
+
 /* Writes a record for in (exactly one of passphrase and volume key, or neither and a
  * verity item).  LD_ERR_RANGE if cap is too small, LD_ERR_INVALID for bad sizes. */
 int ld_volume_secret_build(uint8_t *out, size_t cap, size_t *outlen, const ld_volume_secret *in);

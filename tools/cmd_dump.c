@@ -2,7 +2,8 @@
 /* lukstool dump: shows a LUKS1/LUKS2 header as this project parsed and validated it,
  * in the spirit of cryptsetup luksDump (one "Field: value" per line); or, where DEVICE
  * has a dm-verity superblock and no LUKS header (or --verity-hash-offset says where one
- * is), that superblock as veritysetup dump shows it. */
+ * is), that superblock as veritysetup dump shows it; or, for a file that starts with the
+ * secret table GUID (lukstool mksecret's output), the table (tools/lt_secret_file.c). */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,12 +11,32 @@
 #include "base/uuid.h"
 #include "luks/luks_meta.h"
 #include "tools/hostdev.h"
+#include "tools/lt_secret_file.h"
 #include "tools/lt_verity_opts.h"
 #include "tools/lukstool.h"
 #include "verity/verity.h"
 
 #define DUMP_USAGE "Usage: lukstool dump [--header HDR] [--partition N] " \
-		   "[--verity-hash-offset BYTES] DEVICE\n"
+		   "[--verity-hash-offset BYTES] DEVICE\n" \
+		   "       lukstool dump [--show-secret] SECRET\n"
+#define DUMP_HELP DUMP_USAGE \
+"\n" \
+"Shows what DEVICE holds, as LuksDxe parses it:\n" \
+"  - a LUKS1/LUKS2 header (DEVICE a LUKS image, or a GPT/MBR disk image: its first LUKS\n" \
+"    partition): version, UUID, cipher, segments, keyslots, digests, tokens, in the\n" \
+"    manner of cryptsetup luksDump.  No key is needed and none is shown;\n" \
+"  - a dm-verity superblock (DEVICE starts with one and has no LUKS header), as\n" \
+"    veritysetup dump shows it;\n" \
+"  - a secret table (SECRET, the file lukstool mksecret writes): its size and whether it\n" \
+"    fits the secret area, every entry with its GUID and what it holds (passphrase,\n" \
+"    volume key, pin, dm-verity root), and what the table asks of every volume.\n" \
+"\n" \
+"  --header HDR          read the LUKS header from HDR (a detached header)\n" \
+"  --partition N         use partition N of a GPT/MBR disk image (N >= 1)\n" \
+"  --verity-hash-offset BYTES\n" \
+"                        show the dm-verity superblock at BYTES (a tree after the data)\n" \
+"  --show-secret         SECRET: print passphrases and volume keys too (default: only\n" \
+"                        their lengths)\n"
 
 static void hex(const char *label, const uint8_t *p, size_t n)
 {
@@ -256,13 +277,14 @@ int lt_cmd_dump(int argc, char **argv)
 		{ "header", required_argument, NULL, 'H' },
 		{ "partition", required_argument, NULL, 'p' },
 		{ "verity-hash-offset", required_argument, NULL, 'V' },
+		{ "show-secret", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *header = NULL;
 	uint32_t partition = 0;
 	uint64_t voff = 0;
-	int verity = 0;
+	int verity = 0, show_secret = 0;
 	ld_blockdev probe;
 	char err[512];
 	lt_target t;
@@ -288,8 +310,11 @@ int lt_cmd_dump(int argc, char **argv)
 			}
 			verity = 1;
 			break;
+		case 'S':
+			show_secret = 1;
+			break;
 		case 'h':
-			printf(DUMP_USAGE);
+			printf(DUMP_HELP);
 			return LT_OK;
 		default:
 			return LT_USAGE;
@@ -297,6 +322,13 @@ int lt_cmd_dump(int argc, char **argv)
 	}
 	if (argc - optind != 1 || (verity && header)) {
 		fprintf(stderr, DUMP_USAGE);
+		return LT_USAGE;
+	}
+	if (!verity && !header && !partition && lt_secret_file_is_table(argv[optind]))
+		return lt_secret_file_dump(argv[optind], show_secret);
+	if (show_secret) {
+		fprintf(stderr, "lukstool dump: --show-secret is for a secret table, and %s is "
+			"none\n", argv[optind]);
 		return LT_USAGE;
 	}
 	if (!verity && !header && !partition && lt_hostdev_open(&probe, argv[optind]) == LD_OK) {

@@ -79,11 +79,28 @@ int lt_cmd_fsbench(int argc, char **argv)
 		LT_INNER_PARTITION_OPTION,
 		{ "direct-offset", required_argument, NULL, 'o' },
 		{ "rounds", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *use = "Usage: lukstool bench-fs [--header HDR] [--partition N] [--inner-partition N]\n"
-			  "       [--key-slot N] --key-file FILE --direct-offset BYTES [--rounds N]\n"
-			  "       DEVICE PATH\n";
+	static const char use[] =
+"Usage: lukstool bench-fs [--header HDR] [--partition N] [--inner-partition N]\n"
+"       [--key-slot N] --key-file FILE --direct-offset BYTES [--rounds N]\n"
+"       DEVICE PATH\n";
+	static const char help[] =
+"\n"
+"Measures the cost of the file-system layer: reads file PATH inside the unlocked volume\n"
+"through the ext4 (or FAT) reader, and as many bytes straight from the volume's\n"
+"plaintext at --direct-offset, alternately in 1 MiB reads; prints the median speeds and\n"
+"the overhead.  The two byte streams are compared first (so the file must be contiguous\n"
+"at that offset; tests/bench/fs.sh finds it with debugfs).\n"
+"\n"
+"  --header HDR            read the LUKS header from HDR (a detached header)\n"
+"  --partition N           the volume is partition N of a GPT/MBR disk image\n"
+"  --inner-partition N     the file system is partition N inside the volume\n"
+"  --key-slot N            try only keyslot N (0..31)\n"
+"  --key-file FILE         the passphrase: FILE's exact bytes; '-' reads stdin\n"
+"  --direct-offset BYTES   where PATH's data lies in the plaintext\n"
+"  --rounds N              timed rounds of each kind (1..64, default 5)\n";
 	lt_volargs a;
 	lt_fsview v;
 	lt_fsstat st;
@@ -96,7 +113,7 @@ int lt_cmd_fsbench(int argc, char **argv)
 
 	lt_volargs_init(&a);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, LT_VOLUME_SHORTOPTS, opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h" LT_VOLUME_SHORTOPTS, opts, NULL)) != -1) {
 		int known = lt_volume_option(&a, c, optarg);
 
 		if (known < 0)
@@ -104,6 +121,7 @@ int lt_cmd_fsbench(int argc, char **argv)
 		if (known)
 			continue;
 		switch (c) {
+		case 'h': printf("%s%s", use, help); return LT_OK;
 		case 'o': start = strtoull(optarg, NULL, 0); have_off = 1; break;
 		case 'n': if (lt_parse_u32(optarg, 64, &rounds) || !rounds) goto bad; break;
 		default: goto bad;

@@ -37,6 +37,7 @@
 #include "secret/volume_secret.h"
 #include "tools/hostdev.h"
 #include "tools/lt_verity_opts.h"
+#include "tools/lt_secret_file.h"
 #include "tools/lukstool.h"
 #include "tools/mk_util.h"
 #include "verity/verity.h"
@@ -44,7 +45,6 @@
 #define HDR_SIZE LD_SECRET_ENTRY_HDR_SIZE
 #define MAX_ENTRIES 64u          /* Linux's efi_secret reads at most 64 entries */
 #define MAX_DATA (64u * 1024)    /* per entry; far above any real secret area */
-#define AMDSEV_AREA 3072u        /* OVMF AmdSev secret area size */
 #define WHO "mksecret"
 /* The largest record: magic, four items, the longest passphrase, pin, verity item. */
 #define RECORD_MAX (LD_VOLREC_MAGIC_SIZE + 4 * 4 + LD_VOLREC_PASSPHRASE_MAX + LD_PIN_SIZE + \
@@ -82,7 +82,7 @@ static int is_image(int kind)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: lukstool mksecret [--passphrase-file FILE] [--volume UUID --passphrase-file FILE]...\n"
+"usage: lukstool mksecret [--key-file FILE] [--volume UUID --key-file FILE]...\n"
 "                         [--image DEVICE [--partition N] [--header HDR] --key-file FILE\n"
 "                          [--pin | --volume-key] [VERITY]]...\n"
 "                         [--verity-image DEVICE [--partition N] VERITY]...\n"
@@ -93,12 +93,19 @@ static void usage(FILE *f)
 "          [--verity-hash-block-size N] [--verity-format 0|1] [--verity-no-superblock]\n"
 "\n"
 "Writes SECRET, a confidential-computing secret table (GUID 1e74f542-71dd-4d66-963e-\n"
-"ef4287ff173b) for SEV launch-secret injection or for QEMU's\n"
-"  -fw_cfg name=opt/luksdxe/secret,file=SECRET\n"
+"ef4287ff173b), to be injected into the firmware's secret area: by SEV launch-secret\n"
+"injection (lukstool sev-secret build makes the packet), or without SEV by QEMU's\n"
+"  -device loader,file=SECRET,addr=0x80C000,force-raw=on   (OVMF-LuksDxe.fd's area)\n"
+"The driver also reads QEMU's  -fw_cfg name=opt/luksdxe/secret,file=SECRET  but ONLY\n"
+"when the firmware publishes no secret area: OVMF-LuksDxe.fd (an AmdSev build) always\n"
+"publishes one, so it ignores fw_cfg; fw_cfg serves only the driver loaded into another\n"
+"firmware (stock OVMF, Driver0000).  lukstool dump SECRET shows a table, lukstool unlock\n"
+"--secret SECRET DEVICE checks that it opens a disk.\n"
 "\n"
-"  --passphrase-file FILE   the disk passphrase for every volume (entry 736869e5-84f0-4973-\n"
+"  --key-file FILE          the disk passphrase for every volume (entry 736869e5-84f0-4973-\n"
 "                           92ec-06879ce3da0b); FILE's exact bytes, stored NUL-terminated\n"
-"  --volume UUID --passphrase-file FILE\n"
+"                           (--passphrase-file FILE is another name for --key-file)\n"
+"  --volume UUID --key-file FILE\n"
 "                           the passphrase of the LUKS volume with this UUID (an entry\n"
 "                           whose GUID is the UUID); it wins over the generic one\n"
 "  --image DEVICE --key-file FILE\n"
@@ -415,6 +422,10 @@ static int group_option(struct entry *g, const char *a, const char *v)
 	int is_flag = strcmp(a, "--pin") == 0 || strcmp(a, "--volume-key") == 0;
 	int has_arg;
 
+	/* Outside an --image group a key file is a passphrase entry of its own. */
+	if (strcmp(a, "--key-file") == 0 && (g == NULL || g->kind == KIND_MEDIA))
+		return 0;
+
 	if (strncmp(a, "--", 2) == 0 && lt_verity_is_option(a + 2, &has_arg)) {
 		if (g == NULL)
 			return 0;
@@ -449,8 +460,10 @@ static int group_option(struct entry *g, const char *a, const char *v)
 			return -1;
 		}
 	} else {
-		fprintf(stderr, "mksecret: %s given twice for %s %s\n", a,
-			g->kind == KIND_MEDIA ? "--verity-image" : "--image", im->device);
+		fprintf(stderr, "mksecret: %s given twice for %s %s%s\n", a,
+			g->kind == KIND_MEDIA ? "--verity-image" : "--image", im->device,
+			strcmp(a, "--key-file") == 0 ? " (the disk passphrase's --key-file goes "
+			"before the --image group)" : "");
 		return -1;
 	}
 	return is_flag ? 1 : 2;
@@ -484,7 +497,7 @@ static int group_close(struct entry *e)
 }
 
 /* The entry that an option a starts, the next free one: NULL after a message when the
- * table is full or a --volume still waits for its --passphrase-file. */
+ * table is full or a --volume still waits for its --key-file. */
 static struct entry *next_entry(struct entry *ents, size_t nent, const char *a,
 				const char *pending_volume)
 {
@@ -493,8 +506,8 @@ static struct entry *next_entry(struct entry *ents, size_t nent, const char *a,
 			MAX_ENTRIES, MAX_ENTRIES);
 		return NULL;
 	}
-	if (strcmp(a, "--passphrase-file") != 0 && pending_volume != NULL) {
-		fprintf(stderr, "mksecret: --volume %s must be followed by --passphrase-file\n",
+	if (strcmp(a, "--key-file") != 0 && pending_volume != NULL) {
+		fprintf(stderr, "mksecret: --volume %s must be followed by --key-file\n",
 			pending_volume);
 		return NULL;
 	}
@@ -540,6 +553,9 @@ static int parse_args(int argc, char **argv, struct entry *ents, size_t *nent,
 		const char *a = argv[i];
 		const char *v = i + 1 < (size_t)argc ? argv[i + 1] : NULL;
 
+		if (strcmp(a, "--passphrase-file") == 0)
+			a = "--key-file"; /* the older name, kept as an alias */
+
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage(stdout);
 			return -1;
@@ -582,14 +598,14 @@ static int parse_args(int argc, char **argv, struct entry *ents, size_t *nent,
 		group = NULL;
 		if (strcmp(a, "--volume") == 0) {
 			if (pending_volume != NULL) {
-				fprintf(stderr, "mksecret: --volume %s has no --passphrase-file\n",
+				fprintf(stderr, "mksecret: --volume %s has no --key-file\n",
 					pending_volume);
 				return LT_USAGE;
 			}
 			pending_volume = v;
 			continue;
 		}
-		if (strcmp(a, "--passphrase-file") != 0 && strcmp(a, "--entry") != 0 &&
+		if (strcmp(a, "--key-file") != 0 && strcmp(a, "--entry") != 0 &&
 		    strcmp(a, "--image") != 0 && strcmp(a, "--verity-image") != 0) {
 			fprintf(stderr, "mksecret: unknown option %s (see --help)\n", a);
 			return LT_USAGE;
@@ -615,7 +631,7 @@ static int parse_args(int argc, char **argv, struct entry *ents, size_t *nent,
 	if (group_close(group) != LT_OK)
 		return LT_USAGE;
 	if (pending_volume != NULL) {
-		fprintf(stderr, "mksecret: --volume %s has no --passphrase-file\n", pending_volume);
+		fprintf(stderr, "mksecret: --volume %s has no --key-file\n", pending_volume);
 		return LT_USAGE;
 	}
 	if (*out == NULL || *nent == 0) {
@@ -748,9 +764,9 @@ int lt_cmd_mksecret(int argc, char **argv)
 		goto out;
 	report(ents, nent);
 	printf("mksecret: wrote %s: %zu entries, %zu bytes\n", out, nent, total);
-	if (total > AMDSEV_AREA)
+	if (total > LT_AMDSEV_SECRET_AREA)
 		fprintf(stderr, "mksecret: warning: %zu bytes do not fit OVMF AmdSev's %u-byte secret area\n",
-			total, AMDSEV_AREA);
+			total, LT_AMDSEV_SECRET_AREA);
 out:
 	if (table != NULL)
 		lt_free_wipe(table, cap);

@@ -8,16 +8,20 @@
 #include "base/common.h"
 #include "tools/lukstool.h"
 #include "tools/lt_kdf.h"
+#include "lt_version.h" /* generated: LT_VERSION (tools/module.mk) */
 
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
 	const char *usage;
 } cmds[] = {
-	{ "dump", lt_cmd_dump, "dump    [--header HDR] [--partition N] [--verity-hash-offset BYTES] DEVICE" },
+	{ "dump", lt_cmd_dump,
+	  "dump    [--header HDR] [--partition N] [--verity-hash-offset BYTES] DEVICE\n"
+	  "  lukstool dump    [--show-secret] SECRET" },
 	{ "unlock", lt_cmd_unlock,
 	  "unlock  [--header HDR] [--partition N] [--key-slot N] --key-file FILE\n"
-	  "                 [--print-volume-key] DEVICE" },
+	  "                 [--print-volume-key] DEVICE\n"
+	  "  lukstool unlock  [--header HDR] [--partition N] --secret SECRET DEVICE" },
 	{ "decrypt", lt_cmd_decrypt,
 	  "decrypt [--header HDR] [--partition N] [--key-slot N] --key-file FILE DEVICE OUTPUT" },
 	{ "ls", lt_cmd_ls,
@@ -36,6 +40,7 @@ static const struct {
 	{ "measure", lt_cmd_measure,
 	  "measure --mode sev|seves|snp --ovmf PATH [--vcpus N --vcpu-type NAME] ...\n"
 	  "                 [--verify-launch-blob B64 --tik FILE ...]   (see lukstool measure --help)" },
+	{ "sev-secret", lt_cmd_sevsecret, "sev-secret build|open (see lukstool sev-secret --help)" },
 	{ "bench", lt_cmd_bench,
 	  "bench   [--cipher SPEC] [--key-size BITS] [--pbkdf NAME] ... (see lukstool bench --help)" },
 };
@@ -44,15 +49,18 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "Usage: lukstool COMMAND [OPTIONS]\n\nCommands:\n");
+	fprintf(f, "Usage: lukstool COMMAND [OPTIONS]     (lukstool COMMAND --help explains one)\n"
+		   "       lukstool --version\n\nCommands:\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  lukstool %s\n", cmds[i].usage);
 	fprintf(f, "\nDEVICE is a LUKS1/LUKS2 volume image, or a disk image with a GPT or MBR\n"
 		   "partition table (the first LUKS partition is used unless --partition N).\n"
 		   "--key-file FILE uses the file's exact bytes as the passphrase; '-' is stdin.\n"
-		   "\nExit status: 0 success, 1 usage error, 2 I/O error, 3 not a valid LUKS volume,\n"
-		   "4 no keyslot accepts the key (verify: the root hash does not match), 5 valid\n"
-		   "but unsupported, 6 data does not verify (verify: a data or hash block).\n"
+		   "SECRET is a secret table as lukstool mksecret writes it (docs/owner-secret.md).\n"
+		   "\nExit status: 0 success, 1 usage error, 2 I/O error, 3 not a valid LUKS volume\n"
+		   "(or secret table, or firmware image), 4 no keyslot accepts the key (verify: the\n"
+		   "root hash does not match; unlock --secret: the secret does not open the volume),\n"
+		   "5 valid but unsupported, 6 data does not verify (verify: a data or hash block).\n"
 		   "\nLUKSDXE_CPU=portable|aesni|vaes256|vaes512 forces that AES-XTS path (it must\n"
 		   "be one this CPU runs); by default the fastest one is used.\n");
 }
@@ -87,6 +95,10 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return LT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("lukstool (LuksDxe) %s\n", LT_VERSION);
+		return fflush(stdout) ? LT_IO : LT_OK;
 	}
 	if (force_cpu_path() != 0)
 		return LT_UNSUPPORTED;

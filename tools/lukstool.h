@@ -24,5 +24,6 @@ int lt_cmd_cp(int argc, char **argv);
 int lt_cmd_fsbench(int argc, char **argv);
 int lt_cmd_verify(int argc, char **argv);
 int lt_cmd_measure(int argc, char **argv);
+int lt_cmd_sevsecret(int argc, char **argv);
 
 #endif

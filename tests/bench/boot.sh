@@ -76,7 +76,7 @@ say "making the volume: PBKDF2-SHA256, $ITER iterations, 4096-byte sectors"
 	--pbkdf pbkdf2 --hash sha256 --pbkdf-force-iterations "$ITER" >"$out/mkdisk.log" ||
 	{ cat "$out/mkdisk.log" >&2; die "mkdisk failed"; }
 UUID=$(sed -n 's/^mkdisk: LUKS UUID //p' "$out/mkdisk.log")
-"$LUKSTOOL" mksecret --volume "$UUID" --passphrase-file "$out/passphrase" -o "$out/secret.bin" >/dev/null ||
+"$LUKSTOOL" mksecret --volume "$UUID" --key-file "$out/passphrase" -o "$out/secret.bin" >/dev/null ||
 	die "mksecret failed"
 "$LUKSTOOL" mksecret --image "$out/disk.img" --key-file "$out/passphrase" --volume-key \
 	-o "$out/secret-vk.bin" >/dev/null || die "mksecret --volume-key failed"
@@ -102,7 +102,7 @@ if want argon2-smp1 || want argon2-smp4; then
 		--pbkdf-force-iterations "$A_T" >"$out/mkdisk-argon2.log" ||
 		{ cat "$out/mkdisk-argon2.log" >&2; die "mkdisk (argon2) failed"; }
 	A_UUID=$(sed -n 's/^mkdisk: LUKS UUID //p' "$out/mkdisk-argon2.log")
-	"$LUKSTOOL" mksecret --volume "$A_UUID" --passphrase-file "$out/passphrase" \
+	"$LUKSTOOL" mksecret --volume "$A_UUID" --key-file "$out/passphrase" \
 		-o "$out/secret-argon2.bin" >/dev/null || die "mksecret (argon2) failed"
 fi
 

@@ -70,8 +70,8 @@ if sgdisk -v "$out/disk.img" >/dev/null 2>&1; then
 fi
 
 step 3 "the secret with lukstool mksecret"
-show build/lukstool mksecret --force --volume "$UUID" --passphrase-file out/demo/passphrase -o out/demo/secret.bin
-"$LUKSTOOL" mksecret --force --volume "$UUID" --passphrase-file "$out/passphrase" -o "$out/secret.bin" ||
+show build/lukstool mksecret --force --volume "$UUID" --key-file out/demo/passphrase -o out/demo/secret.bin
+"$LUKSTOOL" mksecret --force --volume "$UUID" --key-file "$out/passphrase" -o "$out/secret.bin" ||
 	fail "lukstool mksecret failed"
 say "in a confidential VM this table is injected at launch (sev-inject-launch-secret);"
 say "here QEMU passes it through fw_cfg: -fw_cfg name=opt/luksdxe/secret,file=out/demo/secret.bin"

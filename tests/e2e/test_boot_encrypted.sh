@@ -46,9 +46,9 @@ UA=$(mk A --key-file "$W/keyA" --sector-size 4096 --pbkdf argon2id --pbkdf-memor
 UB=$(mk B --key-file "$W/keyB" --sector-size 512 --pbkdf pbkdf2 --pbkdf-force-iterations 1000) &&
 	[ -n "$UB" ] || e2e_bail "mkdisk B failed"
 
-"$LUKSTOOL" mksecret -o "$W/good.bin" --passphrase-file "$W/wrong" \
-	--volume "$UA" --passphrase-file "$W/keyA" --volume "$UB" --passphrase-file "$W/keyB" >/dev/null &&
-	"$LUKSTOOL" mksecret -o "$W/bad.bin" --volume "$UA" --passphrase-file "$W/wrong" >/dev/null ||
+"$LUKSTOOL" mksecret -o "$W/good.bin" --key-file "$W/wrong" \
+	--volume "$UA" --key-file "$W/keyA" --volume "$UB" --key-file "$W/keyB" >/dev/null &&
+	"$LUKSTOOL" mksecret -o "$W/bad.bin" --volume "$UA" --key-file "$W/wrong" >/dev/null ||
 	e2e_bail "mksecret failed"
 
 bl_driver_disk "$W/drivers.img" "$DRIVER" || e2e_bail "cannot make the driver disk"

@@ -33,7 +33,7 @@ printf 'ext4 boot passphrase %s' "$RANDOM$RANDOM" >"$W/key"
 	{ sed 's/^/# /' "$W/mkdisk.log"; e2e_bail "mkdisk --fs ext4 failed"; }
 U=$(sed -n 's/^mkdisk: LUKS UUID //p' "$W/mkdisk.log")
 [ -n "$U" ] || e2e_bail "mkdisk printed no UUID"
-"$LUKSTOOL" mksecret -o "$W/secret.bin" --volume "$U" --passphrase-file "$W/key" >/dev/null ||
+"$LUKSTOOL" mksecret -o "$W/secret.bin" --volume "$U" --key-file "$W/key" >/dev/null ||
 	e2e_bail "mksecret failed"
 sum_before=$(sha256sum <"$W/disk.img")
 
@@ -71,7 +71,7 @@ printf 'title LuksDxe ext4\nlinux /linux/vmlinuz\ninitrd /linux/initrd.cpio.gz\n
 	--sector-size 4096 --pbkdf pbkdf2 --pbkdf-force-iterations 1000 >"$W/bls.mkdisk" 2>&1 ||
 	{ sed 's/^/# /' "$W/bls.mkdisk"; e2e_bail "mkdisk --fs ext4 (systemd-boot) failed"; }
 UB=$(sed -n 's/^mkdisk: LUKS UUID //p' "$W/bls.mkdisk")
-"$LUKSTOOL" mksecret -o "$W/bls-secret.bin" --volume "$UB" --passphrase-file "$W/key" >/dev/null ||
+"$LUKSTOOL" mksecret -o "$W/bls-secret.bin" --volume "$UB" --key-file "$W/key" >/dev/null ||
 	e2e_bail "mksecret failed"
 mapfile -t args < <(bl_disk "$W/drivers.img" "$BL_DRIVER_SLOT"; bl_disk "$W/bls.img" "$BL_DISK_SLOT" 1)
 bl_qemu "$W/boot2" 180 "$W/vars.fd" "${args[@]}" -fw_cfg "name=opt/luksdxe/secret,file=$W/bls-secret.bin"

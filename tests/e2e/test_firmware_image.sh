@@ -77,7 +77,7 @@ for u, vk in zip(pairs[0::2], pairs[1::2]):
 tbl = uuid.UUID("1e74f542-71dd-4d66-963e-ef4287ff173b").bytes_le + struct.pack("<I", 20 + len(ents)) + ents
 open(out, "wb").write(tbl + b"\0" * (-len(tbl) % 16))
 PY
-"$LUKSTOOL" mksecret -o "$W/wrong.bin" --volume "$U" --passphrase-file "$W/wrong" >/dev/null ||
+"$LUKSTOOL" mksecret -o "$W/wrong.bin" --volume "$U" --key-file "$W/wrong" >/dev/null ||
 	e2e_bail "mksecret failed"
 
 # fw_boot RUN SECS SECRET|- [IMAGE=...] QEMU ARGS...: one bounded boot of the firmware image.

@@ -140,7 +140,7 @@ e2e_luks_fat "$W/vol.img" 16 "$W/pass" --uuid "$uuid" -- "$W/token.txt=/token.tx
 e2e_gpt_disk "$W/disk.img" "$W/vol.img" || e2e_bail "cannot make the GPT disk"
 sum_before=$(sha256sum <"$W/disk.img")
 mapfile -t disk < <(e2e_disk "$W/disk.img")
-"$lukstool" mksecret -o "$W/secret.bin" --volume "$uuid" --passphrase-file "$W/pass" >/dev/null ||
+"$lukstool" mksecret -o "$W/secret.bin" --volume "$uuid" --key-file "$W/pass" >/dev/null ||
 	e2e_bail "lukstool mksecret failed"
 
 fvshell() { # FV...: the shell script that hands each volume to fvload, then unlocks

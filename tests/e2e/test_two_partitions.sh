@@ -72,8 +72,8 @@ rm -f "$W/vol1.img" "$W/vol2.img"
 sum_before=$(sha256sum <"$W/disk.img")
 mapfile -t disk < <(e2e_disk "$W/disk.img")
 
-"$LUKSTOOL" mksecret -o "$W/secret.bin" --volume "$uuid1" --passphrase-file "$W/pass1" \
-	--volume "$uuid2" --passphrase-file "$W/pass2" >/dev/null || e2e_bail "mksecret failed"
+"$LUKSTOOL" mksecret -o "$W/secret.bin" --volume "$uuid1" --key-file "$W/pass1" \
+	--volume "$uuid2" --key-file "$W/pass2" >/dev/null || e2e_bail "mksecret failed"
 # The table holds exactly the two per-UUID entries (EFI GUID byte order) and no
 # disk-passphrase entry, so neither volume can fall back to a generic secret.
 python3 - "$W/secret.bin" "$uuid1" "$uuid2" <<'PY' 2>"$W/table.err"

@@ -43,7 +43,7 @@ if [ -x "$lt" ] && command -v veritysetup >/dev/null && command -v cryptsetup >/
 	nroot=$(sed -n 's/^Root hash:[[:space:]]*//p' "$t/nfmt")
 	v=(--verity-root-hash "$root" --verity-hash-offset 65536)
 	"$lt" mksecret --image "$t/d.luks" --key-file "$t/key" --pin "${v[@]}" -o "$t/luks" >/dev/null
-	"$lt" mksecret --passphrase-file "$t/key" --image "$t/d.luks" --key-file "$t/key" --volume-key \
+	"$lt" mksecret --key-file "$t/key" --image "$t/d.luks" --key-file "$t/key" --volume-key \
 		"${v[@]}" -o "$t/key-verity" >/dev/null
 	"$lt" mksecret --verity-image "$t/d" "${v[@]}" --verity-media --verity-root-hash "$nroot" \
 		--verity-no-superblock --verity-hash sha1 --verity-format 0 --verity-data-block-size 512 \

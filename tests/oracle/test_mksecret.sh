@@ -62,8 +62,8 @@ u1=6a7b8c9d-0e1f-4a2b-8c3d-4e5f60718293
 u2=F0E1D2C3-B4A5-4697-8879-6A5B4C3D2E1F   # upper case accepted, written lower case
 u3=01234567-89ab-cdef-0123-456789abcdef
 
-"$LUKSTOOL" mksecret --passphrase-file "$work/generic" --volume "$u1" --passphrase-file "$work/v1" \
-	--volume "$u2" --passphrase-file "$work/v2" --entry "$u3:$work/raw" -o "$work/s.bin" >"$work/out" 2>&1
+"$LUKSTOOL" mksecret --key-file "$work/generic" --volume "$u1" --key-file "$work/v1" \
+	--volume "$u2" --key-file "$work/v2" --entry "$u3:$work/raw" -o "$work/s.bin" >"$work/out" 2>&1
 ok $? "mksecret writes a table with four entries"
 sed 's/^/# /' "$work/out"
 python3 "$work/parse.py" "$work/s.bin" >"$work/parsed" 2>"$work/parse.err"
@@ -80,10 +80,16 @@ ok $? "entries: disk-passphrase GUID, per-volume UUIDs, raw entry; passphrases N
 ok $? "the secret file is readable by its owner only"
 head -c 16 "$work/s.bin" | od -An -tx1 | tr -d ' \n' | grep -qx '42f5741edd71664d963eef4287ff173b'
 ok $? "the header GUID is stored in EFI byte order (42 f5 74 1e ...)"
+# --passphrase-file is the older name of --key-file: the same table
+"$LUKSTOOL" mksecret --passphrase-file "$work/generic" --volume "$u1" --passphrase-file "$work/v1" \
+	--volume "$u2" --key-file "$work/v2" --entry "$u3:$work/raw" -o "$work/s-alias.bin" >/dev/null 2>&1 &&
+	cmp -s "$work/s.bin" "$work/s-alias.bin" &&
+	"$LUKSTOOL" mksecret --help | grep -q -- '--passphrase-file FILE is another name for --key-file'
+ok $? "--passphrase-file, the documented alias of --key-file, writes the same table"
 
 # Padding to 16 for a table whose natural size is not a multiple of 16.
 printf 'abc' >"$work/short"
-"$LUKSTOOL" mksecret --passphrase-file "$work/short" -o "$work/p.bin" >/dev/null 2>&1 &&
+"$LUKSTOOL" mksecret --key-file "$work/short" -o "$work/p.bin" >/dev/null 2>&1 &&
 	[ "$(stat -c %s "$work/p.bin")" -eq 48 ] && python3 "$work/parse.py" "$work/p.bin" >/dev/null
 ok $? "a 44-byte table is padded to 48 bytes and still parses"
 
@@ -97,18 +103,18 @@ refuse() { # DESCRIPTION ARGS...
 }
 printf 'a\0b' >"$work/nul"
 : >"$work/empty"
-refuse "passphrase containing NUL" --passphrase-file "$work/nul"
-refuse "empty passphrase" --passphrase-file "$work/empty"
-refuse "malformed UUID" --volume 1234 --passphrase-file "$work/v1"
+refuse "passphrase containing NUL" --key-file "$work/nul"
+refuse "empty passphrase" --key-file "$work/empty"
+refuse "malformed UUID" --volume 1234 --key-file "$work/v1"
 refuse "--volume without a passphrase" --volume "$u1"
-refuse "the same GUID twice" --volume "$u1" --passphrase-file "$work/v1" --entry "$u1:$work/raw"
-refuse "missing file" --passphrase-file "$work/nonexistent"
+refuse "the same GUID twice" --volume "$u1" --key-file "$work/v1" --entry "$u1:$work/raw"
+refuse "missing file" --key-file "$work/nonexistent"
 refuse "no entries at all"
 sum=$(sha256sum <"$work/s.bin")
-! "$LUKSTOOL" mksecret --passphrase-file "$work/generic" -o "$work/s.bin" >/dev/null 2>&1 &&
+! "$LUKSTOOL" mksecret --key-file "$work/generic" -o "$work/s.bin" >/dev/null 2>&1 &&
 	[ "$(sha256sum <"$work/s.bin")" = "$sum" ]
 ok $? "an existing output is refused without --force"
-"$LUKSTOOL" mksecret --force --passphrase-file "$work/generic" -o "$work/s.bin" >/dev/null 2>&1 &&
+"$LUKSTOOL" mksecret --force --key-file "$work/generic" -o "$work/s.bin" >/dev/null 2>&1 &&
 	[ "$(python3 "$work/parse.py" "$work/s.bin" | wc -l)" -eq 1 ]
 ok $? "--force replaces it"
 
@@ -210,7 +216,7 @@ vkC=$(cs_vk "$work/c.img" "$work/ka" --header "$work/c.hdr")
 [ ${#vkA} -eq 128 ] && [ ${#vkB} -eq 64 ] && [ ${#vkC} -eq 128 ]
 ok $? "cryptsetup printed the volume keys of the three images (64, 32, 64 bytes)"
 
-"$LUKSTOOL" mksecret --passphrase-file "$work/generic" \
+"$LUKSTOOL" mksecret --key-file "$work/generic" \
 	--image "$work/a.img" --key-file "$work/ka" --pin \
 	--image "$work/disk.img" --partition 2 --key-file "$work/kb" --volume-key \
 	--image "$work/c.img" --header "$work/c.hdr" --key-file "$work/ka" \
@@ -281,9 +287,12 @@ refuse_img "wrong key file" "does not unlock" --image "$work/a.img" --key-file "
 "$LUKSTOOL" mksecret --image "$work/a.img" --key-file "$work/wrong" -o "$work/r.bin" >/dev/null 2>&1
 [ $? -eq 4 ] && [ ! -e "$work/r.bin" ]
 ok $? "wrong key file: exit status 4 (no keyslot accepts the key), no output"
-refuse_img "--pin with nothing to pin" "give --image" --passphrase-file "$work/generic" --pin
-refuse_img "--volume-key with no image" "give --image" --volume "$u1" --passphrase-file "$work/v1" --volume-key
-refuse_img "--key-file with no image" "give --image" --key-file "$work/ka" --passphrase-file "$work/generic"
+refuse_img "--pin with nothing to pin" "give --image" --key-file "$work/generic" --pin
+refuse_img "--volume-key with no image" "give --image" --volume "$u1" --key-file "$work/v1" --volume-key
+refuse_img "two disk passphrases (--key-file twice, no image)" "given twice" --key-file "$work/ka" \
+	--key-file "$work/generic"
+refuse_img "--key-file after a complete --image group" "goes before the --image" --image "$work/a.img" \
+	--key-file "$work/ka" --pin --key-file "$work/generic"
 refuse_img "--image without --key-file" "no --key-file" --image "$work/a.img" --pin
 refuse_img "--pin and --volume-key both" "exclude each other" --image "$work/a.img" --key-file "$work/ka" \
 	--pin --volume-key
@@ -299,8 +308,8 @@ cryptsetup luksAddKey -q $PB --key-file "$work/ka" "$work/a.img" "$work/klong" >
 	bail "cryptsetup luksAddKey failed"
 refuse_img "a 513-byte passphrase in a record" "512 bytes" --image "$work/a.img" --key-file "$work/klong" --pin
 refuse_img "an image's UUID twice" "given twice" --image "$work/a.img" --key-file "$work/ka" \
-	--volume "$uA" --passphrase-file "$work/v1"
-refuse_img "--volume followed by --image" "followed by --passphrase-file" --volume "$u1" \
+	--volume "$uA" --key-file "$work/v1"
+refuse_img "--volume followed by --image" "followed by --key-file" --volume "$u1" \
 	--image "$work/a.img" --key-file "$work/ka"
 touch "$work/exists"
 # With a wrong key file too: the message names --force, so the check came before the unlock.
@@ -424,7 +433,7 @@ ok $? "--volume-key with every --verity-* value given: volume key, pin, the same
 	--verity-hash-offset "$voff" -o "$work/v3.bin" >/dev/null 2>&1 &&
 	[ "$(entry_of "$work/v3.bin" "$uV")" = "$(python3 "$work/record.py" plain "$work/kv" "$vkV" "$itemV")" ]
 ok $? "--image with the tree and no --pin: a record with the passphrase and the verity item (upper-case hex read)"
-"$LUKSTOOL" mksecret --passphrase-file "$work/generic" --verity-root-hash "$rootV" --verity-hash-offset "$voff" \
+"$LUKSTOOL" mksecret --key-file "$work/generic" --verity-root-hash "$rootV" --verity-hash-offset "$voff" \
 	--verity-data-blocks 300 --verity-salt "$saltV" -o "$work/v4.bin" >/dev/null 2>&1 &&
 	[ "$(entry_of "$work/v4.bin" "$gV")" = "$(python3 "$work/record.py" media - - "$itemV")" ] &&
 	[ "$(python3 "$work/parse.py" "$work/v4.bin" | wc -l)" -eq 2 ]

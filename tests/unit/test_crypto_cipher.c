@@ -10,6 +10,8 @@
  *    definitions of Linux dm-crypt (drivers/md/dm-crypt.c) as restated below,
  *    independently of crypto/cipher.c.  (tests/unit/test_crypto_dmcrypt.c checks the
  *    same modes against data cryptsetup itself encrypted.)
+ *  - AES-CTR: NIST SP 800-38A F.5.1 (AES-128) and random lengths, keys and counters
+ *    (including a counter about to wrap its 128 bits) against OpenSSL's EVP CTR.
  *  - Malformed and unsupported specifications rejected with a message naming them. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -110,6 +112,53 @@ static void test_aes_random_vs_openssl(void **state)
 	}
 }
 
+/* NIST SP 800-38A, Appendix F.5.1 CTR-AES128.Encrypt (four blocks). */
+static void test_aes_ctr_sp800_38a(void **state)
+{
+	static const char *pt_hex = "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+				    "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710";
+	static const char *ct_hex = "874d6191b620e3261bef6864990db6ce9806f66b7970fdff8617187bb9fffdff"
+				    "5ae4df3edbd5d35e5b4f09020db03eab1e031dda2fbe03d1792170a0f3009cee";
+	uint8_t key[16], iv[16], pt[64], ct[64], out[64];
+
+	(void)state;
+	assert_int_equal(tu_unhex("2b7e151628aed2a6abf7158809cf4f3c", key, 16), 0);
+	assert_int_equal(tu_unhex("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff", iv, 16), 0);
+	assert_int_equal(tu_unhex(pt_hex, pt, 64), 0);
+	assert_int_equal(tu_unhex(ct_hex, ct, 64), 0);
+	assert_int_equal(ld_aes_ctr(key, 16, iv, pt, out, 64), LD_OK);
+	assert_memory_equal(out, ct, 64);
+	assert_int_equal(ld_aes_ctr(key, 16, iv, out, out, 64), LD_OK); /* in place, inverse */
+	assert_memory_equal(out, pt, 64);
+}
+
+static const EVP_CIPHER *ossl_ctr(size_t keylen)
+{
+	return keylen == 16 ? EVP_aes_128_ctr() : keylen == 24 ? EVP_aes_192_ctr() : EVP_aes_256_ctr();
+}
+
+static void test_aes_ctr_vs_openssl(void **state)
+{
+	static uint8_t in[4099], a[4099], b[4099];
+	uint8_t key[32], iv[16];
+
+	(void)state;
+	tu_rand_seed();
+	for (int round = 0; round < 200; round++) {
+		size_t ks = 16 + 8 * tu_rand_below(3);
+		size_t len = tu_rand_below(sizeof(in) + 1); /* any length, 0 included */
+
+		tu_rand_bytes(key, sizeof(key));
+		tu_rand_bytes(iv, sizeof(iv));
+		if (round % 4 == 0)
+			memset(iv, 0xff, 15); /* the low bytes carry into all 128 bits */
+		tu_rand_bytes(in, len);
+		assert_int_equal(ld_aes_ctr(key, ks, iv, in, a, len), LD_OK);
+		tu_ossl_cipher(ossl_ctr(ks), key, iv, 1, in, b, len);
+		assert_memory_equal(a, b, len);
+	}
+}
+
 static void test_aes_bad_args(void **state)
 {
 	uint8_t key[64] = { 0 }, iv[16] = { 0 }, buf[64] = { 0 };
@@ -122,6 +171,8 @@ static void test_aes_bad_args(void **state)
 	assert_int_equal(ld_aes_xts(key, 40, 1, iv, buf, buf, 16), LD_ERR_INVALID);
 	assert_int_equal(ld_aes_xts(key, 32, 1, iv, buf, buf, 8), LD_ERR_INVALID);
 	assert_int_equal(ld_aes_xts(key, 32, 1, iv, buf, buf, 24), LD_ERR_INVALID);
+	assert_int_equal(ld_aes_ctr(key, 20, iv, buf, buf, 16), LD_ERR_INVALID);
+	assert_int_equal(ld_aes_ctr(key, 16, NULL, buf, buf, 16), LD_ERR_INVALID);
 }
 
 /* ---- dm-crypt IV generators against OpenSSL ------------------------------------- */
@@ -357,6 +408,8 @@ int main(void)
 		cmocka_unit_test(test_xts_ieee1619),
 		cmocka_unit_test(test_aes_fips197),
 		cmocka_unit_test(test_aes_random_vs_openssl),
+		cmocka_unit_test(test_aes_ctr_sp800_38a),
+		cmocka_unit_test(test_aes_ctr_vs_openssl),
 		cmocka_unit_test(test_aes_bad_args),
 		cmocka_unit_test(test_ivgen_vs_openssl),
 		cmocka_unit_test(test_bad_specs),

@@ -120,6 +120,69 @@ static void test_fixture_lookup(void **state)
 	(void)state;
 }
 
+/* ld_secret_table_next walks the typed-in fixture: three entries (the deleted one
+ * included) at the offsets the layout gives, then stops; a malformed table yields none. */
+static void test_next(void **state)
+{
+	static const size_t want_off[] = { 20, 44, 69 }, want_len[] = { 4, 5, 3 };
+	uint8_t bad[sizeof(fixture)];
+	ld_secret_ref r;
+	size_t off = 0, i = 0;
+
+	while (ld_secret_table_next(fixture, sizeof(fixture), &off, &r)) {
+		assert_true(i < 3);
+		assert_int_equal(r.entry_offset, want_off[i]);
+		assert_int_equal(r.data_offset, want_off[i] + 20);
+		assert_int_equal(r.data_len, want_len[i]);
+		assert_int_equal(r.generic, i == 1);
+		i++;
+	}
+	assert_int_equal(i, 3);
+	assert_int_equal(ld_secret_table_next(fixture, sizeof(fixture), &off, &r), 0); /* stays done */
+	memcpy(bad, fixture, sizeof(bad));
+	bad[44 + 16] = 0x60; /* the second entry's length runs past total_len */
+	off = 0;
+	assert_int_equal(ld_secret_table_next(bad, sizeof(bad), &off, &r), 0);
+	off = 7; /* an offset the caller made up */
+	assert_int_equal(ld_secret_table_next(fixture, sizeof(fixture), &off, &r), 0);
+	(void)state;
+}
+
+/* The driver's rules for an entry that is to unlock a LUKS volume. */
+static void test_for_luks(void **state)
+{
+	static const uint8_t pw[] = "pw", key[32], pin[LD_PIN_SIZE];
+	ld_volume_secret vs;
+	char err[120];
+
+	memset(&vs, 0, sizeof(vs));
+	vs.passphrase = pw;
+	vs.passphrase_len = 2;
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 0, err, sizeof(err)), LD_OK);
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 1, err, sizeof(err)), LD_OK);
+	vs.pin = pin; /* a pinned passphrase: its own entry only */
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 0, err, sizeof(err)), LD_OK);
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 1, err, sizeof(err)), LD_ERR_INVALID);
+	assert_non_null(strstr(err, "shared disk-passphrase entry cannot hold"));
+	memset(&vs, 0, sizeof(vs));
+	vs.volume_key = key;
+	vs.volume_key_len = sizeof(key);
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 0, err, sizeof(err)), LD_OK);
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 1, err, sizeof(err)), LD_ERR_INVALID);
+	memset(&vs, 0, sizeof(vs));
+	vs.passphrase = pw;
+	vs.passphrase_len = 2;
+	vs.has_verity = 1;
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 1, err, sizeof(err)), LD_ERR_INVALID);
+	memset(&vs, 0, sizeof(vs));
+	vs.has_verity = 1; /* plaintext media: no key at all */
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 0, err, sizeof(err)), LD_ERR_INVALID);
+	assert_non_null(strstr(err, "plaintext verified media cannot unlock"));
+	assert_int_equal(ld_volume_secret_for_luks(&vs, 0, err, 8), LD_ERR_INVALID);
+	assert_int_equal(strlen(err), 7); /* truncated, terminated */
+	(void)state;
+}
+
 static void test_build_matches_fixture(void **state)
 {
 	uint8_t out[256];
@@ -921,6 +984,8 @@ int main(void)
 		cmocka_unit_test(test_wellknown_guids),
 		cmocka_unit_test(test_guid_text),
 		cmocka_unit_test(test_fixture_lookup),
+		cmocka_unit_test(test_next),
+		cmocka_unit_test(test_for_luks),
 		cmocka_unit_test(test_build_matches_fixture),
 		cmocka_unit_test(test_wipe_entry),
 		cmocka_unit_test(test_malformed),

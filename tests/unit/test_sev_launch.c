@@ -10,7 +10,8 @@
  *    tests/data/vmsa0.bin and vmsa1.bin (legacy KVM_SEV_ES_INIT VMSAs, `sevctl vmsa build
  *    --family 25 --model 1 --stepping 1 --userspace qemu` per tests/vmsabuild.rs) and the
  *    launch blobs of tests/measurementbuild.rs;
- *  - virtee/sev, commit 9cf2adbffa209cc5becf7ff89ffdf624e7278ced: src/session/mod.rs verify().
+ *  - virtee/sev, commit 9cf2adbffa209cc5becf7ff89ffdf624e7278ced: src/session/mod.rs verify();
+ *  - virtee/sevctl (same commit): tests/secretbuild.rs, the one-secret LAUNCH_SECRET packet.
  * SHA-256 here is OpenSSL's; images are written byte by byte from the layout in
  * ovmf_image.h, independently of the parser. */
 #include <stdarg.h>
@@ -290,6 +291,47 @@ static void test_snp_published(void **state)
 }
 
 /* ---- LAUNCH_MEASURE ------------------------------------------------------------------ */
+/* LAUNCH_SECRET: sevctl's published one-secret packet (tests/secretbuild.rs "Full test":
+ * TIK tests/data/secret/tik1.bin, TEK tek1.bin, --iv rFR07U3TLH2YnsUj2SVZ7A==, the blob's
+ * first 32 bytes, secret 736869e5-84f0-4973-92ec-06879ce3da0b:secret1.txt, i.e.
+ * "MY-LUKS-PASSPHRASE"; expected header_file and payload_file through base64 -d | xxd -p).
+ * The table is typed in from the layout: header GUID, len 58, entry GUID, len 38, the 18
+ * bytes, 6 bytes of padding. */
+static void test_secret_packet(void **state)
+{
+	static const char table_hex[] =
+		"42f5741edd71664d963eef4287ff173b3a000000"
+		"e5696873f084734992ec06879ce3da0b26000000"
+		"4d592d4c554b532d50415353504852415345" "000000000000";
+	uint8_t tek[16], tik[16], iv[16], m[32], table[64], hdr[52], want_hdr[52];
+	uint8_t payload[64], want_payload[64], back[64];
+	(void)state;
+
+	unhex("52a869b79ab9c13bb6a92b0561619cb3", tek, 16);
+	unhex("c6d5a9956133050912b24bbe5c372686", tik, 16);
+	unhex("ac5474ed4dd32c7d989ec523d92559ec", iv, 16);
+	unhex("4cb780efad3b959427b4b8d1635fe2fac6ed75267eef9cf1a73e0fc7d873a412", m, 32);
+	unhex(table_hex, table, 64);
+	unhex("00000000ac5474ed4dd32c7d989ec523d92559ecbc152cde610e17f0aef557334a2d4fca"
+	      "42c22c4312e3b5b85a3d47b0aac857e5", want_hdr, 52);
+	unhex("d14ddee4f717bf4516f87e2d48114a39d0987ca135fa3dfc05cd9fb8ed7a9988"
+	      "b223eb16c7b20d7e7fa58188f9e862f5db2ca29c36be9557c20b00ffdb0e5c3c", want_payload, 64);
+	assert_int_equal(ld_sev_secret_seal(tek, tik, iv, m, table, 64, hdr, payload), LD_OK);
+	assert_memory_equal(hdr, want_hdr, 52);
+	assert_memory_equal(payload, want_payload, 64);
+	assert_int_equal(ld_sev_secret_open(tek, tik, m, hdr, payload, 64, back), LD_OK);
+	assert_memory_equal(back, table, 64);
+	/* Every single changed byte of the packet or the measurement fails the MAC. */
+	for (size_t i = 4; i < 52 + 64 + 32; i++) {
+		uint8_t *p = i < 52 ? hdr + i : i < 116 ? payload + i - 52 : m + i - 116;
+		*p ^= 0x40;
+		assert_int_equal(ld_sev_secret_open(tek, tik, m, hdr, payload, 64, back), LD_ERR_KEY);
+		*p ^= 0x40;
+	}
+	hdr[0] = 1; /* FLAGS: compressed */
+	assert_int_equal(ld_sev_secret_open(tek, tik, m, hdr, payload, 64, back), LD_ERR_UNSUPPORTED);
+}
+
 static void test_launch_mac(void **state)
 {
 	uint8_t tik[16], digest[32], blob[48], mac[32];
@@ -331,7 +373,7 @@ int main(void)
 		cmocka_unit_test(test_parse_fixture),   cmocka_unit_test(test_parse_no_footer),
 		cmocka_unit_test(test_parse_malformed), cmocka_unit_test(test_cpu_sig),
 		cmocka_unit_test(test_vmsa),            cmocka_unit_test(test_snp_published),
-		cmocka_unit_test(test_launch_mac),
+		cmocka_unit_test(test_launch_mac),      cmocka_unit_test(test_secret_packet),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
