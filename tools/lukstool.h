@@ -23,5 +23,6 @@ int lt_cmd_cat(int argc, char **argv);
 int lt_cmd_cp(int argc, char **argv);
 int lt_cmd_fsbench(int argc, char **argv);
 int lt_cmd_verify(int argc, char **argv);
+int lt_cmd_tpm2_unlock(int argc, char **argv);
 
 #endif
