@@ -164,6 +164,7 @@ int lt_cmd_tpm2_unlock(int argc, char **argv)
 	r = ld_volume_open(&v, tg.hdr, tg.data, &lt_hostdev_alloc, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "lukstool: %s: %s\n", argv[optind], err);
+		r = lt_exit_status(r);
 		goto out;
 	}
 	r = ld_tpm2_unlock(v, tg.hdr, &lt_hostdev_alloc, &t, &ops, &slot, err, sizeof(err));
@@ -183,5 +184,8 @@ int lt_cmd_tpm2_unlock(int argc, char **argv)
 out:
 	lt_close_target(&tg);
 	close(fd);
-	return r > 0 ? r : lt_exit_status(r);
+	if (r >= 0)
+		return r;
+	/* a volume that opened but that no token unlocks: "no keyslot accepts the key" */
+	return r == LD_ERR_IO ? LT_IO : r ? LT_BADKEY : LT_OK;
 }

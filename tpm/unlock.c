@@ -80,23 +80,21 @@ static int try_token(ld_volume *v, const ld_tpm2 *t, const ld_tpm2_token *tk, in
 	}
 	r = ld_base64_encode(secret, slen, pass, sizeof(pass), &plen);
 	ld_wipe(secret, sizeof(secret));
-	for (k = 0; !r && k < 32; k++) {
+	if (r)
+		return ld_fail(err, errlen, "TPM2 token: unsealed secret too long", NULL);
+	r = LD_ERR_KEY;
+	for (k = 0; k < 32 && r; k++) {
+		char why[256];
+
 		if (!(tk->keyslots & (1u << k)))
 			continue;
 		r = ld_volume_unlock(v, (const uint8_t *)pass, plen, k, ops ? ops->progress : NULL,
-				     ops ? ops->ctx : NULL, slot, err, errlen);
-		if (r == LD_OK) {
-			say(ops, id, "unsealed; keyslot opened", "");
-			break;
-		}
-		say(ops, id, "the unsealed secret does not open its keyslot: ", err);
-		r = r == LD_ERR_UNSUPPORTED ? r : LD_OK;
-		if (k == 31 || !(tk->keyslots >> (k + 1))) {
-			r = LD_ERR_KEY;
-			ld_fail(err, errlen, "TPM2 token: its keyslots refuse the unsealed secret",
-				NULL);
-		}
+				     ops ? ops->ctx : NULL, slot, why, sizeof(why));
+		say(ops, id, r ? "the unsealed secret does not open its keyslot: " :
+		    "unsealed; keyslot opened", r ? why : "");
 	}
+	if (r)
+		ld_fail(err, errlen, "TPM2 token: its keyslots refuse the unsealed secret", NULL);
 	ld_wipe(pass, sizeof(pass));
 	return r;
 }
@@ -108,39 +106,37 @@ int ld_tpm2_unlock(ld_volume *v, ld_blockdev *hdr, const ld_alloc *alloc, const 
 	ld_json *j = NULL;
 	char *area;
 	size_t len;
-	int r, sec, n, k, key, found = 0, last = LD_ERR_NOTFOUND;
+	int r, sec, n, k, key, found = 0, opened = 0, last = LD_ERR_NOTFOUND;
 
-	ld_fail(err, errlen, "no systemd-tpm2 token", NULL);
 	r = read_area(v, hdr, alloc, &area, &len);
-	if (r)
+	if (r) {
+		ld_fail(err, errlen, r == LD_ERR_NOTFOUND ? "no systemd-tpm2 token (LUKS1)"
+			: "cannot read the LUKS2 JSON area", NULL);
 		return r;
+	}
 	tk = alloc->alloc(alloc->ctx, sizeof(*tk));
 	r = tk ? ld_json_parse(&j, area, len, alloc, err, errlen) : LD_ERR_NOMEM;
 	if (r)
 		goto out;
 	sec = ld_json_member(j, 0, "tokens");
 	n = ld_json_type(j, sec) == LD_J_OBJ ? ld_json_count(j, sec) : 0;
-	for (k = 0, key = sec + 1; k < n; k++, key = ld_json_skip(j, key + 1)) {
+	for (k = 0, key = sec + 1; k < n && !opened; k++, key = ld_json_skip(j, key + 1)) {
 		int id = ld_json_key_id(j, key, 32);
 
 		r = ld_tpm2_token_parse(j, key + 1, tk, err, errlen);
 		if (r == LD_ERR_NOTFOUND)
 			continue;
 		found = 1;
-		if (r) {
-			say(ops, id, err, "");
-			last = r;
-			continue;
-		}
-		r = try_token(v, t, tk, id, ops, slot, err, errlen);
 		if (r == LD_OK)
-			break;
+			r = try_token(v, t, tk, id, ops, slot, err, errlen);
+		else
+			say(ops, id, err, "");
+		opened = r == LD_OK;
 		last = r;
 	}
-	if (r && !found)
+	r = opened ? LD_OK : last;
+	if (!found)
 		ld_fail(err, errlen, "no systemd-tpm2 token", NULL);
-	if (r)
-		r = found ? last : LD_ERR_NOTFOUND;
 out:
 	ld_json_free(j);
 	if (tk) {
