@@ -2,7 +2,9 @@
 /* lukstool tpm2-unlock: unlock a volume with its systemd-tpm2 tokens through the same
  * portable code the firmware runs (tpm/), talking to a TPM on the host: a kernel TPM
  * device (/dev/tpmrm0) or the command socket of swtpm ("swtpm socket --server
- * type=unixio,path=SOCK", raw TPM 2.0 command buffers; the TPM must be started). */
+ * type=unixio,path=SOCK", raw TPM 2.0 command buffers; the TPM must be started).
+ * LUKSTOOL_TPM2_TRACE=FILE appends each command ("> HEX") and response ("< HEX") to FILE:
+ * the transcripts of tests/unit/data/tpm2-*.trace were recorded so. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -58,6 +60,21 @@ static int tpm_open(const char *path)
 	return fd;
 }
 
+static void trace(char dir, const uint8_t *p, size_t n)
+{
+	const char *path = getenv("LUKSTOOL_TPM2_TRACE");
+	FILE *f;
+	size_t i;
+
+	if (!path || !(f = fopen(path, "a")))
+		return;
+	fprintf(f, "%c ", dir);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%02x", p[i]);
+	fprintf(f, "\n");
+	fclose(f);
+}
+
 /* One command, one response: the 10-byte header, then the rest its size field gives
  * (a kernel TPM device returns the whole response to one read). */
 static int submit(void *ctx, const uint8_t *cmd, size_t cmdlen, uint8_t *resp, size_t cap,
@@ -67,6 +84,7 @@ static int submit(void *ctx, const uint8_t *cmd, size_t cmdlen, uint8_t *resp, s
 	size_t size;
 	ssize_t k;
 
+	trace('>', cmd, cmdlen);
 	if (io_all(fd, (void *)cmd, cmdlen, 1))
 		return LD_ERR_IO;
 	k = read(fd, resp, cap);
@@ -78,6 +96,7 @@ static int submit(void *ctx, const uint8_t *cmd, size_t cmdlen, uint8_t *resp, s
 	if (io_all(fd, resp + k, size - (size_t)k, 0))
 		return LD_ERR_IO;
 	*resplen = size;
+	trace('<', resp, size);
 	return LD_OK;
 }
 

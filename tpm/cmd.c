@@ -26,7 +26,8 @@ static void put(ld_tpm2_buf *c, const void *p, size_t n)
 		c->overflow = 1;
 		return;
 	}
-	memcpy(c->b + c->len, p, n);
+	if (n)
+		memcpy(c->b + c->len, p, n);
 	c->len += n;
 }
 
@@ -315,11 +316,14 @@ int ld_tpm2_parse_digest(const uint8_t *p, size_t len, uint8_t *out, size_t cap,
 			 size_t *outlen)
 {
 	rd r = { p, len, 10, 0 };
-	const uint8_t *d = get2b(&r, outlen);
+	size_t n;
+	const uint8_t *d = get2b(&r, &n);
 
-	if (len < 10 || !d || r.off != len || *outlen > cap)
+	*outlen = 0;
+	if (len < 10 || !d || r.off != len || n > cap)
 		return LD_ERR_INVALID;
-	memcpy(out, d, *outlen);
+	memcpy(out, d, n);
+	*outlen = n;
 	return LD_OK;
 }
 
@@ -328,13 +332,16 @@ int ld_tpm2_parse_unseal(const uint8_t *p, size_t len, uint8_t *out, size_t cap,
 {
 	rd r = { p, len, 10, 0 }, pr;
 	const uint8_t *d;
+	size_t n;
 
+	*outlen = 0;
 	if (len < 10 || params(&r, &pr))
 		return LD_ERR_INVALID;
-	d = get2b(&pr, outlen);
-	if (!d || pr.off != pr.len || *outlen > cap || session_tail(&r))
+	d = get2b(&pr, &n);
+	if (!d || pr.off != pr.len || n > cap || session_tail(&r))
 		return LD_ERR_INVALID;
-	memcpy(out, d, *outlen);
+	memcpy(out, d, n);
+	*outlen = n;
 	return LD_OK;
 }
 
