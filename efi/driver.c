@@ -11,6 +11,7 @@
 #include "base/uuid.h"
 #include "secret/volume_secret.h"
 #include "console.h"
+#include "tpm.h"
 #include "ext4fs.h"
 #include "verified.h"
 #include "libc/luksdxe_libc.h"
@@ -495,6 +496,18 @@ static EFI_STATUS unlock_volume(luksdxe_dev *d, int *slot, ld_verity_params *ver
 	*slot = -2;
 	/* Decided before any secret entry can be used (and, with the wipe option, deleted). */
 	(void)luksdxe_secret_summary();
+	/* The TPM after the secret area (which, when published, is the only source) and
+	 * before the host-controlled fw_cfg and console: a token that does not unlock the
+	 * volume leaves it to them.  A volume opened so is not pinned and not verified by the
+	 * secret: the load policy treats it accordingly. */
+	if (!luksdxe_secret_cc_present()) {
+		r = luksdxe_tpm_unlock(d, slot);
+		if (r == LD_OK)
+			return EFI_SUCCESS;
+		if (r == LD_ERR_NOMEM)
+			return EFI_OUT_OF_RESOURCES;
+		*slot = -2;
+	}
 	for (int attempt = 1;; attempt++) {
 		r = luksdxe_secret_get(guid, uuid, &secret);
 		if (r != LD_OK) {

@@ -8,6 +8,7 @@
  *   volumes.c  the list of published volumes (volumes.h), read by ext4fs.c and the policy
  *   blockio.c  the child's read-only BlockIo; ld_blockdev over the parent's DiskIo
  *   secret.c   secret providers: CC secret area, QEMU fw_cfg, console prompt
+ *   tpm.c      the TPM source: systemd-tpm2 tokens through EFI_TCG2_PROTOCOL (tpm.h)
  *   fwcfg.c    fw_cfg file directory over the port primitives of fwcfg_io.c
  *   console.c  printf onto ConOut
  *   cpu.c      enables the AVX/AVX-512 register state the VAES paths need
@@ -18,8 +19,8 @@
  *   verified.c dm-verity: the verified view a volume is served through (verified.h)
  *   libc/      the freestanding C runtime the core links against
  * Who calls whom (an arrow points at the callee; no cycle): driver.c -> ext4fs.c,
- * policy_hook.c, secret.c, blockio.c, verified.c, cpu.c, mp.c; blockio.c -> verified.c ->
- * secret.c; ext4fs.c, policy_hook.c -> volumes.c; policy_hook.c -> secret.c;
+ * policy_hook.c, secret.c, tpm.c, blockio.c, verified.c, cpu.c, mp.c; tpm.c -> secret.c;
+ * blockio.c -> verified.c -> secret.c; ext4fs.c, policy_hook.c -> volumes.c; policy_hook.c -> secret.c;
  * every file -> env.c, console.c.  Nothing calls back into driver.c.
  * The host shim (tests/shim) compiles all of these except fwcfg_io.c; efi/libc only for
  * test_shim_libc (its symbols renamed). */
@@ -99,6 +100,12 @@ int luksdxe_secret_pins_present(void);
  * admits files only from verified volumes). */
 int luksdxe_secret_verity_present(void);
 void luksdxe_secret_reset(void); /* forgets that decision (driver load and unload) */
+/* 1 if the firmware publishes a confidential-computing secret area (then it is the only
+ * source: the TPM, fw_cfg and the console are not asked). */
+int luksdxe_secret_cc_present(void);
+/* One line typed at the console (UTF-8, not echoed) into buf; LD_ERR_NOTFOUND if there is
+ * no console or the line is empty. */
+int luksdxe_prompt_line(uint8_t *buf, size_t cap, size_t *len);
 
 /* policy_hook.c: the load policy (policy.h).  install wraps the Security architectural
  * protocols; uninstall puts them back (EFI_ACCESS_DENIED if it cannot). */

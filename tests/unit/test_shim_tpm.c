@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/* The TPM secret source (efi/tpm.c) in the real driver on the host shim.  A fake
+ * EFI_TCG2_PROTOCOL answers SubmitCommand with the responses a real swtpm gave to the
+ * unseal of a systemd 252 token (tests/unit/data/tpm2, see its README), or with garbage,
+ * or fails; the volumes are made by cryptsetup (tests/shim/mktpmimage.sh) with that token
+ * and a keyslot opened by the base64 of the secret in the recorded response.  Checks: the
+ * token unlocks its keyslot; garbage, a failing TPM and no TPM fall back to fw_cfg; a CC
+ * secret area keeps the TPM out; a PIN token is skipped without the prompt build. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "shim.h"
+#include "luksdxe.h"
+#include "tpm.h"
+#include "secret/secret_table.h"
+#include "base/uuid.h"
+
+#define IMG "build/shim-images"
+#define TPM_UUID "5a1e0c3d-7b2a-4c5d-8e9f-0a1b2c3d4e5f"
+#define PIN_UUID "6b2f1d4e-8c3b-4d6e-9fa0-1b2c3d4e5f60"
+
+static EFI_GUID g_tcg2 = LUKSDXE_TCG2_GUID;
+static EFI_HANDLE image, tpm_handle;
+static shim_disk *disk;
+
+/* ---- the fake TCG2 --------------------------------------------------------------- */
+enum { REPLAY, GARBAGE_SIZE, GARBAGE_BODY, FAIL };
+static struct {
+	luksdxe_tcg2 proto;
+	int mode;
+	uint8_t rsp[16][1024];
+	size_t rlen[16];
+	int n, next, calls;
+} fake;
+
+static EFI_STATUS EFIAPI fake_submit(luksdxe_tcg2 *This, UINT32 in_size, UINT8 *in,
+				     UINT32 out_size, UINT8 *out)
+{
+	(void)This;
+	(void)in;
+	assert_true(in_size >= 10);
+	fake.calls++;
+	switch (fake.mode) {
+	case FAIL:
+		return EFI_DEVICE_ERROR;
+	case GARBAGE_SIZE: /* a size field far beyond the buffer */
+		memset(out, 0xa5, out_size < 64 ? out_size : 64);
+		return EFI_SUCCESS;
+	case GARBAGE_BODY: { /* a well-formed header, rc 0, nonsense after it */
+		static const uint8_t g[16] = { 0x80, 0x02, 0, 0, 0, 16, 0, 0, 0, 0,
+					       0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+		memcpy(out, g, sizeof(g));
+		return EFI_SUCCESS;
+	}
+	default:
+		if (fake.next >= fake.n)
+			return EFI_DEVICE_ERROR;
+		assert_true(fake.rlen[fake.next] <= out_size);
+		memcpy(out, fake.rsp[fake.next], fake.rlen[fake.next]);
+		fake.next++;
+		return EFI_SUCCESS;
+	}
+}
+
+static void load_responses(const char *trace)
+{
+	char path[256], line[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "tests/unit/data/tpm2/%s", trace);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	fake.n = 0;
+	while (fgets(line, sizeof(line), f))
+		if (line[0] == '<') {
+			size_t k = 0;
+			for (const char *p = line + 2; p[0] && p[1] && p[0] != '\n'; p += 2) {
+				unsigned v;
+				sscanf(p, "%2x", &v);
+				fake.rsp[fake.n][k++] = (uint8_t)v;
+			}
+			fake.rlen[fake.n++] = k;
+		}
+	fclose(f);
+}
+
+static void install_tpm(int mode, const char *trace)
+{
+	memset(&fake, 0, sizeof(fake));
+	fake.mode = mode;
+	fake.proto.SubmitCommand = fake_submit;
+	if (trace)
+		load_responses(trace);
+	tpm_handle = NULL;
+	assert_int_equal(shim_bs.InstallProtocolInterface(&tpm_handle, &g_tcg2,
+							  EFI_NATIVE_INTERFACE, &fake.proto),
+			 EFI_SUCCESS);
+}
+
+/* ---- fixtures -------------------------------------------------------------------- */
+static int group_setup(void **state)
+{
+	(void)state;
+	return system("bash tests/shim/mktpmimage.sh " IMG) == 0 ? 0 : -1;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	shim_reset();
+	luksdxe_opt_prompt = 0;
+	disk = NULL;
+	assert_int_equal(shim_load_driver(&image), EFI_SUCCESS);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (disk)
+		shim_disk_close(disk);
+	shim_reset();
+	return 0;
+}
+
+static void fwcfg_pw(const char *uuid)
+{
+	ld_secret_entry e;
+	uint8_t t[4096];
+	size_t len;
+
+	assert_int_equal(ld_guid_parse(uuid, strlen(uuid), e.guid), LD_OK);
+	e.data = (const uint8_t *)"pw";
+	e.len = 2;
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &len, &e, 1, 16), LD_OK);
+	shim_fwcfg_reset(1);
+	shim_fwcfg_add_file("etc/boot-fail-wait", "\0\0\0\0", 4);
+	shim_fwcfg_add_file("opt/luksdxe/secret", t, len);
+}
+
+static EFI_STATUS connect(const char *file)
+{
+	disk = shim_disk_open(file, 512);
+	assert_non_null(disk);
+	return shim_connect(image, shim_disk_handle(disk));
+}
+
+static void has(const char *s)
+{
+	if (!strstr(shim_console(), s))
+		fail_msg("console lacks \"%s\":\n%s", s, shim_console());
+}
+
+/* ---- cases ----------------------------------------------------------------------- */
+static void test_token_unlocks(void **state)
+{
+	(void)state;
+	shim_fwcfg_reset(0);
+	install_tpm(REPLAY, "pcr15.trace");
+	assert_int_equal(connect(IMG "/tpm.img"), EFI_SUCCESS);
+	has("TPM2 token 0: unsealed; keyslot opened");
+	has(TPM_UUID ": unlocked with keyslot 1");
+	assert_int_equal(fake.next, fake.n); /* every recorded exchange, flushes included */
+}
+
+static void test_garbage_falls_back(void **state)
+{
+	(void)state;
+	fwcfg_pw(TPM_UUID);
+	install_tpm(GARBAGE_SIZE, NULL);
+	assert_int_equal(connect(IMG "/tpm.img"), EFI_SUCCESS);
+	has("TPM2 CreatePrimary: the TPM did not answer");
+	has("the TPM did not unlock it");
+	has(TPM_UUID ": unlocked with keyslot 0");
+}
+
+static void test_garbage_body_falls_back(void **state)
+{
+	(void)state;
+	fwcfg_pw(TPM_UUID);
+	install_tpm(GARBAGE_BODY, NULL);
+	assert_int_equal(connect(IMG "/tpm.img"), EFI_SUCCESS);
+	has("TPM2 CreatePrimary: malformed response");
+	has(TPM_UUID ": unlocked with keyslot 0");
+}
+
+static void test_failing_tpm_falls_back(void **state)
+{
+	(void)state;
+	fwcfg_pw(TPM_UUID);
+	install_tpm(FAIL, NULL);
+	assert_int_equal(connect(IMG "/tpm.img"), EFI_SUCCESS);
+	has("the TPM did not answer");
+	has(TPM_UUID ": unlocked with keyslot 0");
+}
+
+static void test_no_tpm(void **state)
+{
+	(void)state;
+	fwcfg_pw(TPM_UUID);
+	assert_int_equal(connect(IMG "/tpm.img"), EFI_SUCCESS);
+	assert_null(strstr(shim_console(), "TPM2"));
+	has(TPM_UUID ": unlocked with keyslot 0");
+}
+
+static void test_no_tpm_no_secret(void **state)
+{
+	(void)state;
+	shim_fwcfg_reset(0);
+	assert_int_equal(connect(IMG "/tpm.img"), EFI_NOT_FOUND);
+	has(TPM_UUID ": no secret for this volume; it stays locked");
+}
+
+static void test_cc_area_keeps_tpm_out(void **state)
+{
+	static EFI_GUID g = { 0xadf956ad, 0xe98c, 0x484c,
+			      { 0xae, 0x11, 0xb5, 0x1c, 0x7d, 0x33, 0x64, 0x47 } };
+	static struct {
+		uint64_t base, size;
+	} loc;
+	static uint8_t area[4096];
+	ld_secret_entry e;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(ld_guid_parse(TPM_UUID, strlen(TPM_UUID), e.guid), LD_OK);
+	e.data = (const uint8_t *)"pw";
+	e.len = 2;
+	memset(area, 0, sizeof(area));
+	assert_int_equal(ld_secret_table_build(area, sizeof(area), &len, &e, 1, 16), LD_OK);
+	loc.base = (uint64_t)(uintptr_t)area;
+	loc.size = sizeof(area);
+	shim_set_config_table(&g, &loc);
+	install_tpm(REPLAY, "pcr15.trace");
+	assert_int_equal(connect(IMG "/tpm.img"), EFI_SUCCESS);
+	assert_int_equal(fake.calls, 0);
+	has(TPM_UUID ": unlocked with keyslot 0");
+	shim_set_config_table(&g, NULL);
+}
+
+static void test_pin_token_skipped(void **state)
+{
+	(void)state;
+	shim_fwcfg_reset(0);
+	install_tpm(REPLAY, "pin.trace");
+	assert_int_equal(connect(IMG "/tpmpin.img"), EFI_NOT_FOUND);
+	has("TPM2 token 0: needs a PIN and this build asks for none; skipped");
+	assert_int_equal(fake.calls, 0);
+}
+
+static void test_pin_token_prompt(void **state)
+{
+	(void)state;
+	shim_fwcfg_reset(0);
+	luksdxe_opt_prompt = 1;
+	install_tpm(REPLAY, "pin.trace");
+	shim_keys(u"4321\r");
+	assert_int_equal(connect(IMG "/tpmpin.img"), EFI_SUCCESS);
+	has("LuksDxe: TPM2 PIN for " PIN_UUID ": ");
+	has(PIN_UUID ": unlocked with keyslot 1");
+	assert_null(strstr(shim_console(), "4321"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_token_unlocks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_garbage_falls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_garbage_body_falls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failing_tpm_falls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_tpm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_tpm_no_secret, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cc_area_keeps_tpm_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pin_token_skipped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pin_token_prompt, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, group_setup, NULL);
+}
