@@ -55,7 +55,7 @@ static int get_pin(void *ctx, int token, uint8_t *buf, size_t cap, size_t *len)
 int luksdxe_tpm_unlock(luksdxe_dev *d, int *slot)
 {
 	luksdxe_tcg2 *p = NULL;
-	char err[160];
+	char err[160]; /* each token's reason was said by notice() */
 	int r;
 
 	if (luksdxe_bs->LocateProtocol == NULL || /* the host shim may have none */
@@ -67,7 +67,7 @@ int luksdxe_tpm_unlock(luksdxe_dev *d, int *slot)
 				   d->info.uuid };
 	r = ld_tpm2_unlock(d->vol, &d->bdev, &luksdxe_alloc, &t, &ops, slot, err, sizeof(err));
 	if (r != LD_OK && r != LD_ERR_NOTFOUND)
-		luksdxe_con_printf("LuksDxe: %s: the TPM did not unlock it (%s); other sources "
-				   "are asked\n", d->info.uuid, err);
+		luksdxe_con_printf("LuksDxe: %s: the TPM did not unlock it; other sources are "
+				   "asked\n", d->info.uuid);
 	return r;
 }

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
+# End to end (issue 18): Debian's stock OVMF (OVMF_CODE_4M.fd, Tcg2Dxe built in) under QEMU
+# with a software TPM (swtpm, -tpmdev emulator), LuksDxe from the driver list, and LUKS2
+# volumes whose only way in is a systemd-tpm2 token that Debian's systemd-cryptenroll 252
+# enrolled on the same swtpm state.  No fw_cfg secret, no prompt.
+#   nopcr    a PCR-less token: unlocked, its per-run file read by the shell
+#   pcr15    bound to PCR 15 as it is at boot (never extended, all zeros): unlocked
+#   pcr15x   bound to PCR 15 after it was extended at enrolment: refused, the line names
+#            PCR 15, the volume stays locked
+# Traps: swtpm's dictionary-attack lockout (set to 1000 tries before enrolment), sessions
+# left by enrolment (flushed), one swtpm per state directory (the enrolment swtpm is
+# stopped before QEMU's starts on the same state).
+set -u
+. "$(dirname "$0")/lib.sh"
+e2e_init tpm_unlock
+W=$E2E_WORK
+drv=${LUKSDXE_EFI:-$E2E_TOP/build/LuksDxe.efi}
+[ -f "$drv" ] || e2e_bail "build/LuksDxe.efi missing (run make)"
+for t in swtpm tpm2_pcrextend tpm2_flushcontext tpm2_dictionarylockout systemd-cryptenroll; do
+	command -v "$t" >/dev/null || e2e_bail "$t missing (scripts/install-deps.sh)"
+done
+
+pids=()
+cleanup() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
+trap cleanup EXIT
+# swtpm_start PIDFILE ARGS...: a daemon whose pid is remembered for the cleanup
+swtpm_start() {
+	local pf=$1 i; shift
+	swtpm socket --tpm2 --tpmstate "dir=$W/state" --daemon --pid "file=$pf" "$@" || return 1
+	for i in $(seq 50); do [ -s "$pf" ] && break; sleep 0.1; done
+	pids+=("$(cat "$pf")")
+}
+swtpm_stop() {
+	local p; p=$(cat "$1")
+	kill "$p" 2>/dev/null
+	while kill -0 "$p" 2>/dev/null; do sleep 0.05; done
+}
+
+# ---- enrolment on the host --------------------------------------------------------
+mkdir -p "$W/state"
+swtpm_start "$W/enrol.pid" --server "type=unixio,path=$W/enrol.sock" \
+	--ctrl "type=unixio,path=$W/enrol.sock.ctrl" --flags not-need-init,startup-clear \
+	--log "file=$W/swtpm-enrol.log" || e2e_bail "swtpm does not start"
+TCTI="swtpm:path=$W/enrol.sock"
+tpm2_dictionarylockout -T "$TCTI" --setup-parameters --max-tries=1000 --recovery-time=1 \
+	--lockout-recovery-time=1 >/dev/null 2>&1
+e2e_ok $? "dictionary-attack lockout set to 1000 tries"
+
+declare -A U
+for v in nopcr pcr15 pcr15x; do
+	printf 'luksdxe-tpm-%s-%s\r\n' "$v" "$(e2e_rand_hex)" >"$W/$v.txt"
+	printf 'owner passphrase %s' "$RANDOM$RANDOM" >"$W/$v.pass"
+	U[$v]=$(cat /proc/sys/kernel/random/uuid)
+	e2e_luks_fat "$W/$v.vol" 24 "$W/$v.pass" --uuid "${U[$v]}" -- "$W/$v.txt=/token.txt" ||
+		e2e_bail "cannot make the $v volume"
+done
+enrol() { # enrol VOLUME PCRS
+	PASSWORD=$(cat "$W/$1.pass") systemd-cryptenroll --tpm2-device="$TCTI" \
+		--tpm2-pcrs="$2" "$W/$1.vol" >"$W/$1.enrol.log" 2>&1 || return 1
+	tpm2_flushcontext -T "$TCTI" -t >/dev/null 2>&1
+	tpm2_flushcontext -T "$TCTI" -l >/dev/null 2>&1
+	tpm2_flushcontext -T "$TCTI" -s >/dev/null 2>&1
+}
+enrol nopcr ""
+e2e_ok $? "systemd-cryptenroll enrolled a PCR-less token"
+enrol pcr15 15
+e2e_ok $? "systemd-cryptenroll enrolled a token bound to PCR 15 (all zeros, as at boot)"
+tpm2_pcrextend -T "$TCTI" "15:sha256=$(printf 'enrolment-time value' | sha256sum | cut -c1-64)" &&
+	enrol pcr15x 15
+e2e_ok $? "systemd-cryptenroll enrolled a token bound to PCR 15 after extending it"
+swtpm_stop "$W/enrol.pid"
+
+for v in nopcr pcr15 pcr15x; do
+	e2e_gpt_disk "$W/$v.img" "$W/$v.vol" || e2e_bail "cannot make the $v disk"
+done
+
+# ---- the boot -----------------------------------------------------------------------
+swtpm_start "$W/qemu.pid" --ctrl "type=unixio,path=$W/qemu-tpm.sock" \
+	--log "file=$W/swtpm-qemu.log" || e2e_bail "swtpm (for QEMU) does not start"
+mapfile -t d1 < <(e2e_disk "$W/nopcr.img")
+mapfile -t d2 < <(e2e_disk "$W/pcr15.img")
+mapfile -t d3 < <(e2e_disk "$W/pcr15x.img")
+# First pass: register the driver and reset; second pass (driver loaded by the boot
+# manager, TPM reset with the machine): type each unlocked volume's file.
+script='if exist FS1:\token.txt then
+  type FS1:\token.txt
+  type FS2:\token.txt
+  type FS3:\token.txt
+  reset -s
+endif
+bcfg driver add 0 FS0:\LuksDxe.efi "LuksDxe"
+reset'
+run="$W/boot"
+e2e_shell_boot "$run" 300 "$script" "$drv=/LuksDxe.efi" -- "${d1[@]}" "${d2[@]}" "${d3[@]}" \
+	-chardev "socket,id=chrtpm,path=$W/qemu-tpm.sock" -tpmdev emulator,id=tpm0,chardev=chrtpm \
+	-device tpm-tis,tpmdev=tpm0
+e2e_ok $? "QEMU ran both boots and powered off by itself"
+sed -n '/^Shell> reset$/,$p' "$run.log" >"$run.second.log"
+e2e_expect "$run.second.log" "^LuksDxe: ${U[nopcr]}: TPM2 token 0: unsealed; keyslot opened" \
+	"PCR-less token: unsealed through EFI_TCG2_PROTOCOL"
+e2e_expect "$run.second.log" "^LuksDxe: ${U[nopcr]}: unlocked with keyslot 1$" \
+	"PCR-less token: the volume unlocked with the token's keyslot"
+e2e_expect "$run.second.log" "^LuksDxe: ${U[pcr15]}: unlocked with keyslot 1$" \
+	"PCR 15 token: the volume unlocked"
+e2e_expect "$run.second.log" "^LuksDxe: ${U[pcr15x]}: TPM2 token 0: TPM2 policy failure: the token is bound to sha256 PCRs 15," \
+	"PCR 15 changed since enrolment: refused, the line names PCR 15"
+e2e_expect "$run.second.log" "^LuksDxe: ${U[pcr15x]}: no secret for this volume; it stays locked" \
+	"PCR 15 changed: the volume stays locked"
+e2e_reject "$run.second.log" "^LuksDxe: ${U[pcr15x]}: unlocked" "PCR 15 changed: not unlocked"
+e2e_expect "$run.log" "^$(cat "$W/nopcr.txt" | tr -d '\r')\$" "the shell read the PCR-less volume's file"
+e2e_expect "$run.log" "^$(cat "$W/pcr15.txt" | tr -d '\r')\$" "the shell read the PCR 15 volume's file"
+e2e_reject "$run.log" "^$(cat "$W/pcr15x.txt" | tr -d '\r')\$" "the refused volume's file was not read"
+e2e_done
