@@ -186,6 +186,44 @@ rc 4 "short policy hash: refused" unlock badhash.img
 check "short policy hash: reported invalid" grep -q "token invalid: tpm2-policy-hash" "$T/err"
 stop_tpm "$TC"
 
+# The primary key templates: the name of the primary that tpm/'s CreatePrimary made (in
+# the transcript LUKSTOOL_TPM2_TRACE records) equals the name tpm2-tools' tpm2_createprimary
+# gives for systemd's template (owner hierarchy, SHA-256, restricted decryption key,
+# AES-128-CFB, no scheme; ECC NIST P-256 or RSA-2048).  Systemd 252 enrols ECC on swtpm,
+# so the RSA case is a token edited to "rsa": its Load fails, its primary is compared.
+primary_name() { # the name in the first response (CreatePrimary) of a transcript
+	python3 - "$1" <<'PY'
+import sys
+r = next(bytes.fromhex(l[2:].strip()) for l in open(sys.argv[1]) if l.startswith('< '))
+i = 18  # header, handle, parameterSize
+def skip(i): return i + 2 + int.from_bytes(r[i:i + 2], 'big')
+i = skip(skip(skip(i))) + 6        # outPublic, creationData, creationHash, ticket tag+hierarchy
+i = skip(i)                        # ticket digest
+n = int.from_bytes(r[i:i + 2], 'big')
+print(r[i + 2:i + 2 + n].hex())
+PY
+}
+tools_name() { # tools_name ALG
+	tpm2_createprimary -T "$(tcti "$TC")" -C o -g sha256 -G "$1:null:aes128cfb" \
+		-a 'restricted|decrypt|fixedtpm|fixedparent|sensitivedataorigin|userwithauth' \
+		-c "$T/primary.ctx" >/dev/null 2>&1 &&
+	tpm2_readpublic -T "$(tcti "$TC")" -c "$T/primary.ctx" | sed -n 's/^name: //p'
+	tpm2_flushcontext -T "$(tcti "$TC")" -t >/dev/null 2>&1
+}
+check "token edited to an RSA primary" retoken nopcr.img rsa.img '."tpm2-primary-alg" = "rsa"'
+case_tpm templates
+LUKSTOOL_TPM2_TRACE="$T/ecc.trace" unlock nopcr.img >/dev/null 2>&1
+LUKSTOOL_TPM2_TRACE="$T/rsa.trace" unlock rsa.img >/dev/null 2>"$T/err"
+check "RSA primary: the ECC-sealed blob does not load under it (refused)" \
+	grep -q "TPM2 Load failed" "$T/err"
+ecc_ours=$(primary_name "$T/ecc.trace") rsa_ours=$(primary_name "$T/rsa.trace")
+ecc_tools=$(tools_name ecc256) rsa_tools=$(tools_name rsa2048)
+check "ECC P-256 primary: the same name as tpm2_createprimary's ($ecc_tools)" \
+	test -n "$ecc_ours" -a "$ecc_ours" = "$ecc_tools"
+check "RSA-2048 primary: the same name as tpm2_createprimary's ($rsa_tools)" \
+	test -n "$rsa_ours" -a "$rsa_ours" = "$rsa_tools"
+stop_tpm "$TC"
+
 rc 2 "no TPM at the path: an I/O error" "$LT" tpm2-unlock --tpm "$T/no-such-tpm" nopcr.img
 mkimg plain.img
 case_tpm plain
