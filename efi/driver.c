@@ -483,7 +483,7 @@ static EFI_STATUS report_locked(const char *uuid, int r, int slot, int secret_ba
  * PROMPT_ATTEMPTS times.  *slot: the keyslot that opened (-1: the volume key itself).
  * *verity receives the owner's verity parameters when the secret has them. */
 static EFI_STATUS unlock_volume(luksdxe_dev *d, int *slot, ld_verity_params *verity,
-				int *has_verity, int *lasting)
+				int *has_verity, int *lasting, luksdxe_source *used)
 {
 	const char *uuid = d->info.uuid;
 	char err[128];
@@ -502,8 +502,10 @@ static EFI_STATUS unlock_volume(luksdxe_dev *d, int *slot, ld_verity_params *ver
 	 * secret: the load policy treats it accordingly. */
 	if (!luksdxe_secret_cc_present()) {
 		r = luksdxe_tpm_unlock(d, slot);
-		if (r == LD_OK)
+		if (r == LD_OK) {
+			*used = LUKSDXE_SRC_TPM;
 			return EFI_SUCCESS;
+		}
 		if (r == LD_ERR_NOMEM)
 			return EFI_OUT_OF_RESOURCES;
 		*slot = -2;
@@ -521,6 +523,7 @@ static EFI_STATUS unlock_volume(luksdxe_dev *d, int *slot, ld_verity_params *ver
 		}
 		progress_state prog = { 0, 0 };
 		luksdxe_source src = secret.source;
+		*used = src;
 		r = unlock_with(d, &secret, on_progress, &prog, slot, &secret_bad, verity,
 				has_verity, err, sizeof(err));
 		luksdxe_secret_release(&secret, r == LD_OK);
@@ -640,6 +643,7 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 	luksdxe_dev *d = NULL;
 	int slot = -2, lasting = 0, has_verity = 0;
 	ld_verity_params verity;
+	luksdxe_source used = LUKSDXE_SRC_NONE;
 
 	/* An end node asks us to start without creating children. */
 	if (remaining && IsDevicePathEnd(remaining))
@@ -665,9 +669,13 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 		st = open_volume(ctrl, &parent, &d, &lasting);
 		if (st != EFI_SUCCESS)
 			goto undo_open;
-		st = unlock_volume(d, &slot, &verity, &has_verity, &lasting);
+		st = unlock_volume(d, &slot, &verity, &has_verity, &lasting, &used);
 		if (st == EFI_SUCCESS)
 			st = serve_volume(d, &verity, has_verity, &lasting);
+		/* before the child exists, so before anything can be read from it */
+		if (st == EFI_SUCCESS)
+			luksdxe_tpm_measure(d, luksdxe_source_tag(used), slot,
+					    has_verity ? &verity : NULL);
 		ld_wipe(&verity, sizeof(verity));
 		if (st != EFI_SUCCESS)
 			goto undo_volume;

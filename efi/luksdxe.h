@@ -71,7 +71,9 @@ void luksdxe_blockdev_init(ld_blockdev *dev, luksdxe_disk *disk, EFI_DISK_IO_PRO
 void luksdxe_blockio_init(luksdxe_dev *d, const EFI_BLOCK_IO_MEDIA *parent);
 
 /* secret.c */
-typedef enum { LUKSDXE_SRC_NONE, LUKSDXE_SRC_CC, LUKSDXE_SRC_FWCFG, LUKSDXE_SRC_PROMPT } luksdxe_source;
+typedef enum {
+	LUKSDXE_SRC_NONE, LUKSDXE_SRC_CC, LUKSDXE_SRC_FWCFG, LUKSDXE_SRC_PROMPT, LUKSDXE_SRC_TPM
+} luksdxe_source;
 typedef struct {
 	uint8_t *data; /* the driver's own copy, from luksdxe_alloc */
 	size_t len;
@@ -118,5 +120,7 @@ int luksdxe_policy_busy(void);
 /* Shows the refusals kept while there was no console, and prints live from then on. */
 void luksdxe_policy_console_ready(void);
 const char *luksdxe_source_name(luksdxe_source src);
+/* The source's one-word name in the measured event (docs/tpm.md): cc, fwcfg, console, tpm2. */
+const char *luksdxe_source_tag(luksdxe_source src);
 
 #endif

@@ -31,6 +31,18 @@ const char *luksdxe_source_name(luksdxe_source src)
 	case LUKSDXE_SRC_CC: return "confidential-computing secret area";
 	case LUKSDXE_SRC_FWCFG: return "fw_cfg " FWCFG_SECRET_FILE;
 	case LUKSDXE_SRC_PROMPT: return "console";
+	case LUKSDXE_SRC_TPM: return "TPM2 token";
+	default: return "none";
+	}
+}
+
+const char *luksdxe_source_tag(luksdxe_source src)
+{
+	switch (src) {
+	case LUKSDXE_SRC_CC: return "cc";
+	case LUKSDXE_SRC_FWCFG: return "fwcfg";
+	case LUKSDXE_SRC_PROMPT: return "console";
+	case LUKSDXE_SRC_TPM: return "tpm2";
 	default: return "none";
 	}
 }

@@ -12,6 +12,8 @@
 #include "tpm/tpm2.h"
 
 static EFI_GUID guid_tcg2 = LUKSDXE_TCG2_GUID;
+static luksdxe_tcg2 *tcg2(void); /* the protocol, NULL without a TPM (or in a shim without
+				   * LocateProtocol) */
 
 /* SubmitCommand returns no length: the response header's size field gives it, checked
  * against the buffer. */
@@ -54,13 +56,11 @@ static int get_pin(void *ctx, int token, uint8_t *buf, size_t cap, size_t *len)
 
 int luksdxe_tpm_unlock(luksdxe_dev *d, int *slot)
 {
-	luksdxe_tcg2 *p = NULL;
+	luksdxe_tcg2 *p = tcg2();
 	char err[160]; /* each token's reason was said by notice() */
 	int r;
 
-	if (luksdxe_bs->LocateProtocol == NULL || /* the host shim may have none */
-	    luksdxe_bs->LocateProtocol(&guid_tcg2, NULL, (void **)&p) != EFI_SUCCESS || !p ||
-	    !p->SubmitCommand)
+	if (!p || !p->SubmitCommand)
 		return LD_ERR_NOTFOUND;
 	ld_tpm2 t = { submit, wait_ms, p };
 	ld_tpm2_unlock_ops ops = { notice, luksdxe_opt_prompt ? get_pin : NULL, NULL,
@@ -70,4 +70,60 @@ int luksdxe_tpm_unlock(luksdxe_dev *d, int *slot)
 		luksdxe_con_printf("LuksDxe: %s: the TPM did not unlock it; other sources are "
 				   "asked\n", d->info.uuid);
 	return r;
+}
+
+static luksdxe_tcg2 *tcg2(void)
+{
+	luksdxe_tcg2 *p = NULL;
+
+	if (luksdxe_bs->LocateProtocol == NULL ||
+	    luksdxe_bs->LocateProtocol(&guid_tcg2, NULL, (void **)&p) != EFI_SUCCESS)
+		return NULL;
+	return p;
+}
+
+void luksdxe_tpm_measure(luksdxe_dev *d, const char *source, int slot,
+			 const ld_verity_params *verity)
+{
+	struct {
+		UINT32 size;
+		UINT32 header_size;
+		UINT16 header_version;
+		UINT32 pcr;
+		UINT32 type;
+		UINT32 tag_id;
+		UINT32 tag_size;
+		char text[LD_TPM2_EVENT_MAX];
+	} __attribute__((packed)) ev;
+	luksdxe_tcg2 *p = tcg2();
+	size_t len = 0;
+	EFI_STATUS st;
+	int r;
+
+	if (!p || !p->HashLogExtendEvent || !d->vol)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	r = ld_tpm2_volume_event(d->vol, &d->bdev, &luksdxe_alloc, source, slot,
+				 verity ? verity->root_hash : NULL,
+				 verity ? ld_hash_size(verity->hash) : 0, ev.text, sizeof(ev.text),
+				 &len);
+	if (r != LD_OK) {
+		luksdxe_con_printf("LuksDxe: %s: cannot build the measurement (%s); not measured\n",
+				   d->info.uuid, ld_strerror(r));
+		return;
+	}
+	ev.header_size = 14;
+	ev.header_version = 1;
+	ev.pcr = LUKSDXE_MEASURE_PCR;
+	ev.type = LUKSDXE_EV_EVENT_TAG;
+	ev.tag_id = LUKSDXE_EVENT_TAG;
+	ev.tag_size = (UINT32)len;
+	ev.size = (UINT32)(4 + 14 + 8 + len);
+	st = p->HashLogExtendEvent(p, 0, (EFI_PHYSICAL_ADDRESS)(uintptr_t)ev.text, len, &ev);
+	if (st != EFI_SUCCESS)
+		luksdxe_con_printf("LuksDxe: %s: measuring into PCR %d failed (status 0x%lx)\n",
+				   d->info.uuid, LUKSDXE_MEASURE_PCR, (unsigned long)st);
+	else
+		luksdxe_con_printf("LuksDxe: %s: measured into PCR %d: %s\n", d->info.uuid,
+				   LUKSDXE_MEASURE_PCR, ev.text);
 }

@@ -6,5 +6,6 @@
 #   unlock.c (a volume's tokens: read, unseal, try keyslots) -> token.c, session.c
 #   session.c (the unseal sequence, retries, flushes, reasons) -> cmd.c
 #   token.c (the token JSON: strict validation) -> luks/json.h
+#   measure.c (the event text of an unlocked volume) -> luks/, crypto/
 #   cmd.c (marshalling and response parsing, no policy) -> base/
 TPM_SRCS := $(wildcard tpm/*.c)

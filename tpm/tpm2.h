@@ -77,4 +77,13 @@ typedef struct ld_tpm2_unlock_ops {
 int ld_tpm2_unlock(ld_volume *v, ld_blockdev *hdr, const ld_alloc *alloc, const ld_tpm2 *t,
 		   const ld_tpm2_unlock_ops *ops, int *slot, char *err, size_t errlen);
 
+/* The event text measured for an unlocked volume (tpm/measure.c): one ASCII line,
+ *   luksdxe-volume-v1 uuid=UUID header-sha256=HEX source=NAME keyslot=N verity-root=HEX|none
+ * header-sha256 over the header copy in use, read again from hdr.  LD_OK with *len
+ * characters (NUL-terminated) in out; LD_ERR_RANGE if cap is too small. */
+#define LD_TPM2_EVENT_MAX 320
+int ld_tpm2_volume_event(ld_volume *v, ld_blockdev *hdr, const ld_alloc *alloc,
+			 const char *source, int keyslot, const uint8_t *verity_root,
+			 size_t root_len, char *out, size_t cap, size_t *len);
+
 #endif

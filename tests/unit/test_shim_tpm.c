@@ -5,7 +5,8 @@
  * or fails; the volumes are made by cryptsetup (tests/shim/mktpmimage.sh) with that token
  * and a keyslot opened by the base64 of the secret in the recorded response.  Checks: the
  * token unlocks its keyslot; garbage, a failing TPM and no TPM fall back to fw_cfg; a CC
- * secret area keeps the TPM out; a PIN token is skipped without the prompt build. */
+ * secret area keeps the TPM out; a PIN token is skipped without the prompt build; each
+ * unlocked volume is measured (HashLogExtendEvent, PCR 15, EV_EVENT_TAG) with its source. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <openssl/sha.h>
 
 #include "shim.h"
 #include "luksdxe.h"
@@ -37,7 +39,29 @@ static struct {
 	uint8_t rsp[16][1024];
 	size_t rlen[16];
 	int n, next, calls;
+	uint8_t event[1024];
+	size_t event_len, data_len;
+	char data[512];
+	int extends;
 } fake;
+
+static EFI_STATUS EFIAPI fake_extend(luksdxe_tcg2 *This, UINT64 flags, EFI_PHYSICAL_ADDRESS data,
+				     UINT64 len, void *event)
+{
+	uint32_t size;
+
+	(void)This;
+	assert_int_equal(flags, 0);
+	memcpy(&size, event, 4);
+	assert_true(size <= sizeof(fake.event) && len < sizeof(fake.data));
+	memcpy(fake.event, event, size);
+	fake.event_len = size;
+	memcpy(fake.data, (const void *)(uintptr_t)data, len);
+	fake.data[len] = 0;
+	fake.data_len = len;
+	fake.extends++;
+	return EFI_SUCCESS;
+}
 
 static EFI_STATUS EFIAPI fake_submit(luksdxe_tcg2 *This, UINT32 in_size, UINT8 *in,
 				     UINT32 out_size, UINT8 *out)
@@ -95,6 +119,7 @@ static void install_tpm(int mode, const char *trace)
 	memset(&fake, 0, sizeof(fake));
 	fake.mode = mode;
 	fake.proto.SubmitCommand = fake_submit;
+	fake.proto.HashLogExtendEvent = fake_extend;
 	if (trace)
 		load_responses(trace);
 	tpm_handle = NULL;
@@ -157,6 +182,50 @@ static void has(const char *s)
 		fail_msg("console lacks \"%s\":\n%s", s, shim_console());
 }
 
+/* The measured event (TCG EFI Protocol Specification 6.6.5 EFI_TCG2_EVENT, PC Client
+ * TCG_PCClientTaggedEvent), field by field, and its text: what the PCR is extended by, the
+ * UUID, SHA-256 of the primary LUKS2 header copy computed by OpenSSL over the image's
+ * bytes, the source and keyslot. */
+static void check_event(const char *img, const char *uuid, const char *source, int slot)
+{
+	uint32_t v[4];
+	uint16_t ver;
+	char want[400], dig[65];
+	uint8_t md[32], *hdr;
+	uint64_t hsize = 0;
+	FILE *f = fopen(img, "rb");
+
+	assert_int_equal(fake.extends, 1);
+	memcpy(&v[0], fake.event + 4, 4);   /* HeaderSize */
+	memcpy(&ver, fake.event + 8, 2);    /* HeaderVersion */
+	memcpy(&v[1], fake.event + 10, 4);  /* PCRIndex */
+	memcpy(&v[2], fake.event + 14, 4);  /* EventType */
+	memcpy(&v[3], fake.event + 22, 4);  /* taggedEventDataSize */
+	assert_int_equal(v[0], 14);
+	assert_int_equal(ver, 1);
+	assert_int_equal(v[1], 15);
+	assert_int_equal(v[2], 6);          /* EV_EVENT_TAG */
+	assert_int_equal(v[3], fake.data_len);
+	assert_int_equal(fake.event_len, 26 + fake.data_len);
+	assert_memory_equal(fake.event + 26, fake.data, fake.data_len);
+	assert_non_null(f);
+	hdr = malloc(1u << 22);
+	assert_int_equal(fread(hdr, 1, 4096, f), 4096);
+	for (int i = 0; i < 8; i++)         /* hdr_size, big endian at offset 8 */
+		hsize = hsize << 8 | hdr[8 + i];
+	assert_true(hsize <= (1u << 22));
+	assert_int_equal(fread(hdr + 4096, 1, hsize - 4096, f), hsize - 4096);
+	fclose(f);
+	SHA256(hdr, hsize, md);
+	free(hdr);
+	for (int i = 0; i < 32; i++)
+		snprintf(dig + 2 * i, 3, "%02x", md[i]);
+	snprintf(want, sizeof(want), "luksdxe-volume-v1 uuid=%s header-sha256=%s source=%s "
+		 "keyslot=%d verity-root=none", uuid, dig, source, slot);
+	assert_string_equal(fake.data, want);
+	has("measured into PCR 15: luksdxe-volume-v1 uuid=");
+}
+
 /* ---- cases ----------------------------------------------------------------------- */
 static void test_token_unlocks(void **state)
 {
@@ -167,6 +236,7 @@ static void test_token_unlocks(void **state)
 	has("TPM2 token 0: unsealed; keyslot opened");
 	has(TPM_UUID ": unlocked with keyslot 1");
 	assert_int_equal(fake.next, fake.n); /* every recorded exchange, flushes included */
+	check_event(IMG "/tpm.img", TPM_UUID, "tpm2", 1);
 }
 
 static void test_garbage_falls_back(void **state)
@@ -178,6 +248,7 @@ static void test_garbage_falls_back(void **state)
 	has("TPM2 CreatePrimary: the TPM did not answer");
 	has("the TPM did not unlock it");
 	has(TPM_UUID ": unlocked with keyslot 0");
+	check_event(IMG "/tpm.img", TPM_UUID, "fwcfg", 0);
 }
 
 static void test_garbage_body_falls_back(void **state)
@@ -241,6 +312,7 @@ static void test_cc_area_keeps_tpm_out(void **state)
 	assert_int_equal(connect(IMG "/tpm.img"), EFI_SUCCESS);
 	assert_int_equal(fake.calls, 0);
 	has(TPM_UUID ": unlocked with keyslot 0");
+	check_event(IMG "/tpm.img", TPM_UUID, "cc", 0);
 	shim_set_config_table(&g, NULL);
 }
 
@@ -265,6 +337,7 @@ static void test_pin_token_prompt(void **state)
 	has("LuksDxe: TPM2 PIN for " PIN_UUID ": ");
 	has(PIN_UUID ": unlocked with keyslot 1");
 	assert_null(strstr(shim_console(), "4321"));
+	check_event(IMG "/tpmpin.img", PIN_UUID, "tpm2", 1);
 }
 
 int main(void)
