@@ -8,6 +8,14 @@
 #   pcr15    bound to PCR 15 as it is at boot (never extended, all zeros): unlocked
 #   pcr15x   bound to PCR 15 after it was extended at enrolment: refused, the line names
 #            PCR 15, the volume stays locked
+# The pcr15 disk comes first: each unlocked volume is measured into PCR 15, so a token
+# bound to PCR 15 as at boot unseals only before any other volume was unlocked.
+# Measurement: the shell runs evlog.efi (from an unlocked volume: the load policy admits
+# nothing else), which prints the TPM's raw answer to TPM2_PCR_Read (sha256 PCR 15) and
+# the firmware's TCG2 event log; tpm2_eventlog replays the log, and the extends of the
+# lines LuksDxe printed are replayed with sha256sum: all three agree.  (tpm2_pcrread on
+# the swtpm after the boot was tried and is not possible here: swtpm ends with QEMU's
+# channel, and its control socket takes one client, QEMU, while the guest runs.)
 # Traps: swtpm's dictionary-attack lockout (set to 1000 tries before enrolment), sessions
 # left by enrolment (flushed), one swtpm per state directory (the enrolment swtpm is
 # stopped before QEMU's starts on the same state).
@@ -16,8 +24,10 @@ set -u
 e2e_init tpm_unlock
 W=$E2E_WORK
 drv=${LUKSDXE_EFI:-$E2E_TOP/build/LuksDxe.efi}
-[ -f "$drv" ] || e2e_bail "build/LuksDxe.efi missing (run make)"
-for t in swtpm tpm2_pcrextend tpm2_flushcontext tpm2_dictionarylockout systemd-cryptenroll; do
+evlog=$E2E_TOP/build/e2e-apps/evlog.efi
+[ -f "$drv" ] && [ -f "$evlog" ] || e2e_bail "build/LuksDxe.efi or evlog.efi missing (make test-bins)"
+for t in swtpm tpm2_pcrextend tpm2_flushcontext tpm2_dictionarylockout systemd-cryptenroll \
+	tpm2_pcrread tpm2_eventlog; do
 	command -v "$t" >/dev/null || e2e_bail "$t missing (scripts/install-deps.sh)"
 done
 
@@ -52,7 +62,8 @@ for v in nopcr pcr15 pcr15x; do
 	printf 'luksdxe-tpm-%s-%s\r\n' "$v" "$(e2e_rand_hex)" >"$W/$v.txt"
 	printf 'owner passphrase %s' "$RANDOM$RANDOM" >"$W/$v.pass"
 	U[$v]=$(cat /proc/sys/kernel/random/uuid)
-	e2e_luks_fat "$W/$v.vol" 24 "$W/$v.pass" --uuid "${U[$v]}" -- "$W/$v.txt=/token.txt" ||
+	e2e_luks_fat "$W/$v.vol" 24 "$W/$v.pass" --uuid "${U[$v]}" -- "$W/$v.txt=/token.txt" \
+		"$evlog=/evlog.efi" ||
 		e2e_bail "cannot make the $v volume"
 done
 enrol() { # enrol VOLUME PCRS
@@ -78,8 +89,8 @@ done
 # ---- the boot -----------------------------------------------------------------------
 swtpm_start "$W/qemu.pid" --ctrl "type=unixio,path=$W/qemu-tpm.sock" \
 	--log "file=$W/swtpm-qemu.log" || e2e_bail "swtpm (for QEMU) does not start"
-mapfile -t d1 < <(e2e_disk "$W/nopcr.img")
-mapfile -t d2 < <(e2e_disk "$W/pcr15.img")
+mapfile -t d1 < <(e2e_disk "$W/pcr15.img")
+mapfile -t d2 < <(e2e_disk "$W/nopcr.img")
 mapfile -t d3 < <(e2e_disk "$W/pcr15x.img")
 # First pass: register the driver and reset; second pass (driver loaded by the boot
 # manager, TPM reset with the machine): type each unlocked volume's file.
@@ -87,6 +98,7 @@ script='if exist FS1:\token.txt then
   type FS1:\token.txt
   type FS2:\token.txt
   type FS3:\token.txt
+  FS1:\evlog.efi
   reset -s
 endif
 bcfg driver add 0 FS0:\LuksDxe.efi "LuksDxe"
@@ -111,4 +123,45 @@ e2e_reject "$run.second.log" "^LuksDxe: ${U[pcr15x]}: unlocked" "PCR 15 changed:
 e2e_expect "$run.log" "^$(cat "$W/nopcr.txt" | tr -d '\r')\$" "the shell read the PCR-less volume's file"
 e2e_expect "$run.log" "^$(cat "$W/pcr15.txt" | tr -d '\r')\$" "the shell read the PCR 15 volume's file"
 e2e_reject "$run.log" "^$(cat "$W/pcr15x.txt" | tr -d '\r')\$" "the refused volume's file was not read"
+
+# ---- the measurements ---------------------------------------------------------------
+e2e_expect "$run.second.log" "^LuksDxe: ${U[pcr15]}: measured into PCR 15: luksdxe-volume-v1 uuid=${U[pcr15]} header-sha256=[0-9a-f]{64} source=tpm2 keyslot=1 verity-root=none$" \
+	"the PCR 15 volume was measured, naming its UUID and the TPM as its source"
+e2e_expect "$run.second.log" "^LuksDxe: ${U[nopcr]}: measured into PCR 15: luksdxe-volume-v1 uuid=${U[nopcr]} " \
+	"the PCR-less volume was measured"
+e2e_reject "$run.second.log" "^LuksDxe: ${U[pcr15x]}: measured" "the locked volume was not measured"
+# the header digest against sha256sum over the enrolled header (its primary copy)
+hsize=$((16#$(od -An -tx1 -j8 -N8 "$W/nopcr.vol" | tr -d ' \n')))
+want=$(head -c "$hsize" "$W/nopcr.vol" | sha256sum | cut -c1-64)
+e2e_expect "$run.second.log" "uuid=${U[nopcr]} header-sha256=$want " \
+	"the event's header digest is sha256sum's of the header copy in use"
+# The TPM's own answer to TPM2_PCR_Read (sha256 PCR 15), decoded here from the layout of
+# TPM 2.0 Part 3, 22.4: header 10, pcrUpdateCounter 4, pcrSelectionOut 10, count 4, size 2.
+pcr_read=$(sed -n '/^Shell> reset$/,$p' "$run.log" | sed -n 's/^pcr-read: //p' | tr -d '\n' |
+	python3 -c 'import sys; r = bytes.fromhex(sys.stdin.read().strip())
+ok = len(r) == 62 and r[6:10] == bytes(4) and r[24:28] == bytes([0, 0, 0, 1]) and r[28:30] == bytes([0, 32])
+print(r[30:62].hex() if ok else "")')
+[ -n "$pcr_read" ]
+e2e_ok $? "the TPM answered TPM2_PCR_Read for sha256 PCR 15 ($pcr_read)"
+sed -n '/^Shell> reset$/,$p' "$run.log" | sed -n '/^evlog-begin/,/^evlog-end/p' |
+	sed -n 's/^evlog: //p' | xxd -r -p >"$W/eventlog.bin"
+[ -s "$W/eventlog.bin" ]
+e2e_ok $? "evlog.efi printed the firmware's event log ($(stat -c %s "$W/eventlog.bin") bytes)"
+tpm2_eventlog "$W/eventlog.bin" >"$W/eventlog.yaml" 2>"$W/eventlog.err"
+e2e_ok $? "tpm2_eventlog parsed the log"
+log_pcr=$(awk '/^pcrs:/ { p = 1 } p && /sha256:/ { s = 1; next } s && /^ *15 *:/ { print; exit }' \
+	"$W/eventlog.yaml" | sed 's/.*0x//' | tr 'A-F' 'a-f')
+[ -n "$log_pcr" ] && [ "$log_pcr" = "$pcr_read" ]
+e2e_ok $? "tpm2_eventlog's replay of PCR 15 equals the TPM's value ($log_pcr)"
+n_tag=$(grep -c 'EventType: EV_EVENT_TAG' "$W/eventlog.yaml")
+[ "$n_tag" -ge 2 ]
+e2e_ok $? "the log holds the EV_EVENT_TAG events ($n_tag)"
+# replay of the printed lines: PCR = SHA-256(PCR || SHA-256(line)), from zeros
+pcr=$(printf '%064d' 0)
+while IFS= read -r line; do
+	d=$(printf '%s' "$line" | sha256sum | cut -c1-64)
+	pcr=$(printf '%s%s' "$pcr" "$d" | xxd -r -p | sha256sum | cut -c1-64)
+done < <(sed -n 's/^LuksDxe: [^ ]*: measured into PCR 15: //p' "$run.second.log")
+[ "$pcr" = "$pcr_read" ]
+e2e_ok $? "the extends of the measured lines, replayed with sha256sum, give PCR 15"
 e2e_done
