@@ -20,6 +20,9 @@
 #include "tpm/tpm2.h"
 
 #define MAXX 16
+#ifndef LD_TEST_DATA /* the valgrind build runs from the top of the tree */
+#define LD_TEST_DATA "tests/unit/data"
+#endif
 
 typedef struct xchg {
 	uint8_t cmd[LD_TPM2_CMD_MAX], rsp[LD_TPM2_RSP_MAX];
