@@ -8,6 +8,10 @@
 #   pcr15    bound to PCR 15 as it is at boot (never extended, all zeros): unlocked
 #   pcr15x   bound to PCR 15 after it was extended at enrolment: refused, the line names
 #            PCR 15, the volume stays locked
+#   pcr7     bound to PCR 7 (Secure Boot policy): a first boot prints the firmware's event
+#            log; its PCR 7 events (tpm2_eventlog) are extended into the enrolment TPM,
+#            which must then hold the PCR 7 the firmware's TPM reported; enrolled there,
+#            the token unlocks in the second boot
 # The pcr15 disk comes first: each unlocked volume is measured into PCR 15, so a token
 # bound to PCR 15 as at boot unseals only before any other volume was unlocked.
 # Measurement: the shell runs evlog.efi (from an unlocked volume: the load policy admits
@@ -41,8 +45,8 @@ swtpm_start() {
 	for i in $(seq 50); do [ -s "$pf" ] && break; sleep 0.1; done
 	pids+=("$(cat "$pf")")
 }
-swtpm_stop() {
-	local p; p=$(cat "$1")
+swtpm_stop() { # (the swtpm serving QEMU ends with QEMU's channel, its pid file too)
+	local p; p=$(cat "$1" 2>/dev/null) || return 0
 	kill "$p" 2>/dev/null
 	while kill -0 "$p" 2>/dev/null; do sleep 0.05; done
 }
@@ -58,7 +62,7 @@ tpm2_dictionarylockout -T "$TCTI" --setup-parameters --max-tries=1000 --recovery
 e2e_ok $? "dictionary-attack lockout set to 1000 tries"
 
 declare -A U
-for v in nopcr pcr15 pcr15x; do
+for v in nopcr pcr15 pcr15x pcr7; do
 	printf 'luksdxe-tpm-%s-%s\r\n' "$v" "$(e2e_rand_hex)" >"$W/$v.txt"
 	printf 'owner passphrase %s' "$RANDOM$RANDOM" >"$W/$v.pass"
 	U[$v]=$(cat /proc/sys/kernel/random/uuid)
@@ -82,7 +86,52 @@ tpm2_pcrextend -T "$TCTI" "15:sha256=$(printf 'enrolment-time value' | sha256sum
 e2e_ok $? "systemd-cryptenroll enrolled a token bound to PCR 15 after extending it"
 swtpm_stop "$W/enrol.pid"
 
-for v in nopcr pcr15 pcr15x; do
+# ---- PCR 7 as the firmware leaves it ------------------------------------------------
+# A first boot (no LuksDxe, so no load policy) runs evlog.efi from its boot disk.
+# pcr_values LOG: the sha256 PCR 7 and 15 values in the TPM's PCR_Read answer (TPM 2.0
+# Part 3, 22.4: header 10, pcrUpdateCounter 4, pcrSelectionOut 10, count 4, then TPM2Bs)
+pcr_values() {
+	sed -n 's/^pcr-read: //p' "$1" | tr -d '\n' | python3 -c 'import sys
+r = bytes.fromhex(sys.stdin.read().strip())
+ok = len(r) == 96 and r[6:10] == bytes(4) and r[24:28] == bytes([0, 0, 0, 2])
+print(r[30:62].hex() + " " + r[64:96].hex() if ok and r[28:30] == r[62:64] == bytes([0, 32]) else "")'
+}
+# log_bin LOG OUT: the hex event log lines back to bytes
+log_bin() { sed -n '/^evlog-begin/,/^evlog-end/p' "$1" | sed -n 's/^evlog: //p' | xxd -r -p >"$2"; }
+TPMDEV=(-chardev "socket,id=chrtpm,path=$W/qemu-tpm.sock" -tpmdev emulator,id=tpm0,chardev=chrtpm
+	-device tpm-tis,tpmdev=tpm0)
+swtpm_start "$W/qemu1.pid" --ctrl "type=unixio,path=$W/qemu-tpm.sock" \
+	--log "file=$W/swtpm-qemu1.log" || e2e_bail "swtpm (for QEMU) does not start"
+e2e_shell_boot "$W/pre" 120 'FS0:\evlog.efi' "$evlog=/evlog.efi" -- "${TPMDEV[@]}"
+e2e_ok $? "first boot: the shell printed the event log and the PCRs, and powered off"
+swtpm_stop "$W/qemu1.pid"
+read -r pcr7_fw _ < <(pcr_values "$W/pre.log")
+log_bin "$W/pre.log" "$W/pre.bin"
+tpm2_eventlog "$W/pre.bin" >"$W/pre.yaml" 2>/dev/null
+# the sha256 digests of the PCR 7 events, in log order (EV_NO_ACTION extends nothing)
+python3 - "$W/pre.yaml" >"$W/pcr7.digests" <<'PY'
+import sys
+pcr = typ = alg = None
+for line in open(sys.argv[1]):
+    k, _, v = line.strip().lstrip('- ').partition(': ')
+    if k == 'PCRIndex': pcr = int(v)
+    elif k == 'EventType': typ = v
+    elif k == 'AlgorithmId': alg = v
+    elif k == 'Digest' and alg == 'sha256' and pcr == 7 and typ != 'EV_NO_ACTION':
+        print(v.strip('"'))
+PY
+swtpm_start "$W/enrol.pid" --server "type=unixio,path=$W/enrol.sock" \
+	--ctrl "type=unixio,path=$W/enrol.sock.ctrl" --flags not-need-init,startup-clear \
+	--log "file=$W/swtpm-enrol.log" || e2e_bail "swtpm does not start"
+while read -r d; do tpm2_pcrextend -T "$TCTI" "7:sha256=$d" || break; done <"$W/pcr7.digests"
+pcr7_host=$(tpm2_pcrread -T "$TCTI" sha256:7 | sed -n 's/^ *7 *: *0x//p' | tr 'A-F' 'a-f')
+[ -n "$pcr7_fw" ] && [ "$pcr7_host" = "$pcr7_fw" ]
+e2e_ok $? "PCR 7 events of the log ($(wc -l <"$W/pcr7.digests")) replayed on the enrolment TPM give the firmware's PCR 7 ($pcr7_fw)"
+enrol pcr7 7
+e2e_ok $? "systemd-cryptenroll enrolled a token bound to PCR 7"
+swtpm_stop "$W/enrol.pid"
+
+for v in nopcr pcr15 pcr15x pcr7; do
 	e2e_gpt_disk "$W/$v.img" "$W/$v.vol" || e2e_bail "cannot make the $v disk"
 done
 
@@ -92,21 +141,22 @@ swtpm_start "$W/qemu.pid" --ctrl "type=unixio,path=$W/qemu-tpm.sock" \
 mapfile -t d1 < <(e2e_disk "$W/pcr15.img")
 mapfile -t d2 < <(e2e_disk "$W/nopcr.img")
 mapfile -t d3 < <(e2e_disk "$W/pcr15x.img")
+mapfile -t d4 < <(e2e_disk "$W/pcr7.img")
 # First pass: register the driver and reset; second pass (driver loaded by the boot
 # manager, TPM reset with the machine): type each unlocked volume's file.
 script='if exist FS1:\token.txt then
   type FS1:\token.txt
   type FS2:\token.txt
   type FS3:\token.txt
+  type FS4:\token.txt
   FS1:\evlog.efi
   reset -s
 endif
 bcfg driver add 0 FS0:\LuksDxe.efi "LuksDxe"
 reset'
 run="$W/boot"
-e2e_shell_boot "$run" 300 "$script" "$drv=/LuksDxe.efi" -- "${d1[@]}" "${d2[@]}" "${d3[@]}" \
-	-chardev "socket,id=chrtpm,path=$W/qemu-tpm.sock" -tpmdev emulator,id=tpm0,chardev=chrtpm \
-	-device tpm-tis,tpmdev=tpm0
+e2e_shell_boot "$run" 300 "$script" "$drv=/LuksDxe.efi" -- "${d1[@]}" "${d2[@]}" "${d3[@]}" "${d4[@]}" \
+	"${TPMDEV[@]}"
 e2e_ok $? "QEMU ran both boots and powered off by itself"
 sed -n '/^Shell> reset$/,$p' "$run.log" >"$run.second.log"
 e2e_expect "$run.second.log" "^LuksDxe: ${U[nopcr]}: TPM2 token 0: unsealed; keyslot opened" \
@@ -115,6 +165,9 @@ e2e_expect "$run.second.log" "^LuksDxe: ${U[nopcr]}: unlocked with keyslot 1$" \
 	"PCR-less token: the volume unlocked with the token's keyslot"
 e2e_expect "$run.second.log" "^LuksDxe: ${U[pcr15]}: unlocked with keyslot 1$" \
 	"PCR 15 token: the volume unlocked"
+e2e_expect "$run.second.log" "^LuksDxe: ${U[pcr7]}: unlocked with keyslot 1$" \
+	"PCR 7 token: the volume unlocked"
+e2e_expect "$run.log" "^$(tr -d '\r' <"$W/pcr7.txt")\$" "the shell read the PCR 7 volume's file"
 e2e_expect "$run.second.log" "^LuksDxe: ${U[pcr15x]}: TPM2 token 0: TPM2 policy failure: the token is bound to sha256 PCRs 15," \
 	"PCR 15 changed since enrolment: refused, the line names PCR 15"
 e2e_expect "$run.second.log" "^LuksDxe: ${U[pcr15x]}: no secret for this volume; it stays locked" \
@@ -135,16 +188,11 @@ hsize=$((16#$(od -An -tx1 -j8 -N8 "$W/nopcr.vol" | tr -d ' \n')))
 want=$(head -c "$hsize" "$W/nopcr.vol" | sha256sum | cut -c1-64)
 e2e_expect "$run.second.log" "uuid=${U[nopcr]} header-sha256=$want " \
 	"the event's header digest is sha256sum's of the header copy in use"
-# The TPM's own answer to TPM2_PCR_Read (sha256 PCR 15), decoded here from the layout of
-# TPM 2.0 Part 3, 22.4: header 10, pcrUpdateCounter 4, pcrSelectionOut 10, count 4, size 2.
-pcr_read=$(sed -n '/^Shell> reset$/,$p' "$run.log" | sed -n 's/^pcr-read: //p' | tr -d '\n' |
-	python3 -c 'import sys; r = bytes.fromhex(sys.stdin.read().strip())
-ok = len(r) == 62 and r[6:10] == bytes(4) and r[24:28] == bytes([0, 0, 0, 1]) and r[28:30] == bytes([0, 32])
-print(r[30:62].hex() if ok else "")')
+# The TPM's own answer to TPM2_PCR_Read (sha256 PCR 15) after the unlocks (pcr_values).
+read -r _ pcr_read < <(pcr_values "$run.second.log")
 [ -n "$pcr_read" ]
 e2e_ok $? "the TPM answered TPM2_PCR_Read for sha256 PCR 15 ($pcr_read)"
-sed -n '/^Shell> reset$/,$p' "$run.log" | sed -n '/^evlog-begin/,/^evlog-end/p' |
-	sed -n 's/^evlog: //p' | xxd -r -p >"$W/eventlog.bin"
+log_bin "$run.second.log" "$W/eventlog.bin"
 [ -s "$W/eventlog.bin" ]
 e2e_ok $? "evlog.efi printed the firmware's event log ($(stat -c %s "$W/eventlog.bin") bytes)"
 tpm2_eventlog "$W/eventlog.bin" >"$W/eventlog.yaml" 2>"$W/eventlog.err"

@@ -3,8 +3,9 @@
  * EFI_TCG2_EVENT_LOG_FORMAT_TCG_2) on the console in hex, between "evlog-begin" and
  * "evlog-end" lines, so that the end-to-end test can replay it with an independent
  * parser (tpm2_eventlog); before that, the TPM's raw response to TPM2_PCR_Read of sha256
- * PCR 15 ("pcr-read: HEX"), which the test decodes itself.  The log ends after the last entry, whose size is read from its
- * TCG_PCR_EVENT2 fields (TCG PC Client Platform Firmware Profile, 10.2.2). */
+ * PCRs 7 and 15 ("pcr-read: HEX"), which the test decodes itself.  The log ends after the
+ * last entry, whose size is read from its TCG_PCR_EVENT2 fields (TCG PC Client Platform
+ * Firmware Profile, 10.2.2). */
 #include <efi.h>
 #include "console.h"
 
@@ -65,9 +66,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		luksdxe_con_printf("evlog: no TCG2 event log\n");
 		return EFI_NOT_FOUND;
 	}
-	/* TPM2_PCR_Read: one selection, sha256, PCR 15 */
+	/* TPM2_PCR_Read: one selection, sha256, PCRs 7 and 15 */
 	static UINT8 cmd[20] = { 0x80, 0x01, 0, 0, 0, 20, 0, 0, 0x01, 0x7e, 0, 0, 0, 1,
-				 0x00, 0x0b, 3, 0x00, 0x80, 0x00 };
+				 0x00, 0x0b, 3, 0x80, 0x80, 0x00 };
 	UINT8 rsp[128];
 	if (t->SubmitCommand(t, sizeof(cmd), cmd, sizeof(rsp), rsp) == EFI_SUCCESS) {
 		UINTN n2 = (UINTN)rsp[2] << 24 | (UINTN)rsp[3] << 16 | (UINTN)rsp[4] << 8 | rsp[5];
