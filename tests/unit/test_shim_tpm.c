@@ -21,6 +21,7 @@
 #include "luksdxe.h"
 #include "tpm.h"
 #include "secret/secret_table.h"
+#include "secret/volume_secret.h"
 #include "base/uuid.h"
 
 #define IMG "build/shim-images"
@@ -28,6 +29,7 @@
 #define PIN_UUID "6b2f1d4e-8c3b-4d6e-9fa0-1b2c3d4e5f60"
 
 static EFI_GUID g_tcg2 = LUKSDXE_TCG2_GUID;
+static EFI_GUID g_dio = EFI_DISK_IO_PROTOCOL_GUID;
 static EFI_HANDLE image, tpm_handle;
 static shim_disk *disk;
 
@@ -340,6 +342,36 @@ static void test_pin_token_prompt(void **state)
 	check_event(IMG "/tpmpin.img", PIN_UUID, "tpm2", 1);
 }
 
+/* A token never weakens the pins: with a secret that pins another volume (so the load
+ * policy admits images only from pinned volumes), the volume the TPM opens is published
+ * unpinned, and the policy's inputs say so. */
+static void test_token_does_not_pin(void **state)
+{
+	static const uint8_t pin[LD_PIN_SIZE] = { 1, 2, 3 };
+	ld_volume_secret vs = { (const uint8_t *)"other", 5, NULL, 0, pin, 0, { 0 } };
+	ld_secret_entry e;
+	uint8_t rec[256], t[4096];
+	size_t rlen, len;
+	EFI_HANDLE kids[2];
+
+	(void)state;
+	assert_int_equal(ld_volume_secret_build(rec, sizeof(rec), &rlen, &vs), LD_OK);
+	assert_int_equal(ld_guid_parse(PIN_UUID, strlen(PIN_UUID), e.guid), LD_OK);
+	e.data = rec;
+	e.len = rlen;
+	assert_int_equal(ld_secret_table_build(t, sizeof(t), &len, &e, 1, 16), LD_OK);
+	shim_fwcfg_reset(1);
+	shim_fwcfg_add_file("etc/boot-fail-wait", "\0\0\0\0", 4);
+	shim_fwcfg_add_file("opt/luksdxe/secret", t, len);
+	install_tpm(REPLAY, "pcr15.trace");
+	assert_int_equal(connect(IMG "/tpm.img"), EFI_SUCCESS);
+	has(TPM_UUID ": unlocked with keyslot 1\n");
+	assert_int_equal(luksdxe_secret_pins_present(), 1);
+	assert_int_equal(shim_children(shim_disk_handle(disk), &g_dio, kids, 2), 1);
+	assert_non_null(luksdxe_volumes_find_child(kids[0]));
+	assert_int_equal(luksdxe_volumes_find_child(kids[0])->pinned, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +384,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cc_area_keeps_tpm_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pin_token_skipped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pin_token_prompt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_token_does_not_pin, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
