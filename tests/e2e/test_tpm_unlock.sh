@@ -12,6 +12,10 @@
 #            log; its PCR 7 events (tpm2_eventlog) are extended into the enrolment TPM,
 #            which must then hold the PCR 7 the firmware's TPM reported; enrolled there,
 #            the token unlocks in the second boot
+#   tampered a copy of the PCR-less token with one base64 character of its private part
+#            changed: the TPM refuses to load it, the volume stays locked
+#   moved    a copy of the PCR-less token pointing at another keyslot (2, another
+#            passphrase): the unsealed secret is tried there only, refused, stays locked
 # The pcr15 disk comes first: each unlocked volume is measured into PCR 15, so a token
 # bound to PCR 15 as at boot unseals only before any other volume was unlocked.
 # Measurement: the shell runs evlog.efi (from an unlocked volume: the load policy admits
@@ -62,7 +66,7 @@ tpm2_dictionarylockout -T "$TCTI" --setup-parameters --max-tries=1000 --recovery
 e2e_ok $? "dictionary-attack lockout set to 1000 tries"
 
 declare -A U
-for v in nopcr pcr15 pcr15x pcr7; do
+for v in nopcr pcr15 pcr15x pcr7 tampered moved; do
 	printf 'luksdxe-tpm-%s-%s\r\n' "$v" "$(e2e_rand_hex)" >"$W/$v.txt"
 	printf 'owner passphrase %s' "$RANDOM$RANDOM" >"$W/$v.pass"
 	U[$v]=$(cat /proc/sys/kernel/random/uuid)
@@ -84,7 +88,22 @@ e2e_ok $? "systemd-cryptenroll enrolled a token bound to PCR 15 (all zeros, as a
 tpm2_pcrextend -T "$TCTI" "15:sha256=$(printf 'enrolment-time value' | sha256sum | cut -c1-64)" &&
 	enrol pcr15x 15
 e2e_ok $? "systemd-cryptenroll enrolled a token bound to PCR 15 after extending it"
+enrol tampered "" && enrol moved ""
+e2e_ok $? "systemd-cryptenroll enrolled two more PCR-less tokens (to be edited)"
 swtpm_stop "$W/enrol.pid"
+# retoken VOLUME JQ: token 0 exported, edited, imported in its place
+retoken() {
+	cryptsetup token export --token-id 0 "$W/$1.vol" | jq -c "$2" >"$W/$1.tok" &&
+		cryptsetup token remove --token-id 0 "$W/$1.vol" &&
+		cryptsetup token import --token-id 0 --json-file "$W/$1.tok" "$W/$1.vol"
+}
+retoken tampered '."tpm2-blob" |= (.[0:40] + (if .[40:41] == "A" then "B" else "A" end) + .[41:])'
+e2e_ok $? "the tampered token replaced the enrolled one"
+printf 'second passphrase %s' "$RANDOM" >"$W/moved.pass2"
+# shellcheck disable=SC2086
+cryptsetup luksAddKey -q --pbkdf pbkdf2 --pbkdf-force-iterations 1000 --key-file "$W/moved.pass" \
+	--new-key-slot 2 "$W/moved.vol" "$W/moved.pass2" && retoken moved '.keyslots = ["2"]'
+e2e_ok $? "the moved token points at keyslot 2"
 
 # ---- PCR 7 as the firmware leaves it ------------------------------------------------
 # A first boot (no LuksDxe, so no load policy) runs evlog.efi from its boot disk.
@@ -131,7 +150,7 @@ enrol pcr7 7
 e2e_ok $? "systemd-cryptenroll enrolled a token bound to PCR 7"
 swtpm_stop "$W/enrol.pid"
 
-for v in nopcr pcr15 pcr15x pcr7; do
+for v in nopcr pcr15 pcr15x pcr7 tampered moved; do
 	e2e_gpt_disk "$W/$v.img" "$W/$v.vol" || e2e_bail "cannot make the $v disk"
 done
 
@@ -142,6 +161,8 @@ mapfile -t d1 < <(e2e_disk "$W/pcr15.img")
 mapfile -t d2 < <(e2e_disk "$W/nopcr.img")
 mapfile -t d3 < <(e2e_disk "$W/pcr15x.img")
 mapfile -t d4 < <(e2e_disk "$W/pcr7.img")
+mapfile -t d5 < <(e2e_disk "$W/tampered.img")
+mapfile -t d6 < <(e2e_disk "$W/moved.img")
 # First pass: register the driver and reset; second pass (driver loaded by the boot
 # manager, TPM reset with the machine): type each unlocked volume's file.
 script='if exist FS1:\token.txt then
@@ -155,7 +176,7 @@ endif
 bcfg driver add 0 FS0:\LuksDxe.efi "LuksDxe"
 reset'
 run="$W/boot"
-e2e_shell_boot "$run" 300 "$script" "$drv=/LuksDxe.efi" -- "${d1[@]}" "${d2[@]}" "${d3[@]}" "${d4[@]}" \
+e2e_shell_boot "$run" 300 "$script" "$drv=/LuksDxe.efi" -- "${d1[@]}" "${d2[@]}" "${d3[@]}" "${d4[@]}" "${d5[@]}" "${d6[@]}" \
 	"${TPMDEV[@]}"
 e2e_ok $? "QEMU ran both boots and powered off by itself"
 sed -n '/^Shell> reset$/,$p' "$run.log" >"$run.second.log"
@@ -173,6 +194,16 @@ e2e_expect "$run.second.log" "^LuksDxe: ${U[pcr15x]}: TPM2 token 0: TPM2 policy 
 e2e_expect "$run.second.log" "^LuksDxe: ${U[pcr15x]}: no secret for this volume; it stays locked" \
 	"PCR 15 changed: the volume stays locked"
 e2e_reject "$run.second.log" "^LuksDxe: ${U[pcr15x]}: unlocked" "PCR 15 changed: not unlocked"
+e2e_expect "$run.second.log" "^LuksDxe: ${U[tampered]}: TPM2 token 0: TPM2 Load failed: TPM rc 0x[0-9a-f]+: the TPM refuses the sealed object" \
+	"tampered blob: the TPM's refusal is named"
+e2e_expect "$run.second.log" "^LuksDxe: ${U[tampered]}: no secret for this volume; it stays locked" \
+	"tampered blob: the volume stays locked"
+e2e_expect "$run.second.log" "^LuksDxe: ${U[moved]}: TPM2 token 0: the unsealed secret does not open its keyslot" \
+	"token for another keyslot: its secret is refused by keyslot 2"
+e2e_expect "$run.second.log" "^LuksDxe: ${U[moved]}: no secret for this volume; it stays locked" \
+	"token for another keyslot: the volume stays locked (keyslot 1 is not tried)"
+e2e_reject "$run.second.log" "^LuksDxe: (${U[tampered]}|${U[moved]}): (unlocked|measured)" \
+	"neither edited-token volume was unlocked or measured"
 e2e_expect "$run.log" "^$(cat "$W/nopcr.txt" | tr -d '\r')\$" "the shell read the PCR-less volume's file"
 e2e_expect "$run.log" "^$(cat "$W/pcr15.txt" | tr -d '\r')\$" "the shell read the PCR 15 volume's file"
 e2e_reject "$run.log" "^$(cat "$W/pcr15x.txt" | tr -d '\r')\$" "the refused volume's file was not read"
