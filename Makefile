@@ -29,6 +29,7 @@ include luks/module.mk
 include fs/module.mk
 include secret/module.mk
 include verity/module.mk
+include tpm/module.mk
 include mk/core.mk
 include efi/module.mk
 include tools/module.mk

@@ -11,6 +11,7 @@
 #include "base/uuid.h"
 #include "secret/volume_secret.h"
 #include "console.h"
+#include "tpm.h"
 #include "ext4fs.h"
 #include "verified.h"
 #include "libc/luksdxe_libc.h"
@@ -470,7 +471,7 @@ static EFI_STATUS report_locked(const char *uuid, int r, int slot, int secret_ba
  * PROMPT_ATTEMPTS times.  *slot: the keyslot that opened (-1: the volume key itself).
  * *verity receives the owner's verity parameters when the secret has them. */
 static EFI_STATUS unlock_volume(luksdxe_dev *d, int *slot, ld_verity_params *verity,
-				int *has_verity, int *lasting)
+				int *has_verity, int *lasting, luksdxe_source *used)
 {
 	const char *uuid = d->info.uuid;
 	char err[128];
@@ -483,6 +484,20 @@ static EFI_STATUS unlock_volume(luksdxe_dev *d, int *slot, ld_verity_params *ver
 	*slot = -2;
 	/* Decided before any secret entry can be used (and, with the wipe option, deleted). */
 	(void)luksdxe_secret_summary();
+	/* The TPM after the secret area (which, when published, is the only source) and
+	 * before the host-controlled fw_cfg and console: a token that does not unlock the
+	 * volume leaves it to them.  A volume opened so is not pinned and not verified by the
+	 * secret: the load policy treats it accordingly. */
+	if (!luksdxe_secret_cc_present()) {
+		r = luksdxe_tpm_unlock(d, slot);
+		if (r == LD_OK) {
+			*used = LUKSDXE_SRC_TPM;
+			return EFI_SUCCESS;
+		}
+		if (r == LD_ERR_NOMEM)
+			return EFI_OUT_OF_RESOURCES;
+		*slot = -2;
+	}
 	for (int attempt = 1;; attempt++) {
 		r = luksdxe_secret_get(guid, uuid, &secret);
 		if (r != LD_OK) {
@@ -496,6 +511,7 @@ static EFI_STATUS unlock_volume(luksdxe_dev *d, int *slot, ld_verity_params *ver
 		}
 		progress_state prog = { 0, 0 };
 		luksdxe_source src = secret.source;
+		*used = src;
 		r = unlock_with(d, &secret, on_progress, &prog, slot, &secret_bad, verity,
 				has_verity, err, sizeof(err));
 		luksdxe_secret_release(&secret, r == LD_OK);
@@ -615,6 +631,7 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 	luksdxe_dev *d = NULL;
 	int slot = -2, lasting = 0, has_verity = 0;
 	ld_verity_params verity;
+	luksdxe_source used = LUKSDXE_SRC_NONE;
 
 	/* An end node asks us to start without creating children. */
 	if (remaining && IsDevicePathEnd(remaining))
@@ -640,9 +657,13 @@ static EFI_STATUS EFIAPI drv_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE
 		st = open_volume(ctrl, &parent, &d, &lasting);
 		if (st != EFI_SUCCESS)
 			goto undo_open;
-		st = unlock_volume(d, &slot, &verity, &has_verity, &lasting);
+		st = unlock_volume(d, &slot, &verity, &has_verity, &lasting, &used);
 		if (st == EFI_SUCCESS)
 			st = serve_volume(d, &verity, has_verity, &lasting);
+		/* before the child exists, so before anything can be read from it */
+		if (st == EFI_SUCCESS)
+			luksdxe_tpm_measure(d, luksdxe_source_tag(used), slot,
+					    has_verity ? &verity : NULL);
 		ld_wipe(&verity, sizeof(verity));
 		if (st != EFI_SUCCESS)
 			goto undo_volume;

@@ -8,6 +8,7 @@
  *   volumes.c  the list of published volumes (volumes.h), read by ext4fs.c and the policy
  *   blockio.c  the child's read-only BlockIo; ld_blockdev over the parent's DiskIo
  *   secret.c   secret providers: CC secret area, QEMU fw_cfg, console prompt
+ *   tpm.c      the TPM source: systemd-tpm2 tokens through EFI_TCG2_PROTOCOL (tpm.h)
  *   fwcfg.c    fw_cfg file directory over the port primitives of fwcfg_io.c
  *   console.c  printf onto ConOut
  *   cpu.c      enables the AVX/AVX-512 register state the VAES paths need
@@ -18,8 +19,8 @@
  *   verified.c dm-verity: the verified view a volume is served through (verified.h)
  *   libc/      the freestanding C runtime the core links against
  * Who calls whom (an arrow points at the callee; no cycle): driver.c -> ext4fs.c,
- * policy_hook.c, secret.c, blockio.c, verified.c, cpu.c, mp.c; blockio.c -> verified.c ->
- * secret.c; ext4fs.c, policy_hook.c -> volumes.c; policy_hook.c -> secret.c;
+ * policy_hook.c, secret.c, tpm.c, blockio.c, verified.c, cpu.c, mp.c; tpm.c -> secret.c;
+ * blockio.c -> verified.c -> secret.c; ext4fs.c, policy_hook.c -> volumes.c; policy_hook.c -> secret.c;
  * every file -> env.c, console.c.  Nothing calls back into driver.c.
  * The host shim (tests/shim) compiles all of these except fwcfg_io.c; efi/libc only for
  * test_shim_libc (its symbols renamed). */
@@ -70,7 +71,9 @@ void luksdxe_blockdev_init(ld_blockdev *dev, luksdxe_disk *disk, EFI_DISK_IO_PRO
 void luksdxe_blockio_init(luksdxe_dev *d, const EFI_BLOCK_IO_MEDIA *parent);
 
 /* secret.c */
-typedef enum { LUKSDXE_SRC_NONE, LUKSDXE_SRC_CC, LUKSDXE_SRC_FWCFG, LUKSDXE_SRC_PROMPT } luksdxe_source;
+typedef enum {
+	LUKSDXE_SRC_NONE, LUKSDXE_SRC_CC, LUKSDXE_SRC_FWCFG, LUKSDXE_SRC_PROMPT, LUKSDXE_SRC_TPM
+} luksdxe_source;
 typedef struct {
 	uint8_t *data; /* the driver's own copy, from luksdxe_alloc */
 	size_t len;
@@ -99,6 +102,12 @@ int luksdxe_secret_pins_present(void);
  * admits files only from verified volumes). */
 int luksdxe_secret_verity_present(void);
 void luksdxe_secret_reset(void); /* forgets that decision (driver load and unload) */
+/* 1 if the firmware publishes a confidential-computing secret area (then it is the only
+ * source: the TPM, fw_cfg and the console are not asked). */
+int luksdxe_secret_cc_present(void);
+/* One line typed at the console (UTF-8, not echoed) into buf; LD_ERR_NOTFOUND if there is
+ * no console or the line is empty. */
+int luksdxe_prompt_line(uint8_t *buf, size_t cap, size_t *len);
 
 /* policy_hook.c: the load policy (policy.h).  install wraps the Security architectural
  * protocols; uninstall puts them back (EFI_ACCESS_DENIED if it cannot). */
@@ -111,5 +120,7 @@ int luksdxe_policy_busy(void);
 /* Shows the refusals kept while there was no console, and prints live from then on. */
 void luksdxe_policy_console_ready(void);
 const char *luksdxe_source_name(luksdxe_source src);
+/* The source's one-word name in the measured event (docs/tpm.md): cc, fwcfg, console, tpm2. */
+const char *luksdxe_source_tag(luksdxe_source src);
 
 #endif

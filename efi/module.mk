@@ -86,3 +86,23 @@ $(BUILD)/LuksDxe-audit.efi: $(BUILD)/efi/LuksDxe-audit.so
 		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc --target efi-bsdrv-x86_64 $< $@
 -include $(BUILD)/efi/audit/policy_hook.d
 test-bins: $(BUILD)/LuksDxe-audit.efi
+
+# ---- the prompt driver (tests only) -------------------------------------------------
+# build/LuksDxe-prompt.efi: the driver built with LUKSDXE_PROMPT=1 (a passphrase, or a
+# systemd-tpm2 token's PIN, typed at the console), for the end-to-end test of PIN tokens.
+# Only secret.c reads the option at build time.
+EFI_PROMPT_OBJS := $(filter-out $(BUILD)/efi/efi/secret.o,$(EFI_DRV_OBJS)) \
+                   $(BUILD)/efi/prompt/secret.o
+$(BUILD)/efi/prompt/secret.o: efi/secret.c $(BUILD)/efi/.flags | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(call quiet,CC.efi)$(EFI_CC) $(EFI_CFLAGS) $(CORE_INC) $(GNUEFI_INC) -I$(TOP)/efi $(EFI_OPTS) \
+		-DLUKSDXE_PROMPT=1 -MMD -MP -c $< -o $@
+$(BUILD)/efi/LuksDxe-prompt.so: $(EFI_PROMPT_OBJS) $(BUILD)/efi/libluksdxe.a
+	$(call quiet,LD.efi)$(EFI_LD) -nostdlib -znocombreloc -T $(GNUEFI_LIB)/elf_x86_64_efi.lds -shared -Bsymbolic \
+		--no-undefined -L$(GNUEFI_LIB) $(GNUEFI_LIB)/crt0-efi-x86_64.o $(EFI_PROMPT_OBJS) \
+		$(BUILD)/efi/libluksdxe.a -lefi -lgnuefi $(EFI_LIBGCC) -o $@
+$(BUILD)/LuksDxe-prompt.efi: $(BUILD)/efi/LuksDxe-prompt.so
+	$(call quiet,PE32+)$(EFI_OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc --target efi-bsdrv-x86_64 $< $@
+-include $(BUILD)/efi/prompt/secret.d
+test-bins: $(BUILD)/LuksDxe-prompt.efi

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* Secret providers, asked in this order:
  *  1. the confidential-computing secret area (EFI configuration table adf956ad-...);
+ *  (then the TPM's systemd-tpm2 tokens, tpm.c, which driver.c asks itself: they unlock
+ *  rather than hand over a secret;)
  *  2. QEMU fw_cfg file opt/luksdxe/secret, in the same GUID-table format;
  *  3. the console prompt, only if built with LUKSDXE_PROMPT=1 (in a confidential VM the
  *     console belongs to the host).
@@ -29,6 +31,18 @@ const char *luksdxe_source_name(luksdxe_source src)
 	case LUKSDXE_SRC_CC: return "confidential-computing secret area";
 	case LUKSDXE_SRC_FWCFG: return "fw_cfg " FWCFG_SECRET_FILE;
 	case LUKSDXE_SRC_PROMPT: return "console";
+	case LUKSDXE_SRC_TPM: return "TPM2 token";
+	default: return "none";
+	}
+}
+
+const char *luksdxe_source_tag(luksdxe_source src)
+{
+	switch (src) {
+	case LUKSDXE_SRC_CC: return "cc";
+	case LUKSDXE_SRC_FWCFG: return "fwcfg";
+	case LUKSDXE_SRC_PROMPT: return "console";
+	case LUKSDXE_SRC_TPM: return "tpm2";
 	default: return "none";
 	}
 }
@@ -208,17 +222,15 @@ static size_t put_utf8(uint8_t *p, size_t n, size_t cap, CHAR16 c)
 	return n;
 }
 
-static int from_prompt(const char *uuid_text, luksdxe_secret *s)
+int luksdxe_prompt_line(uint8_t *buf, size_t cap, size_t *len)
 {
 	SIMPLE_INPUT_INTERFACE *in = luksdxe_st->ConIn;
-	if (!in)
-		return LD_ERR_NOTFOUND;
-	uint8_t *buf = luksdxe_alloc.alloc(luksdxe_alloc.ctx, PROMPT_MAX);
-	if (!buf)
-		return LD_ERR_NOMEM;
 	size_t n = 0;
 	EFI_INPUT_KEY key = { 0, 0 };
-	luksdxe_con_printf("LuksDxe: passphrase for %s: ", uuid_text);
+
+	*len = 0;
+	if (!in)
+		return LD_ERR_NOTFOUND;
 	for (;;) {
 		UINTN idx;
 		if (in->ReadKeyStroke(in, &key) != EFI_SUCCESS) {
@@ -237,15 +249,38 @@ static int from_prompt(const char *uuid_text, luksdxe_secret *s)
 			continue;
 		}
 		if (key.UnicodeChar >= 0x20)
-			n = put_utf8(buf, n, PROMPT_MAX, key.UnicodeChar);
+			n = put_utf8(buf, n, cap, key.UnicodeChar);
 	}
 	ld_wipe(&key, sizeof(key));
 	luksdxe_con_printf("\n");
-	int r = n ? take_copy(s, buf, n) : LD_ERR_NOTFOUND;
+	*len = n;
+	return n ? LD_OK : LD_ERR_NOTFOUND;
+}
+
+static int from_prompt(const char *uuid_text, luksdxe_secret *s)
+{
+	if (!luksdxe_st->ConIn)
+		return LD_ERR_NOTFOUND;
+	uint8_t *buf = luksdxe_alloc.alloc(luksdxe_alloc.ctx, PROMPT_MAX);
+	if (!buf)
+		return LD_ERR_NOMEM;
+	size_t n = 0;
+	luksdxe_con_printf("LuksDxe: passphrase for %s: ", uuid_text);
+	int r = luksdxe_prompt_line(buf, PROMPT_MAX, &n);
+	if (r == LD_OK)
+		r = take_copy(s, buf, n);
 	if (r == LD_OK)
 		s->source = LUKSDXE_SRC_PROMPT;
 	luksdxe_alloc.free(luksdxe_alloc.ctx, buf, PROMPT_MAX);
 	return r;
+}
+
+int luksdxe_secret_cc_present(void)
+{
+	uint8_t *area;
+	size_t size;
+
+	return cc_area(&area, &size, 1) != 0;
 }
 
 int luksdxe_secret_get(const uint8_t volume_guid[16], const char *uuid_text, luksdxe_secret *s)

@@ -4,7 +4,9 @@
  * library decoder (mbedTLS's base64.c is not in the pinned build and rejects the blanks
  * cryptsetup accepts).  Caution: untrusted input.
  *
- * Calls: base/str.h, json.h (ld_json_is_ws).  Called by: json.c (ld_json_b64). */
+ * The encoder makes the passphrase of a systemd-tpm2 token from its unsealed bytes.
+ *
+ * Calls: base/str.h, json.h (ld_json_is_ws).  Called by: json.c (ld_json_b64), tpm/. */
 #include "luks/json.h"
 
 static int b64val(char c)
@@ -71,6 +73,32 @@ int ld_base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outmax, 
 		b64_put(out, outmax, &o, (uint32_t)((b << 4 | c >> 2) & 0xff));
 		b64_put(out, outmax, &o, (uint32_t)((c << 6 | d) & 0xff));
 	}
+	*outlen = o;
+	return LD_OK;
+}
+
+int ld_base64_encode(const uint8_t *in, size_t inlen, char *out, size_t outmax, size_t *outlen)
+{
+	static const char abc[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, o = 0;
+
+	if (inlen > (SIZE_MAX - 1) / 4 || outmax < (inlen + 2) / 3 * 4 + 1)
+		return LD_ERR_RANGE;
+	for (i = 0; i < inlen; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16;
+		size_t n = inlen - i < 3 ? inlen - i : 3;
+
+		if (n > 1)
+			v |= (uint32_t)in[i + 1] << 8;
+		if (n > 2)
+			v |= in[i + 2];
+		out[o++] = abc[v >> 18];
+		out[o++] = abc[(v >> 12) & 63];
+		out[o++] = n > 1 ? abc[(v >> 6) & 63] : '=';
+		out[o++] = n > 2 ? abc[v & 63] : '=';
+	}
+	out[o] = '\0';
 	*outlen = o;
 	return LD_OK;
 }

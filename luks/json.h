@@ -50,6 +50,9 @@ int ld_json_key_id(const ld_json *j, int t, int limit);
 /* Base64 (RFC 4648, padded; blanks skipped) decode: the first outmax bytes into out, the
  * whole decoded length in *outlen (callers compare it with outmax). */
 int ld_base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outmax, size_t *outlen);
+/* Base64 encode (RFC 4648, standard alphabet, padded) of in[0..inlen) into out with a
+ * NUL: LD_ERR_RANGE if out cannot hold 4*ceil(inlen/3)+1 bytes. */
+int ld_base64_encode(const uint8_t *in, size_t inlen, char *out, size_t outmax, size_t *outlen);
 /* Member key of object obj, a base64 string, decoded as ld_base64_decode does;
  * LD_ERR_INVALID if absent, not a string or not valid base64, LD_ERR_NOMEM. */
 int ld_json_b64(const ld_json *j, int obj, const char *key, uint8_t *out, size_t outmax,

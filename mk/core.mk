@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: BSD-2-Clause-Patent
 # Compiles the portable core (our sources + the pinned third-party sources) in four
 # flavours (host, test and efi here, fuzz at the end).  Module files set BASE_SRCS,
-# CRYPTO_SRCS, LUKS_SRCS, FS_SRCS, SECRET_SRCS, VERITY_SRCS (ours, relative to the top) and
+# CRYPTO_SRCS, LUKS_SRCS, FS_SRCS, SECRET_SRCS, VERITY_SRCS, TPM_SRCS (ours, relative to the top) and
 # MBEDTLS_SRCS, ARGON2_SRCS (third party, relative to the top); CRYPTO_ASM_SRCS are nasm
 # sources, assembled the same way for every flavour.
 
-CORE_SRCS := $(BASE_SRCS) $(CRYPTO_SRCS) $(LUKS_SRCS) $(FS_SRCS) $(SECRET_SRCS) $(VERITY_SRCS)
+CORE_SRCS := $(BASE_SRCS) $(CRYPTO_SRCS) $(LUKS_SRCS) $(FS_SRCS) $(SECRET_SRCS) $(VERITY_SRCS) $(TPM_SRCS)
 TP_SRCS   := $(MBEDTLS_SRCS) $(ARGON2_SRCS)
 CORE_ASM_SRCS := $(CRYPTO_ASM_SRCS)
 

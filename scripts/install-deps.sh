@@ -19,6 +19,7 @@ PKGS=(
   python3 python3-cryptography valgrind jq
   acpica-tools uuid-dev
   xorriso xxd
+  swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0 systemd
 )
 
 SUDO=

@@ -33,6 +33,7 @@ $(BUILD)/fuzz-bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $$(FUZZ_EXT
 # which is plain C (no UEFI headers) and so builds as a test object like the core.
 TEST_EXTRA_policy := $(BUILD)/test/efi/policy.o
 $(BUILD)/test/tests/unit/test_policy.o: TEST_CFLAGS += -DLD_TEST_DATA='"$(TOP)/tests/unit/data"'
+$(BUILD)/test/tests/unit/test_tpm2.o: TEST_CFLAGS += -DLD_TEST_DATA='"$(TOP)/tests/unit/data"'
 
 # fuzz_fwcfg runs the driver's fw_cfg directory lookup (port I/O emulated by the target).
 FUZZ_EXTRA_fwcfg := efi/fwcfg.c

@@ -33,6 +33,8 @@ static const struct {
 	{ "verify", lt_cmd_verify,
 	  "verify  [--key-file FILE] [--partition N] --verity-root-hash HEX [--verity-* ...]\n"
 	  "                 DEVICE [HASH_DEVICE]   (see lukstool verify --help)" },
+	{ "tpm2-unlock", lt_cmd_tpm2_unlock,
+	  "tpm2-unlock --tpm DEV|SOCK [--pin-file FILE] [--print-volume-key] DEVICE" },
 	{ "bench-fs", lt_cmd_fsbench,
 	  "bench-fs [--header HDR] ... --key-file FILE --direct-offset BYTES DEVICE PATH" },
 	{ "mkdisk", lt_cmd_mkdisk, "mkdisk  (see lukstool mkdisk --help)" },

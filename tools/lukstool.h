@@ -25,5 +25,6 @@ int lt_cmd_fsbench(int argc, char **argv);
 int lt_cmd_verify(int argc, char **argv);
 int lt_cmd_measure(int argc, char **argv);
 int lt_cmd_sevsecret(int argc, char **argv);
+int lt_cmd_tpm2_unlock(int argc, char **argv);
 
 #endif

@@ -144,14 +144,21 @@ e2e_qemu() {
 	# Key feeder: one space each time a shell countdown shows (skips 5 s of waiting per
 	# shell start, also after a reset).  It holds the fifo open for QEMU's whole life,
 	# so QEMU's stdin never reaches EOF.
+	# With E2E_TYPE_WHEN/E2E_TYPE_TEXT set it also types TEXT and Enter once WHEN shows up
+	# on the console (a prompt of the LUKSDXE_PROMPT driver).
 	(
 		exec 3>"$fifo"
-		local i seen=0 now
+		local i seen=0 now typed=0
 		for i in $(seq $((secs * 10))); do
 			now=$(grep -o 'any other key to continue' "$raw" 2>/dev/null | wc -l)
 			if [ "$now" -gt "$seen" ]; then
 				printf ' ' >&3
 				seen=$now
+			fi
+			if [ $typed = 0 ] && [ -n "${E2E_TYPE_WHEN:-}" ] &&
+				grep -qF -- "$E2E_TYPE_WHEN" "$raw" 2>/dev/null; then
+				printf '%s\r' "$E2E_TYPE_TEXT" >&3
+				typed=1
 			fi
 			sleep 0.1
 		done
