@@ -225,7 +225,8 @@ static luksdxe_verdict decide(const EFI_DEVICE_PATH_PROTOCOL *dp, const char **u
 		ctx.verity_present = 1;
 		v = luksdxe_policy_decide(&ctx, (const uint8_t *)dp, (size_t)-1 / 2, &vol);
 	}
-	if (v == LUKSDXE_DENY_UNENCRYPTED && ctx.owner_running && !names_a_device(dp)) {
+	/* No device answers for the path: the image comes from the caller's buffer (rule c). */
+	if (v == LUKSDXE_DENY_UNENCRYPTED && !names_a_device(dp)) {
 		ctx.from_memory = 1;
 		v = luksdxe_policy_decide(&ctx, (const uint8_t *)dp, (size_t)-1 / 2, &vol);
 	}
@@ -283,7 +284,7 @@ static EFI_STATUS EFIAPI sec_hook(const sec_arch *This, UINT32 auth_status,
 }
 
 /* StartImage: while an image from an unlocked volume runs (and whatever it starts),
- * rule (c) lets it hand over images from its own memory. */
+ * rule (c) lets it hand over the images its cases name from its own memory. */
 static EFI_IMAGE_START orig_start_image;
 static EFI_GUID guid_li_dp = { 0xbc62157e, 0x3e33, 0x4fec,
 			       { 0x99, 0x20, 0x2d, 0x3b, 0x36, 0xd7, 0x50, 0xdf } };
