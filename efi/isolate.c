@@ -29,6 +29,7 @@ static EFI_GUID guid_dp = EFI_DEVICE_PATH_PROTOCOL_GUID;
 #define MAX_FILTERS 8
 #define MAX_RANGES 8
 #define MAX_REFUSAL_LINES 4
+#define MAX_SEEN 256 /* storage handles looked at (more are named on the console) */
 #define LINE 400
 
 typedef struct {
@@ -428,20 +429,33 @@ void luksdxe_isolate_engage(int audit)
 	if (bio_h)
 		luksdxe_bs->FreePool(bio_h);
 
+	/* Every storage handle once (a disk has BlockIo, DiskIo and maybe a file system). */
 	static EFI_GUID *kinds[] = { &guid_bio, &guid_dio, &guid_sfs };
+	EFI_HANDLE seen[MAX_SEEN];
+	size_t n_seen = 0;
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		EFI_HANDLE *h;
 		UINTN n = handles_with(kinds[k], &h);
 		for (UINTN i = 0; i < n; i++) {
-			EFI_DEVICE_PATH_PROTOCOL *dp = NULL;
-			if (!is_storage(h[i]) ||
-			    luksdxe_bs->HandleProtocol(h[i], &guid_dp, (void **)&dp) != EFI_SUCCESS)
-				continue; /* gone with its parent, or no path: nothing to boot from */
-			if (owner_relation(dp) == 0)
-				hide(h[i], dp, audit);
+			size_t j = 0;
+			while (j < n_seen && seen[j] != h[i])
+				j++;
+			if (j == n_seen && n_seen < MAX_SEEN)
+				seen[n_seen++] = h[i];
+			else if (j == n_seen)
+				luksdxe_con_printf("LuksDxe: isolation: more than %u storage handles: "
+						   "some are NOT hidden\n", MAX_SEEN);
 		}
 		if (h)
 			luksdxe_bs->FreePool(h);
+	}
+	for (size_t i = 0; i < n_seen; i++) {
+		EFI_DEVICE_PATH_PROTOCOL *dp = NULL;
+		if (!is_storage(seen[i]) ||
+		    luksdxe_bs->HandleProtocol(seen[i], &guid_dp, (void **)&dp) != EFI_SUCCESS)
+			continue; /* gone with its parent, or no path: nothing to boot from */
+		if (owner_relation(dp) == 0)
+			hide(seen[i], dp, audit);
 	}
 }
 

@@ -13,11 +13,18 @@
 #   0   the owner's disk alone: the owner's kernel boots
 #   a   + a plaintext disk first in PCI order (FAT, same serial, the host's initramfs)
 #   b   the owner's disk with a plaintext partition added to its GPT (FAT, same serial)
+#   w   --fs-uuid, the owner's GRUB volume without the file system it searches (a separate
+#       /boot volume the host withholds), the host's plaintext disk with that serial
 #   fa  --file variant, the file only on the host's plaintext disk
 #   fb  --file variant, the file only in the host's partition of the owner's disk
-# Each attack is first run with the audit image (isolation only logged, nothing hidden): the
-# host's marker appears there, so these cases can fail; with the enforcing image the
-# owner's marker appears or nothing boots, the host's never.
+# Each attack that GRUB can fall for is first run with the audit image (isolation only
+# logged, nothing hidden): the host's marker appears there, so these cases can fail; with the
+# enforcing image the owner's marker appears or nothing boots, the host's never.  In a and
+# b GRUB 2.06 happens to find the owner's volume first even without isolation: efidisk.c
+# sorts its disks by their last device-path node, higher node types first, so LuksDxe's
+# vendor media node comes before every raw disk.  That is GRUB's order, not protection
+# (w shows the same search won by the host), so a and b check what isolation does: the
+# host's disk or partition is gone and the raw GPT unreadable.
 set -u
 . "$(dirname "$0")/boot-lib.sh"
 e2e_init isolation
@@ -93,6 +100,7 @@ e2e_mkfat "$W/own-uuid.fat" $FAT_MIB "$W/grub-uuid.efi=/EFI/BOOT/BOOTX64.EFI" \
 	"$payload/vmlinuz=/vmlinuz" "$payload/initrd.cpio.gz=/initrd.img" &&
 	e2e_mkfat "$W/own-file.fat" $FAT_MIB "$W/grub-file.efi=/EFI/BOOT/BOOTX64.EFI" \
 		"$payload/vmlinuz=/vmlinuz" "$payload/initrd.cpio.gz=/initrd.img" &&
+	E2E_MKFS_ARGS="-i 0E5B0001" e2e_mkfat "$W/own-esp.fat" 8 "$W/grub-uuid.efi=/EFI/BOOT/BOOTX64.EFI" &&
 	printf 'host\n' >"$W/flag" &&
 	e2e_mkfat "$W/host.fat" 16 "$payload/vmlinuz=/vmlinuz" "$W/host-initrd.img=/initrd.img" \
 		"$W/flag=$FLAG" || e2e_bail "cannot make the FAT file systems"
@@ -109,8 +117,8 @@ for f in own-uuid own-file host; do
 done
 printf 'owner passphrase %s' "$(e2e_rand_hex)" >"$W/key"
 U=$(cat /proc/sys/kernel/random/uuid)
-for v in uuid file; do
-	e2e_luks_image "$W/$v.luks" "$W/own-$v.fat" $((FAT_MIB + 4)) "$W/key" --uuid "$U" \
+for v in uuid file esp; do
+	e2e_luks_image "$W/$v.luks" "$W/own-$v.fat" $(($(stat -c %s "$W/own-$v.fat") / 1048576 + 4)) "$W/key" --uuid "$U" \
 		--sector-size 512 2>"$W/$v.cryptsetup" ||
 		{ sed 's/^/# /' "$W/$v.cryptsetup"; e2e_bail "cannot make $v.luks (cryptsetup reencrypt --encrypt)"; }
 done
@@ -129,7 +137,8 @@ gpt() {
 		dd if="$3" of="$1" bs=512 seek=$((2048 + s1)) conv=notrunc status=none
 }
 gpt "$W/own-uuid.img" "$W/uuid.luks" && gpt "$W/own-uuid-plus.img" "$W/uuid.luks" "$W/host.fat" &&
-	gpt "$W/own-file.img" "$W/file.luks" && gpt "$W/own-file-plus.img" "$W/file.luks" "$W/host.fat" ||
+	gpt "$W/own-file.img" "$W/file.luks" && gpt "$W/own-file-plus.img" "$W/file.luks" "$W/host.fat" &&
+	gpt "$W/own-esp.img" "$W/esp.luks" ||
 	e2e_bail "cannot make the GPT disks (sgdisk)"
 sgdisk -p "$W/own-uuid-plus.img" 2>/dev/null | grep -q '^ *2 ' 
 e2e_ok $? "sgdisk: the host's partition 2 sits in the owner's GPT beside the LUKS partition"
@@ -173,22 +182,12 @@ e2e_expect "$W/own.log" "^LuksDxe: $U: isolation: of its disk only bytes [0-9]+ 
 check own "0" yes
 
 # ---- a: a plaintext disk first in PCI order ---------------------------------------------
-boot a-audit "$FW_AUDIT" "$W/host.fat" "$W/own-uuid.img"
-e2e_ok $? "a (audit image, isolation off): the VM ran to power-off by itself"
-e2e_expect "$W/a-audit.log" "^LuksDxe: audit: isolation would hide PciRoot\(0x0\)/Pci\(0x5,0x0\)" \
-	"a (audit image): the plaintext disk would be hidden"
-e2e_expect "$W/a-audit.log" "$HOST_MARKER" \
-	"a (audit image): without isolation the owner's GRUB booted the host's initramfs (the attack is real)"
 boot a "$FW" "$W/host.fat" "$W/own-uuid.img"
 e2e_ok $? "a: the VM ran to power-off by itself"
-e2e_expect "$W/a.log" "^LuksDxe: isolation: hid PciRoot\(0x0\)/Pci\(0x5,0x0\)" "a: the plaintext disk was hidden"
+e2e_expect "$W/a.log" "^LuksDxe: isolation: hid PciRoot\(0x0\)/Pci\(0x5,0x0\)$" "a: the plaintext disk was hidden"
 check a "a" yes
 
 # ---- b: a plaintext partition in the owner's GPT ----------------------------------------
-boot b-audit "$FW_AUDIT" "$W/own-uuid-plus.img"
-e2e_ok $? "b (audit image): the VM ran to power-off by itself"
-e2e_expect "$W/b-audit.log" "$HOST_MARKER" \
-	"b (audit image): without isolation the owner's GRUB booted the host's partition (the attack is real)"
 boot b "$FW" "$W/own-uuid-plus.img"
 e2e_ok $? "b: the VM ran to power-off by itself"
 e2e_expect "$W/b.log" "^LuksDxe: isolation: hid PciRoot\(0x0\)/Pci\(0x5,0x0\)/HD\(2,GPT," \
@@ -196,6 +195,17 @@ e2e_expect "$W/b.log" "^LuksDxe: isolation: hid PciRoot\(0x0\)/Pci\(0x5,0x0\)/HD
 e2e_expect "$W/b.log" "^LuksDxe: isolation: read of [0-9]+ bytes at byte 0 refused on PciRoot\(0x0\)/Pci\(0x5,0x0\): outside the owner's volumes" \
 	"b: GRUB's read of the raw disk's first sector (the plaintext GPT) was refused"
 check b "b" yes
+
+# ---- w: search --fs-uuid for a volume the host withholds ----------------------------------
+boot w-audit "$FW_AUDIT" "$W/host.fat" "$W/own-esp.img"
+e2e_ok $? "w (audit image, isolation off): the VM ran to power-off by itself"
+e2e_expect "$W/w-audit.log" "^LuksDxe: audit: isolation would hide PciRoot\(0x0\)/Pci\(0x5,0x0\)$" \
+	"w (audit image): the plaintext disk would be hidden"
+e2e_expect "$W/w-audit.log" "$HOST_MARKER" \
+	"w (audit image): without isolation search --fs-uuid booted the host's kernel and initramfs (the attack is real)"
+boot w "$FW" "$W/host.fat" "$W/own-esp.img"
+e2e_ok $? "w: the VM ran to power-off by itself"
+check w "w" no
 
 # ---- fa, fb: search --file, the file only where the host put it --------------------------
 boot fa-audit "$FW_AUDIT" "$W/host.fat" "$W/own-file.img"
@@ -205,6 +215,10 @@ e2e_expect "$W/fa-audit.log" "$HOST_MARKER" \
 boot fa "$FW" "$W/host.fat" "$W/own-file.img"
 e2e_ok $? "fa: the VM ran to power-off by itself"
 check fa "fa" no
+boot fb-audit "$FW_AUDIT" "$W/own-file-plus.img"
+e2e_ok $? "fb (audit image): the VM ran to power-off by itself"
+e2e_expect "$W/fb-audit.log" "$HOST_MARKER" \
+	"fb (audit image): without isolation search --file found the host's partition in the owner's GPT (the attack is real)"
 boot fb "$FW" "$W/own-file-plus.img"
 e2e_ok $? "fb: the VM ran to power-off by itself"
 check fb "fb" no
