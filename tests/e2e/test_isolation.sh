@@ -83,7 +83,10 @@ boot
 echo "grub-e2e: boot failed"
 halt
 CFG
+	# part_gpt preloaded, as grub-install does for a GPT boot disk: GRUB then reads the
+	# partition tables of every whole disk it finds.
 	grub-mkstandalone -O x86_64-efi -o "$W/grub-$1.efi" --locales= --fonts= --themes= \
+		--modules="part_gpt part_msdos" \
 		--install-modules="normal search search_fs_uuid search_fs_file fat part_gpt part_msdos linux echo halt test" \
 		"boot/grub/grub.cfg=$W/grub-$1.cfg" >"$W/grub-$1.log" 2>&1
 }
