@@ -147,19 +147,22 @@ gpt "$W/own-uuid.img" "$W/uuid.luks" && gpt "$W/own-uuid-plus.img" "$W/uuid.luks
 sgdisk -p "$W/own-uuid-plus.img" 2>/dev/null | grep -q '^ *2 ' 
 e2e_ok $? "sgdisk: the host's partition 2 sits in the owner's GPT beside the LUKS partition"
 e2e_secret_table "$W/secret.bin" "$U=$W/key" || e2e_bail "cannot write the secret"
-sums_before=$(cat "$W"/*.img "$W/host.fat" | sha256sum)
+# (host.fat three times: case a adds two copies of it, which must stay equal to it)
+sums_before=$(cat "$W"/*.img "$W/host.fat" "$W/host.fat" "$W/host.fat" | sha256sum)
 
-# boot RUN IMAGE DISK...: one bounded boot; the first disk at PCI slot 5, the next at 6.
+# boot RUN IMAGE DISK...: one bounded boot; the first disk at PCI slot 5, the next at 6;
+# $EXTRA: more QEMU arguments.
 boot() {
-	local run=$1 fw=$2 slot=5 d=() a=()
+	local run=$1 fw=$2 slot=5 d=() a=() x=()
 	shift 2
+	[ -z "${EXTRA:-}" ] || read -r -d "" -a x <<<"$EXTRA" || :
 	for img in "$@"; do
 		mapfile -t a < <(bl_disk "$img" "0x$slot")
 		d+=("${a[@]}")
 		slot=$((slot + 1))
 	done
 	E2E_OVMF_CODE=$fw bl_qemu "$W/$run" 150 none \
-		-device "loader,file=$W/secret.bin,addr=$AREA_BASE,force-raw=on" "${d[@]}"
+		-device "loader,file=$W/secret.bin,addr=$AREA_BASE,force-raw=on" "${d[@]}" "${x[@]}"
 }
 # check RUN WHAT OWNER: the VM ended by itself, GRUB ran from the owner's volume, the host's
 # marker never showed; OWNER=yes: the owner's marker showed; no: nothing booted.
@@ -177,8 +180,18 @@ check() {
 }
 
 # ---- a: a plaintext disk first in PCI order ---------------------------------------------
-boot a "$FW" "$W/host.fat" "$W/own-uuid.img"
+# Also a SATA disk on q35's AHCI controller and a USB stick on an XHCI controller, both the
+# host's file system (copies: QEMU locks an image per writer): children of shared buses,
+# stopped through their parents.
+cp "$W/host.fat" "$W/host-sata.fat" && cp "$W/host.fat" "$W/host-usb.fat" || e2e_bail "cannot copy host.fat"
+EXTRA="-drive if=none,id=sata0,format=raw,file=$W/host-sata.fat -device ide-hd,drive=sata0,bus=ide.2
+-device qemu-xhci,id=xhci,addr=0x8 -drive if=none,id=usb0,format=raw,file=$W/host-usb.fat
+-device usb-storage,drive=usb0,bus=xhci.0" boot a "$FW" "$W/host.fat" "$W/own-uuid.img"
 e2e_ok $? "a: the VM ran to power-off by itself"
+e2e_expect "$W/a.log" "^LuksDxe: isolation: hid PciRoot\(0x0\)/Pci\(0x1F,0x2\)/Sata\(" \
+	"a: the SATA disk on the AHCI controller was hidden"
+e2e_expect "$W/a.log" "^LuksDxe: isolation: hid PciRoot\(0x0\)/Pci\(0x8,0x0\)/USB\(" \
+	"a: the USB stick was hidden"
 e2e_expect "$W/a.log" "^LuksDxe: isolation: the owner's boot chain starts; storage other than the owner's 1 volume\(s\) is hidden" \
 	"a: isolation engaged when GRUB started"
 e2e_expect "$W/a.log" "^LuksDxe: $U: isolation: of its disk only bytes [0-9]+ to [0-9]+ \(the volume's encrypted data segment\) stay readable: PciRoot\(0x0\)/Pci\(0x6,0x0\)" \
@@ -222,6 +235,6 @@ boot fb "$FW" "$W/own-file-plus.img"
 e2e_ok $? "fb: the VM ran to power-off by itself"
 check fb "fb" no
 
-[ "$(cat "$W"/*.img "$W/host.fat" | sha256sum)" = "$sums_before" ]
+[ "$(cat "$W"/*.img "$W"/host.fat "$W"/host-sata.fat "$W"/host-usb.fat | sha256sum)" = "$sums_before" ]
 e2e_ok $? "the disks are unchanged (the firmware never writes)"
 e2e_done
