@@ -21,6 +21,37 @@ void luksdxe_env_exit_boot_services(void)
 	boot_services_gone = 1;
 }
 
+static void append_text(char *out, size_t cap, size_t *n, const char *s)
+{
+	while (*s && *n + 1 < cap)
+		out[(*n)++] = *s++;
+	out[*n] = 0;
+}
+
+void luksdxe_env_path_text(const EFI_DEVICE_PATH_PROTOCOL *dp, char *out, size_t cap, size_t *n)
+{
+	static EFI_GUID guid_dp_text = EFI_DEVICE_PATH_TO_TEXT_PROTOCOL_GUID;
+	EFI_DEVICE_PATH_TO_TEXT_PROTOCOL *tt = NULL;
+	if (!cap)
+		return;
+	if (!dp) {
+		append_text(out, cap, n, "(no device path)");
+		return;
+	}
+	if (luksdxe_bs->LocateProtocol &&
+	    luksdxe_bs->LocateProtocol(&guid_dp_text, NULL, (void **)&tt) == EFI_SUCCESS && tt) {
+		CHAR16 *t = tt->ConvertDevicePathToText((EFI_DEVICE_PATH_PROTOCOL *)dp, FALSE, FALSE);
+		if (t) {
+			for (size_t i = 0; t[i] && *n + 1 < cap; i++)
+				out[(*n)++] = t[i] < 0x7f && t[i] >= 0x20 ? (char)t[i] : '?';
+			out[*n] = 0;
+			luksdxe_bs->FreePool(t);
+			return;
+		}
+	}
+	append_text(out, cap, n, "(device path not shown: no DevicePathToText)");
+}
+
 /* Large blocks (Argon2 memory) come from pages, small ones from the pool; free() receives
  * the size, so it knows which, and wipes the whole block first. */
 #define PAGES_FROM (64u * 1024)

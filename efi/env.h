@@ -5,7 +5,8 @@
  *   luksdxe_alloc            the portable core's allocator: pool for small blocks, pages for
  *                            large ones (Argon2), zeroed on allocation, wiped on free; it
  *                            refuses to allocate once ExitBootServices has begun
- *   luksdxe_vendor_guid      the project's GUID (the vendor media node of every volume) */
+ *   luksdxe_vendor_guid      the project's GUID (the vendor media node of every volume)
+ *   luksdxe_env_path_text    a device path as printable ASCII, for console lines */
 #ifndef LUKSDXE_ENV_H
 #define LUKSDXE_ENV_H
 
@@ -27,5 +28,8 @@ void luksdxe_env_init(EFI_SYSTEM_TABLE *st);
 /* At ExitBootServices: the OS owns memory from now on; the allocator refuses, and free()
  * only wipes. */
 void luksdxe_env_exit_boot_services(void);
+/* Appends dp as text (DevicePathToText, present in every OVMF; else a note saying it is not
+ * shown) to out[cap] at *n; out stays NUL-terminated, truncated if need be. */
+void luksdxe_env_path_text(const EFI_DEVICE_PATH_PROTOCOL *dp, char *out, size_t cap, size_t *n);
 
 #endif

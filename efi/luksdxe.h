@@ -15,12 +15,14 @@
  *   mp.c       Argon2's lanes on the other processors (MP services)
  *   policy.c   the load policy's decision (plain C); policy_hook.c wraps the
  *              Security protocols with it
+ *   isolate.c  hides non-owner storage once the owner's boot chain starts (isolate.h)
  *   ext4fs.c   read-only SimpleFileSystem over fs/ext4.h, a second binding
  *   verified.c dm-verity: the verified view a volume is served through (verified.h)
  *   libc/      the freestanding C runtime the core links against
  * Who calls whom (an arrow points at the callee; no cycle): driver.c -> ext4fs.c,
  * policy_hook.c, secret.c, tpm.c, blockio.c, verified.c, cpu.c, mp.c; tpm.c -> secret.c;
- * blockio.c -> verified.c -> secret.c; ext4fs.c, policy_hook.c -> volumes.c; policy_hook.c -> secret.c;
+ * blockio.c -> verified.c -> secret.c; policy_hook.c -> isolate.c; ext4fs.c, policy_hook.c,
+ * isolate.c -> volumes.c; isolate.c -> secret.c; policy_hook.c -> secret.c;
  * every file -> env.c, console.c.  Nothing calls back into driver.c.
  * The host shim (tests/shim) compiles all of these except fwcfg_io.c; efi/libc only for
  * test_shim_libc (its symbols renamed). */

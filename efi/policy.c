@@ -96,17 +96,18 @@ static int plain_file_tail(const uint8_t *tail, size_t len)
 	return files > 0;
 }
 
-/* Rule (c)'s paths: vendor media nodes and file path nodes only, at least one node. */
-static int names_no_device(const uint8_t *path, size_t len)
+/* Rule (c): is the path, end node excluded, exactly one of the named hand-overs? */
+static int is_memory_case(const uint8_t *path, size_t len)
 {
-	size_t off = 0;
-	while (off < len) {
-		const uint8_t *n = path + off;
-		if (n[0] != DP_TYPE_MEDIA || (n[1] != DP_MEDIA_VENDOR && n[1] != DP_MEDIA_FILEPATH))
-			return 0;
-		off += node_len(n); /* checked by luksdxe_dp_length */
-	}
-	return len > 0;
+	static const uint8_t stub[] = LUKSDXE_MEMORY_SYSTEMD_STUB_PATH;
+	static const struct {
+		const uint8_t *path;
+		size_t len;
+	} cases[] = { { stub, sizeof(stub) } };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (len == cases[i].len && memcmp(path, cases[i].path, len) == 0)
+			return 1;
+	return 0;
 }
 
 luksdxe_verdict luksdxe_policy_decide(const luksdxe_policy_ctx *ctx, const uint8_t *path,
@@ -133,9 +134,11 @@ luksdxe_verdict luksdxe_policy_decide(const luksdxe_policy_ctx *ctx, const uint8
 			best_len = ctx->volumes[i].len;
 		}
 	if (best == ctx->n_volumes) {
-		if (ctx->from_memory && ctx->owner_running && names_no_device(path, len))
+		if (!ctx->from_memory)
+			return LUKSDXE_DENY_UNENCRYPTED;
+		if (ctx->owner_running && is_memory_case(path, len))
 			return LUKSDXE_ALLOW_OWNER_MEMORY;
-		return LUKSDXE_DENY_UNENCRYPTED;
+		return LUKSDXE_DENY_MEMORY;
 	}
 	if (volume)
 		*volume = best;
@@ -154,6 +157,7 @@ const char *luksdxe_verdict_text(luksdxe_verdict v)
 	case LUKSDXE_ALLOW_FV: return "in the platform's firmware volume";
 	case LUKSDXE_ALLOW_VOLUME: return "on an unlocked volume";
 	case LUKSDXE_ALLOW_OWNER_MEMORY: return "handed over from memory by an image from an unlocked volume";
+	case LUKSDXE_DENY_MEMORY: return "an image from memory that is not systemd-stub's kernel hand-over from a running owner image";
 	case LUKSDXE_DENY_NO_PATH: return "no device path (an image from memory)";
 	case LUKSDXE_DENY_MALFORMED: return "malformed device path";
 	case LUKSDXE_DENY_FOREIGN_FV: return "a firmware volume the platform did not publish";

@@ -10,10 +10,11 @@
  *       volume of the secret carries dm-verity parameters, only on volumes served through
  *       the owner's tree (verified).
  *   (c) an image that an image from an unlocked volume, while it runs, hands over from
- *       its own memory under a device path that names no device: only vendor-defined
- *       media nodes and file path nodes (a unified kernel image starting the kernel it
- *       carries: systemd's stub uses VenMedia(55C5D1F8-...)).  The image running is the
- *       guest owner's; a path that names a device is judged by (a) and (b) as always.
+ *       its own memory (no device answers for its path) under exactly one of the paths
+ *       below: the hand-overs known to need it.  Each is matched byte for byte, end node
+ *       excluded; any other image from memory is refused (LUKSDXE_DENY_MEMORY).
+ *       The policy cannot see where those bytes came from: it trusts the running owner
+ *       image to hand over only what it carries (see docs/load-policy.md).
  * Everything else - plaintext disks, partitions, CD-ROMs, USB sticks, network (LoadFile)
  * paths, PCI option ROMs, images from memory without a device path - is refused.
  *
@@ -25,6 +26,17 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* Rule (c)'s cases, one per hand-over from memory that the policy admits.
+ *
+ * 1. systemd-stub's kernel (systemd 252 as in Debian 12, src/boot/efi/linux.c, load_image():
+ *    a unified kernel image starts the kernel it carries with LoadImage from its .linux
+ *    section under one vendor media node with no data, then the end node):
+ *    VenMedia(55C5D1F8-04CD-46B5-8A20-E56CBB3052D0), 20 bytes.  The firmware image's console
+ *    shows this path when a UKI boots (tests/e2e/test_firmware_image.sh, case 1). */
+#define LUKSDXE_MEMORY_SYSTEMD_STUB_PATH                                                   \
+	{ 0x04, 0x03, 0x14, 0x00, 0xf8, 0xd1, 0xc5, 0x55, 0xcd, 0x04, 0xb5, 0x46, 0x8a, 0x20, \
+	  0xe5, 0x6c, 0xbb, 0x30, 0x52, 0xd0 }
 
 /* A device path without its end node. */
 typedef struct {
@@ -40,7 +52,8 @@ typedef struct {
 	size_t n_volumes;
 	int pins_present;          /* the secret pins at least one volume */
 	int owner_running;         /* an image from an unlocked volume is running (rule c) */
-	int from_memory;           /* the image comes from a caller's buffer, not a file */
+	int from_memory;           /* the image comes from a caller's buffer: no device
+				    * answers for its path */
 	const uint8_t *verified;   /* per volume: 1 if served through the owner's verity tree
 				    * (may be NULL: none is) */
 	int verity_present;        /* the secret protects at least one volume with verity */
@@ -57,7 +70,9 @@ typedef enum {
 	LUKSDXE_DENY_BAD_VOLUME_PATH, /* on an unlocked volume, but not a plain file path */
 	LUKSDXE_DENY_UNENCRYPTED,   /* anywhere else */
 	LUKSDXE_DENY_NOT_VERIFIED,  /* on an unlocked volume that no verity tree vouches for */
+	LUKSDXE_DENY_MEMORY,        /* from memory, and not one of rule (c)'s cases */
 } luksdxe_verdict;
+#define LUKSDXE_VERDICT_LAST LUKSDXE_DENY_MEMORY
 
 #define LUKSDXE_VERDICT_ALLOWED(v) \
 	((v) == LUKSDXE_ALLOW_FV || (v) == LUKSDXE_ALLOW_VOLUME || (v) == LUKSDXE_ALLOW_OWNER_MEMORY)

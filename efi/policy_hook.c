@@ -17,6 +17,7 @@
 #include "luksdxe.h"
 #include "policy.h"
 #include "console.h"
+#include "isolate.h"
 
 #ifndef LUKSDXE_POLICY_AUDIT
 #define LUKSDXE_POLICY_AUDIT 0
@@ -47,7 +48,6 @@ static EFI_GUID guid_fv2 = { 0x220e73b6, 0x6bdb, 0x4413,
 static EFI_GUID guid_ready_to_boot = { 0x7ce88fb3, 0x4bd7, 0x4679,
 				       { 0x87, 0xa8, 0xa8, 0xd8, 0xde, 0xe5, 0x0d, 0x2b } };
 static EFI_GUID guid_dp = EFI_DEVICE_PATH_PROTOCOL_GUID;
-static EFI_GUID guid_dp_text = EFI_DEVICE_PATH_TO_TEXT_PROTOCOL_GUID;
 
 static sec_arch *sec;
 static sec2_arch *sec2;
@@ -90,31 +90,6 @@ static void append_to(char *line, size_t cap, size_t *n, const char *s)
 }
 #define append(line, n, s) append_to(line, sizeof(line), n, s)
 
-/* The path as text (DevicePathToText, present in every OVMF), else its node types. */
-static void path_text(const EFI_DEVICE_PATH_PROTOCOL *dp, char line[LINE_MAX], size_t *n)
-{
-	EFI_DEVICE_PATH_TO_TEXT_PROTOCOL *tt = NULL;
-	if (!dp) {
-		append_to(line, LINE_MAX, n, "(no device path)");
-		return;
-	}
-	if (luksdxe_bs->LocateProtocol(&guid_dp_text, NULL, (void **)&tt) == EFI_SUCCESS && tt) {
-		CHAR16 *t = tt->ConvertDevicePathToText((EFI_DEVICE_PATH_PROTOCOL *)dp, FALSE,
-							FALSE);
-		if (t) {
-			char tmp[LINE_MAX];
-			size_t i = 0;
-			for (; t[i] && i + 1 < sizeof(tmp); i++)
-				tmp[i] = t[i] < 0x7f && t[i] >= 0x20 ? (char)t[i] : '?';
-			tmp[i] = 0;
-			luksdxe_bs->FreePool(t);
-			append_to(line, LINE_MAX, n, tmp);
-			return;
-		}
-	}
-	append_to(line, LINE_MAX, n, "(device path not shown: no DevicePathToText)");
-}
-
 static int console_connected(void);
 
 /* Prints the line, or keeps it until the console is connected. */
@@ -140,7 +115,7 @@ static void log_decision(const char *what, const EFI_DEVICE_PATH_PROTOCOL *dp, c
 	size_t n = 0;
 	line[0] = 0;
 	append(line, &n, what);
-	path_text(dp, line, &n);
+	luksdxe_env_path_text(dp, line, sizeof(line), &n);
 	append(line, &n, ": ");
 	append(line, &n, why);
 	note(line);
@@ -225,7 +200,8 @@ static luksdxe_verdict decide(const EFI_DEVICE_PATH_PROTOCOL *dp, const char **u
 		ctx.verity_present = 1;
 		v = luksdxe_policy_decide(&ctx, (const uint8_t *)dp, (size_t)-1 / 2, &vol);
 	}
-	if (v == LUKSDXE_DENY_UNENCRYPTED && ctx.owner_running && !names_a_device(dp)) {
+	/* No device answers for the path: the image comes from the caller's buffer (rule c). */
+	if (v == LUKSDXE_DENY_UNENCRYPTED && !names_a_device(dp)) {
 		ctx.from_memory = 1;
 		v = luksdxe_policy_decide(&ctx, (const uint8_t *)dp, (size_t)-1 / 2, &vol);
 	}
@@ -267,8 +243,13 @@ static EFI_STATUS EFIAPI sec2_hook(const sec2_arch *This, const EFI_DEVICE_PATH_
 	/* No file (NULL buffer, size 0): ConnectController asking whether drivers may start
 	 * on a device (UEFI 2.10, 7.4 / PI Security2).  That loads no image: option ROMs and
 	 * files the connected drivers expose are judged when LoadImage is called for them. */
-	if (!buf && size == 0)
+	if (!buf && size == 0) {
+		/* Once the owner's boot chain runs, nothing outside its volumes is bound again
+		 * (isolate.c). */
+		if (luksdxe_isolate_refuse_connect(path, luksdxe_opt_policy_audit))
+			return EFI_SECURITY_VIOLATION;
 		return orig_sec2(This, path, buf, size, boot_policy);
+	}
 	if (!judge(path))
 		return EFI_ACCESS_DENIED;
 	return orig_sec2(This, path, buf, size, boot_policy);
@@ -283,7 +264,7 @@ static EFI_STATUS EFIAPI sec_hook(const sec_arch *This, UINT32 auth_status,
 }
 
 /* StartImage: while an image from an unlocked volume runs (and whatever it starts),
- * rule (c) lets it hand over images from its own memory. */
+ * rule (c) lets it hand over the images its cases name from its own memory. */
 static EFI_IMAGE_START orig_start_image;
 static EFI_GUID guid_li_dp = { 0xbc62157e, 0x3e33, 0x4fec,
 			       { 0x99, 0x20, 0x2d, 0x3b, 0x36, 0xd7, 0x50, 0xdf } };
@@ -300,6 +281,9 @@ static int is_owner_image(EFI_HANDLE image)
 static EFI_STATUS EFIAPI start_image_hook(EFI_HANDLE image, UINTN *exit_size, CHAR16 **exit_data)
 {
 	int owner = owner_running > 0 || is_owner_image(image);
+	/* The first owner image is about to run: the host's storage goes out of its reach. */
+	if (owner && !owner_running)
+		luksdxe_isolate_engage(luksdxe_opt_policy_audit);
 	owner_running += (unsigned)owner;
 	started_running++;
 	EFI_STATUS st = orig_start_image(image, exit_size, exit_data);
@@ -401,6 +385,7 @@ EFI_STATUS luksdxe_policy_install(void)
 		sec->FileAuthenticationState = sec_hook;
 	}
 	owner_running = started_running = 0;
+	luksdxe_isolate_reset();
 	orig_start_image = luksdxe_bs->StartImage;
 	if (orig_start_image)
 		set_start_image(start_image_hook);
@@ -424,7 +409,7 @@ int luksdxe_policy_busy(void)
 
 EFI_STATUS luksdxe_policy_uninstall(void)
 {
-	if (luksdxe_policy_busy())
+	if (luksdxe_policy_busy() || luksdxe_isolate_release() != EFI_SUCCESS)
 		return EFI_ACCESS_DENIED;
 	if (orig_start_image)
 		set_start_image(orig_start_image);

@@ -15,7 +15,7 @@ PKGS=(
   build-essential gnu-efi nasm libjsmn-dev libcmocka-dev libcryptsetup-dev cryptsetup-bin
   libssl-dev openssl libargon2-dev qemu-system-x86 ovmf mtools dosfstools e2fsprogs gdisk
   clang lld llvm libclang-rt-14-dev binutils dpkg-dev poppler-utils
-  busybox-static systemd-boot-efi grub-efi-amd64-bin cpio xz-utils
+  busybox-static systemd-boot-efi grub-efi-amd64-bin grub-common cpio xz-utils
   python3 python3-cryptography valgrind jq
   acpica-tools uuid-dev
   xorriso xxd

@@ -14,7 +14,8 @@
 #   4  a plaintext disk alone: nothing boots, the firmware says why and powers off
 #   5  wrong secret; no secret; the pinned volume replaced by another volume with the same
 #      UUID and passphrase: stays locked, nothing boots, powers off
-#   6  a loader on the encrypted volume calls LoadImage on a plaintext disk's file: refused
+#   6  a loader on the encrypted volume: the plaintext disk is hidden when it starts; its
+#      LoadImage of bytes from memory (the plaintext disk's path, another path, none): refused
 #   7  the audit-mode image: the same plaintext load is logged and allowed
 set -u
 . "$(dirname "$0")/boot-lib.sh"
@@ -163,11 +164,24 @@ e2e_expect "$run.log" "^LuksDxe: $U: the volume key does not match the pin in th
 e2e_reject "$run.log" "$MARKER" "5: impostor volume: nothing booted"
 
 # ---- 6: a loader on the encrypted volume loads from a plaintext disk ----------------
+# Since issue 20 the plaintext disk is hidden before the loader starts: it finds no other
+# file system, and LoadImage of bytes from memory under the plaintext disk's path, another
+# vendor path or no path is refused.
 run="$W/loadother"
 fw_boot "$run" 60 "$W/pinned.bin" "${P[@]}" "${L[@]}"
 e2e_ok $? "6: the VM powered off by itself"
-e2e_expect "$run.log" "^loadother: PciRoot\(0x0\)/Pci\(0x5,0x0\)/.*: EFI_ACCESS_DENIED" \
-	"6: LoadImage of the plaintext disk's file from the encrypted volume's loader was refused"
+e2e_expect "$run.log" "^LuksDxe: isolation: hid PciRoot\(0x0\)/Pci\(0x5,0x0\)" \
+	"6: the plaintext disk was hidden when the loader started"
+e2e_reject "$run.log" "^loadother: PciRoot\(0x0\)/Pci\(0x5,0x0\)/" \
+	"6: the loader found no plaintext file system to load from"
+e2e_expect "$run.log" "^LuksDxe: refused to load PciRoot\(0x0\)/Pci\(0x5,0x0\)/\\\\EFI\\\\BOOT\\\\BOOTX64.EFI: an image from memory that is not systemd-stub's kernel hand-over" \
+	"6: an image from memory under the plaintext disk's path was refused, and the console says why"
+e2e_expect "$run.log" "^loadother: buffer under PciRoot\(0x0\)/Pci\(0x5,0x0\)/.*: EFI_ACCESS_DENIED" \
+	"6: ... LoadImage returned EFI_ACCESS_DENIED to the loader"
+e2e_expect "$run.log" "^loadother: buffer under VenMedia\(.*\): EFI_ACCESS_DENIED" \
+	"6: an image from memory under another vendor path was refused"
+e2e_expect "$run.log" "^loadother: buffer under \(no path\): EFI_ACCESS_DENIED" \
+	"6: an image from memory without a path was refused"
 e2e_reject "$run.log" "$PLAIN_MARKER" "6: the plaintext image never ran"
 
 # ---- 7: audit mode ------------------------------------------------------------------

@@ -58,16 +58,14 @@ static int prefix(const luksdxe_dp *v, const uint8_t *p, size_t len)
 	return v->len > 0 && v->len <= len && memcmp(v->bytes, p, v->len) == 0;
 }
 
-/* Rule (c)'s shape: at least one node, each a vendor media or file path node. */
-static int no_device(const uint8_t *p, size_t len)
+/* Rule (c)'s one case: systemd-stub's payload path, written out here from systemd 252's
+ * src/boot/efi/linux.c (STUB_PAYLOAD_GUID 55c5d1f8-04cd-46b5-8a20-e56cbb3052d0 in one
+ * MEDIA_DEVICE_PATH / MEDIA_VENDOR_DP node of 20 bytes), not from policy.h. */
+static int stub_path(const uint8_t *p, size_t len)
 {
-	size_t off = 0;
-	while (off < len) {
-		if (p[off] != 0x04 || (p[off + 1] != 0x03 && p[off + 1] != 0x04))
-			return 0;
-		off += nlen(p + off);
-	}
-	return len > 0;
+	static const uint8_t stub[20] = { 4, 3, 20, 0, 0xf8, 0xd1, 0xc5, 0x55, 0xcd, 0x04,
+					  0xb5, 0x46, 0x8a, 0x20, 0xe5, 0x6c, 0xbb, 0x30, 0x52, 0xd0 };
+	return len == sizeof(stub) && memcmp(p, stub, len) == 0;
 }
 
 /* The tail after a volume: HD/CD-ROM nodes, then one or more file-path nodes. */
@@ -92,7 +90,7 @@ static void check(const luksdxe_policy_ctx *c, const uint8_t *p, size_t max)
 	size_t vol = (size_t)-1;
 	luksdxe_verdict v = luksdxe_policy_decide(c, p, max, &vol);
 	long w = walk(p, max);
-	if (v < LUKSDXE_ALLOW_FV || v > LUKSDXE_DENY_NOT_VERIFIED)
+	if (v < LUKSDXE_ALLOW_FV || v > LUKSDXE_DENY_MEMORY)
 		abort();
 	if (strcmp(luksdxe_verdict_text(v), "?") == 0)
 		abort();
@@ -136,10 +134,13 @@ static void check(const luksdxe_policy_ctx *c, const uint8_t *p, size_t max)
 	}
 	case LUKSDXE_DENY_UNENCRYPTED:
 	case LUKSDXE_ALLOW_OWNER_MEMORY:
+	case LUKSDXE_DENY_MEMORY:
 		if (fv_file || best != c->n_volumes)
 			abort();
+		if ((v == LUKSDXE_DENY_UNENCRYPTED) != !c->from_memory)
+			abort();
 		if ((v == LUKSDXE_ALLOW_OWNER_MEMORY) !=
-		    (c->owner_running && c->from_memory && no_device(p, len)))
+		    (c->owner_running && c->from_memory && stub_path(p, len)))
 			abort();
 		break;
 	case LUKSDXE_DENY_FOREIGN_FV:

@@ -239,12 +239,11 @@ EFI_DRIVER_BINDING_PROTOCOL *shim_binding(EFI_HANDLE image)
 
 /* Like the DXE core: Stop(children) for every child the driver opened from the
  * controller BY_CHILD_CONTROLLER, then Stop(0) if it still holds the controller. */
-static EFI_STATUS EFIAPI s_disconnect(EFI_HANDLE Controller, EFI_HANDLE DriverImage,
-				      EFI_HANDLE ChildHandle)
+static EFI_STATUS disconnect_driver(shim_handle *c, EFI_HANDLE Controller, EFI_HANDLE DriverImage,
+				    EFI_HANDLE ChildHandle)
 {
-	shim_handle *c = H(Controller);
 	EFI_DRIVER_BINDING_PROTOCOL *b = shim_binding(DriverImage);
-	if (!c || !b)
+	if (!b)
 		return EFI_INVALID_PARAMETER;
 	EFI_HANDLE kids[MAX_HANDLES];
 	unsigned n = 0;
@@ -271,6 +270,89 @@ static EFI_STATUS EFIAPI s_disconnect(EFI_HANDLE Controller, EFI_HANDLE DriverIm
 	if (st == EFI_SUCCESS && !ChildHandle && by_driver)
 		st = b->Stop(b, Controller, 0, NULL);
 	return st;
+}
+
+/* DriverImage NULL: every driver managing the controller (holding it BY_DRIVER, or with a
+ * child opened from it), as the DXE core does. */
+static EFI_STATUS EFIAPI s_disconnect(EFI_HANDLE Controller, EFI_HANDLE DriverImage,
+				      EFI_HANDLE ChildHandle)
+{
+	shim_handle *c = H(Controller);
+	if (!c)
+		return EFI_INVALID_PARAMETER;
+	if (DriverImage)
+		return disconnect_driver(c, Controller, DriverImage, ChildHandle);
+	EFI_HANDLE agents[MAX_HANDLES];
+	unsigned n = 0;
+	for (unsigned i = 0; i < c->nifs; i++)
+		for (unsigned j = 0; j < c->ifs[i].nopen; j++) {
+			shim_open *o = &c->ifs[i].opens[j];
+			int dup = 0;
+			if (!(o->attr & (EFI_OPEN_PROTOCOL_BY_DRIVER | EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER)) ||
+			    !shim_binding(o->agent))
+				continue;
+			for (unsigned k = 0; k < n; k++)
+				dup |= agents[k] == o->agent;
+			if (!dup && n < MAX_HANDLES)
+				agents[n++] = o->agent;
+		}
+	for (unsigned k = 0; k < n; k++) {
+		EFI_STATUS st = disconnect_driver(c, Controller, agents[k], ChildHandle);
+		if (st != EFI_SUCCESS)
+			return st;
+		if (!H(Controller))
+			break;
+	}
+	return EFI_SUCCESS;
+}
+
+/* LocateDevicePath: the handle with Protocol whose device path is the longest node prefix
+ * of *DevicePath; *DevicePath moves past it. */
+static EFI_GUID g_dpath = EFI_DEVICE_PATH_PROTOCOL_GUID;
+static EFI_STATUS EFIAPI s_locate_device_path(EFI_GUID *Protocol, EFI_DEVICE_PATH_PROTOCOL **DevicePath,
+					       EFI_HANDLE *Device)
+{
+	if (!Protocol || !DevicePath || !*DevicePath || !Device)
+		return EFI_INVALID_PARAMETER;
+	long want = luksdxe_dp_length((const uint8_t *)*DevicePath, 1u << 16);
+	long best = -1;
+	shim_handle *bh = NULL;
+	for (unsigned i = 0; i < MAX_HANDLES; i++) {
+		shim_iface *dp = handles[i].live ? find_if(&handles[i], &g_dpath) : NULL;
+		if (!dp || !find_if(&handles[i], Protocol))
+			continue;
+		long l = luksdxe_dp_length(dp->iface, 1u << 16);
+		if (l < 0 || want < 0 || l > want || l <= best ||
+		    memcmp(dp->iface, *DevicePath, (size_t)l) != 0)
+			continue;
+		/* a node boundary of the searched path */
+		long at = 0;
+		while (at < l)
+			at += ((const uint8_t *)*DevicePath)[at + 2] | ((const uint8_t *)*DevicePath)[at + 3] << 8;
+		if (at != l)
+			continue;
+		best = l;
+		bh = &handles[i];
+	}
+	if (!bh)
+		return EFI_NOT_FOUND;
+	*Device = bh;
+	*DevicePath = (EFI_DEVICE_PATH_PROTOCOL *)((uint8_t *)*DevicePath + best);
+	return EFI_SUCCESS;
+}
+
+/* StartImage: runs the test's image body (shim_set_image_body), or returns at once. */
+static EFI_STATUS (*image_body)(EFI_HANDLE image);
+void shim_set_image_body(EFI_STATUS (*body)(EFI_HANDLE image)) { image_body = body; }
+static EFI_STATUS EFIAPI s_start_image(EFI_HANDLE image, UINTN *exit_size, CHAR16 **exit_data)
+{
+	if (exit_size)
+		*exit_size = 0;
+	if (exit_data)
+		*exit_data = NULL;
+	if (!H(image))
+		return EFI_INVALID_PARAMETER;
+	return image_body ? image_body(image) : EFI_SUCCESS;
 }
 
 /* TPLs: only the level is kept (nothing is deferred); raising below the current level or
@@ -604,6 +686,9 @@ void shim_reset(void)
 	shim_bs.OpenProtocol = s_open;
 	shim_bs.CloseProtocol = s_close;
 	shim_bs.DisconnectController = s_disconnect;
+	shim_bs.LocateDevicePath = s_locate_device_path;
+	shim_bs.StartImage = s_start_image;
+	image_body = NULL;
 	shim_bs.WaitForEvent = s_wait_for_event;
 	shim_bs.LocateProtocol = s_locate_protocol;
 	shim_bs.LocateHandleBuffer = s_locate_handle_buffer;

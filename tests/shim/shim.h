@@ -4,7 +4,9 @@
  *
  *  - a handle database: install/uninstall/open/close protocol with the driver-model
  *    open attributes (BY_DRIVER is exclusive, BY_CHILD_CONTROLLER recorded), and
- *    DisconnectController that calls the driver's Stop like the DXE core does;
+ *    DisconnectController that calls the drivers' Stop like the DXE core does (one driver,
+ *    or every driver managing the controller), LocateDevicePath, a StartImage that runs a
+ *    test's image body;
  *  - pool and page memory, every block tracked; freed blocks and (on demand) live blocks
  *    are scanned for registered secrets ("needles") to prove they were wiped;
  *  - events (ExitBootServices notification), the configuration table, a ConOut that
@@ -30,6 +32,9 @@ EFI_STATUS shim_unload_driver(EFI_HANDLE image);  /* calls LoadedImage->Unload *
 /* ConnectController for one driver: Supported, then Start if supported. */
 EFI_STATUS shim_connect(EFI_HANDLE image, EFI_HANDLE controller);
 EFI_DRIVER_BINDING_PROTOCOL *shim_binding(EFI_HANDLE image);
+
+/* StartImage runs body(image) (NULL: returns at once).  Reset by shim_reset. */
+void shim_set_image_body(EFI_STATUS (*body)(EFI_HANDLE image));
 
 /* Handle database inspection. */
 int shim_handle_live(EFI_HANDLE h);

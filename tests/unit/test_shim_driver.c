@@ -666,6 +666,207 @@ static void test_policy_pins(void **state)
 	check_child_reads(only_child(d1), &vols[0]);
 }
 
+/* ---- rule (c) and isolation (efi/isolate.c) through StartImage ------------------------ */
+static EFI_GUID g_li_dp = { 0xbc62157e, 0x3e33, 0x4fec, { 0x99, 0x20, 0x2d, 0x3b, 0x36, 0xd7, 0x50, 0xdf } };
+/* systemd 252's STUB_PAYLOAD_GUID (src/boot/efi/linux.c), in EFI_GUID byte order. */
+static const uint8_t stub_guid[16] = { 0xf8, 0xd1, 0xc5, 0x55, 0xcd, 0x04, 0xb5, 0x46,
+				       0x8a, 0x20, 0xe5, 0x6c, 0xbb, 0x30, 0x52, 0xd0 };
+static dpbuf img_paths[2];
+static EFI_HANDLE image_at(int i, const EFI_DEVICE_PATH_PROTOCOL *dev)
+{
+	dp_copy(&img_paths[i], dev);
+	dp_file(&img_paths[i], "\\EFI\\BOOT\\BOOTX64.EFI");
+	dp_end(&img_paths[i]);
+	EFI_HANDLE h = NULL;
+	assert_int_equal(shim_bs.InstallProtocolInterface(&h, &g_li_dp, EFI_NATIVE_INTERFACE, img_paths[i].b),
+			 EFI_SUCCESS);
+	return h;
+}
+/* What a running image got from LoadImage's security check for each memory path. */
+static EFI_STATUS mem_st[6];
+static dpbuf plain_file;
+static EFI_STATUS memory_checks(EFI_HANDLE img)
+{
+	(void)img;
+	dpbuf p = { { 0 }, 0 };
+	dp_node(&p, 0x04, 0x03, stub_guid, 16); /* the stub's path */
+	dp_end(&p);
+	mem_st[0] = sec2_check(&p);
+	uint8_t other[16];
+	memcpy(other, stub_guid, 16);
+	other[15] ^= 1;
+	p.n = 0;
+	dp_node(&p, 0x04, 0x03, other, 16); /* another vendor GUID */
+	dp_end(&p);
+	mem_st[1] = sec2_check(&p);
+	p.n = 0;
+	dp_node(&p, 0x04, 0x03, stub_guid, 16); /* the stub's node, then a file */
+	dp_file(&p, "\\kernel");
+	dp_end(&p);
+	mem_st[2] = sec2_check(&p);
+	mem_st[3] = sec2_check(&plain_file); /* names the plaintext disk, which exists */
+	mem_st[4] = sec2_check(NULL);
+	p.n = 0;
+	dp_file(&p, "\\kernel"); /* a file node alone */
+	dp_end(&p);
+	mem_st[5] = sec2_check(&p);
+	return EFI_SUCCESS;
+}
+
+/* Every branch of the narrowed memory rule, through the real hooks: the stub's path is
+ * admitted only while an owner image runs; every other memory path is refused with its
+ * reason; a path that names a device stays rule (b)'s. */
+static void test_memory_rule(void **state)
+{
+	(void)state;
+	fwcfg_secret((ent[]){ { NULL, "pass-one", 0 } }, 1);
+	shim_disk *d = open_disk(0, "vol1.img", 512);
+	shim_disk *plain = open_disk(1, "vol2.img", 4096); /* not connected: a plaintext disk */
+	assert_int_equal(shim_connect(image, shim_disk_handle(d)), EFI_SUCCESS);
+	EFI_HANDLE child = only_child(d);
+	shim_signal_group(&g_ready);
+	dp_copy(&plain_file, shim_protocol(shim_disk_handle(plain), &g_dp));
+	dp_file(&plain_file, "\\EFI\\BOOT\\BOOTX64.EFI");
+	dp_end(&plain_file);
+
+	/* No owner image runs: the stub's path is refused as from memory. */
+	shim_console_clear();
+	memory_checks(NULL);
+	assert_int_equal(mem_st[0], EFI_ACCESS_DENIED);
+	assert_non_null(strstr(shim_console(), "an image from memory that is not systemd-stub's kernel hand-over"));
+	/* A non-owner image (a file on the plaintext disk) running: still refused. */
+	shim_set_image_body(memory_checks);
+	EFI_HANDLE other = image_at(1, shim_protocol(shim_disk_handle(plain), &g_dp));
+	assert_int_equal(shim_bs.StartImage(other, NULL, NULL), EFI_SUCCESS);
+	assert_int_equal(mem_st[0], EFI_ACCESS_DENIED);
+	assert_null(strstr(shim_console(), "isolation"));
+	/* The owner's image running. */
+	EFI_HANDLE owner = image_at(0, shim_protocol(child, &g_dp));
+	shim_console_clear();
+	assert_int_equal(shim_bs.StartImage(owner, NULL, NULL), EFI_SUCCESS);
+	assert_int_equal(mem_st[0], EFI_SUCCESS);
+	assert_non_null(strstr(shim_console(), "handed over from memory by an image from an unlocked volume"));
+	for (int i = 1; i < 6; i++)
+		assert_int_equal(mem_st[i], EFI_ACCESS_DENIED);
+	assert_non_null(strstr(shim_console(), "not on a volume the guest owner encrypted"));
+	assert_non_null(strstr(shim_console(), "no device path (an image from memory)"));
+	/* After it returned: refused again. */
+	memory_checks(NULL);
+	assert_int_equal(mem_st[0], EFI_ACCESS_DENIED);
+	shim_set_image_body(NULL);
+}
+
+static EFI_STATUS sec2_connect(const EFI_DEVICE_PATH_PROTOCOL *p)
+{
+	fake_sec2 *s2 = shim_protocol(shim_handle_of(&g_sec2), &g_sec2);
+	return s2->FileAuthentication(s2, p, NULL, 0, 0);
+}
+
+static EFI_STATUS read_lba(shim_disk *d, EFI_LBA lba, uint32_t bs, uint8_t *buf)
+{
+	EFI_BLOCK_IO_PROTOCOL *bio = shim_protocol(shim_disk_handle(d), &g_bio);
+	return bio->ReadBlocks(bio, bio->Media->MediaId, lba, bs, buf);
+}
+
+/* Isolation: the owner's volume (pinned) stays, the unpinned volume is stopped through its
+ * parent (the child alone), disks that no driver can be made to let go fail every read,
+ * the owner's raw disk shows only its data segment (offset from cryptsetup, mkimages.sh),
+ * connecting anything outside the owner's volume is refused; unload restores the reads. */
+static void isolation_case(int audit)
+{
+	uint8_t pin[32], rec[128], buf[512];
+	luksdxe_opt_policy_audit = audit;
+	pin_of(&vols[0], pin);
+	size_t n = record(rec, "pass-one", 8, NULL, 0, pin);
+	fwcfg_secret((ent[]){ { VOL1_UUID, (const char *)rec, n }, { NULL, "pass-two", 0 } }, 2);
+	shim_disk *d1 = open_disk(0, "vol1.img", 512);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d1)), EFI_SUCCESS);
+	/* A free handle slot before d2's, so that d2's child is listed before d2 itself: the
+	 * child is then hidden on its own, through its parent. */
+	EFI_HANDLE gap = NULL;
+	static char dummy;
+	EFI_GUID g_dummy = { 1, 2, 3, { 4, 5, 6, 7, 8, 9, 10, 11 } };
+	assert_int_equal(shim_bs.InstallProtocolInterface(&gap, &g_dummy, EFI_NATIVE_INTERFACE, &dummy), EFI_SUCCESS);
+	shim_disk *d2 = open_disk(1, "vol2.img", 4096);
+	shim_disk *d3 = open_disk(2, "vol3.img", 512); /* plaintext to the firmware: no driver */
+	assert_int_equal(shim_bs.UninstallProtocolInterface(gap, &g_dummy, &dummy), EFI_SUCCESS);
+	assert_int_equal(shim_connect(image, shim_disk_handle(d2)), EFI_SUCCESS);
+	EFI_HANDLE c1 = only_child(d1), c2 = only_child(d2);
+	assert_true((uintptr_t)c2 < (uintptr_t)shim_disk_handle(d2));
+	shim_signal_group(&g_ready);
+	/* Before the owner's image: nothing is hidden, connecting is allowed. */
+	assert_int_equal(sec2_connect(shim_protocol(shim_disk_handle(d2), &g_dp)), EFI_SUCCESS);
+	assert_int_equal(read_lba(d1, 0, 512, buf), EFI_SUCCESS);
+
+	shim_console_clear();
+	EFI_HANDLE owner = image_at(0, shim_protocol(c1, &g_dp));
+	assert_int_equal(shim_bs.StartImage(owner, NULL, NULL), EFI_SUCCESS);
+	const char *con = shim_console();
+	size_t seg = vols[0].data_offset;
+	if (audit) {
+		assert_non_null(strstr(con, "LuksDxe: audit: isolation: the owner's boot chain starts; storage other than the owner's 1 volume(s) would be hidden"));
+		/* d2, its child and d3, each said once (each has BlockIo and DiskIo). */
+		unsigned said = 0;
+		for (const char *c = con; (c = strstr(c, "LuksDxe: audit: isolation would hide ")); c++)
+			said++;
+		assert_int_equal(said, 3);
+		assert_true(shim_handle_live(c2));
+		assert_int_equal(read_lba(d1, 0, 512, buf), EFI_SUCCESS);
+		assert_int_equal(read_lba(d3, 0, 512, buf), EFI_SUCCESS);
+		assert_int_equal(sec2_connect(shim_protocol(shim_disk_handle(d2), &g_dp)), EFI_SUCCESS);
+		assert_non_null(strstr(shim_console(), "LuksDxe: audit: isolation would refuse to connect"));
+		return;
+	}
+	assert_non_null(strstr(con, "LuksDxe: isolation: the owner's boot chain starts; storage other than the owner's 1 volume(s) is hidden"));
+	assert_non_null(strstr(con, VOL1_UUID ": isolation: of its disk only bytes "));
+	/* d2's child alone was stopped through d2 (LuksDxe's Stop for that child). */
+	assert_false(shim_handle_live(c2));
+	assert_non_null(strstr(con, "LuksDxe: isolation: hid "));
+	/* d2 and d3 have no driver to stop: every read fails. */
+	assert_non_null(strstr(con, "could not be disconnected: every read of it fails"));
+	assert_int_equal(read_lba(d2, 0, 4096, (uint8_t[4096]){ 0 }), EFI_DEVICE_ERROR);
+	assert_int_equal(read_lba(d3, 0, 512, buf), EFI_DEVICE_ERROR);
+	/* d1: the GPT-less header area refused, the data segment readable and unchanged. */
+	shim_console_clear();
+	assert_int_equal(read_lba(d1, 0, 512, buf), EFI_DEVICE_ERROR);
+	assert_non_null(strstr(shim_console(), "LuksDxe: isolation: read of 512 bytes at byte 0 refused on "));
+	assert_int_equal(read_lba(d1, seg / 512 - 1, 512, buf), EFI_DEVICE_ERROR);
+	assert_int_equal(read_lba(d1, seg / 512, 512, buf), EFI_SUCCESS);
+	assert_memory_equal(buf, vols[0].img + seg, 512);
+	/* The owner's volume still reads right. */
+	assert_true(shim_handle_live(c1));
+	check_child_reads(c1, &vols[0]);
+	/* Connecting: refused outside the owner's volume, allowed below it. */
+	shim_console_clear();
+	assert_int_equal(sec2_connect(shim_protocol(shim_disk_handle(d2), &g_dp)), EFI_SECURITY_VIOLATION);
+	assert_int_equal(sec2_connect(shim_protocol(shim_disk_handle(d1), &g_dp)), EFI_SECURITY_VIOLATION);
+	assert_non_null(strstr(shim_console(), "LuksDxe: isolation: refused to connect "));
+	dpbuf below;
+	dp_copy(&below, shim_protocol(c1, &g_dp));
+	dp_node(&below, 0x04, 0x01, (uint8_t[38]){ 1 }, 38); /* a partition inside the volume */
+	dp_end(&below);
+	unsigned calls = sec2_calls;
+	assert_int_equal(sec2_connect((const EFI_DEVICE_PATH_PROTOCOL *)below.b), EFI_SUCCESS);
+	assert_int_equal(sec2_calls, calls + 1);
+	/* Unload: the raw disk's reads are its own again. */
+	shim_disk *ds[1] = { d1 };
+	disconnect_and_unload(ds, 1);
+	assert_int_equal(read_lba(d1, 0, 512, buf), EFI_SUCCESS);
+	assert_int_equal(read_lba(d3, 0, 512, buf), EFI_SUCCESS);
+}
+
+static void test_isolation(void **state)
+{
+	(void)state;
+	isolation_case(0);
+}
+
+static void test_isolation_audit(void **state)
+{
+	(void)state;
+	isolation_case(1);
+}
+
 /* A pin that names another volume's key: the volume stays locked, its key wiped. */
 static void test_pin_mismatch(void **state)
 {
@@ -1601,6 +1802,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_policy_decisions, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_policy_backlog, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_policy_audit, setup_policy, teardown_policy),
+		cmocka_unit_test_setup_teardown(test_memory_rule, setup_policy, teardown_policy),
+		cmocka_unit_test_setup_teardown(test_isolation, setup_policy, teardown_policy),
+		cmocka_unit_test_setup_teardown(test_isolation_audit, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_policy_unload_refused, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_policy_unload_refused_intact, setup_policy, teardown_policy),
 		cmocka_unit_test_setup_teardown(test_unload_above_application, setup_policy, teardown_policy),
