@@ -53,8 +53,10 @@ int ld_ovmf_table_find(const uint8_t *img, size_t len, const uint8_t guid[16],
 	r = table_bounds(img, len, &start, &ptr, err, errlen);
 	if (r != LD_OK)
 		return r;
-	/* Walks every entry even after a match, so that a malformed table or a GUID given
-	 * twice is refused whatever GUID is asked for. */
+	/* Walks every entry even after a match, so that a malformed table is refused whatever
+	 * GUID is asked for, and so is the asked GUID given twice (QEMU takes one copy, a
+	 * reader could take the other).  Another GUID given twice does not matter to the
+	 * caller and is not looked for. */
 	while (ptr - start >= LD_OVMF_ENTRY_HDR) {
 		elen = ld_le16(img + ptr - LD_OVMF_ENTRY_HDR);
 		if (elen < LD_OVMF_ENTRY_HDR || elen > ptr - start)

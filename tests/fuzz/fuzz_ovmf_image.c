@@ -65,7 +65,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else if (r == LD_ERR_INVALID) {
 			if (!err[0])
 				abort();
-			table_ok = 0;
+			/* The footer GUID (g 4) given twice inside the table is refused when it
+			 * is asked for, and parse never asks for it. */
+			if (g < 4)
+				table_ok = 0;
 		} else if (r != LD_ERR_NOTFOUND || d != NULL || dlen != 0) {
 			abort();
 		}
