@@ -35,7 +35,7 @@ include tools/module.mk
 include tests/module.mk
 include tests/e2e/e2e.mk
 
-.PHONY: all deps check bench demo clean distclean install ovmf build-all build-check fuzz-bins
+.PHONY: all deps check bench demo demo-driver-list clean distclean install ovmf ovmf-repro build-all build-check fuzz-bins
 # Every documented target first runs the dependency installer, then makes its real work in a
 # second make: the third-party sources the object rules name exist only after deps has run.
 all: deps
@@ -63,6 +63,11 @@ ovmf: deps
 build-ovmf:
 	@bash scripts/build-ovmf.sh enforce
 	@bash scripts/build-ovmf.sh audit
+
+# The images again, from nothing, in a copy of the checkout under another path, compared byte
+# for byte with this checkout's (docs/reproducible.md; as long as a first `make ovmf`).
+ovmf-repro: deps
+	@bash scripts/ovmf-repro.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/lukstool $(BENCH_BINS)

@@ -16,6 +16,12 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+# The image must not depend on the builder's locale, time zone, umask or on Python's
+# per-process string hash seed (BaseTools iterates sets and dicts of names); see
+# docs/reproducible.md.  edk2 2022.11 reads no SOURCE_DATE_EPOCH: GenFw zeroes the PE
+# time stamps itself, and nothing else in the image carries a date.
+export LC_ALL=C TZ=UTC PYTHONHASHSEED=0
+umask 022
 
 mode=${1:-enforce}
 case $mode in
@@ -30,8 +36,26 @@ ws=build/ovmf/edk2
 src_inputs() { grep ' edk2/' scripts/deps.sha256; sha256sum efi/ovmf/amdsev.patch; }
 all_inputs() { src_inputs; sha256sum scripts/build-ovmf.sh efi/ovmf/LuksDxe.inf efi/ovmf/mkdepex.py "$efi"; }
 want=$(all_inputs | sha256sum | cut -d' ' -f1)
+# What an owner needs to rebuild the same bytes: the pinned sources, the driver and the
+# versions of the Debian tools that compile them (iasl's version is inside the ACPI tables).
+buildinfo() {
+	echo "image: $out"
+	echo "sha256: $(sha256sum "$out" | cut -d' ' -f1)"
+	echo "driver: $efi $(sha256sum "$efi" | cut -d' ' -f1)"
+	echo "commit: $(git rev-parse HEAD 2>/dev/null || echo unknown)$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo ' (with local changes)')"
+	echo "inputs:"
+	all_inputs | sed 's/^/  /'
+	echo "tools (dpkg-query):"
+	dpkg-query -W -f='  ${Package} ${Version}\n' gcc-12 binutils gnu-efi nasm acpica-tools \
+		uuid-dev python3.11 make 2>/dev/null || true
+}
+report() {
+	buildinfo >"$out.buildinfo"
+	echo "build-ovmf: $out sha256 $(sha256sum "$out" | cut -d' ' -f1)"
+}
 if [ -f "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$want" ]; then
 	echo "build-ovmf: $out is up to date"
+	report
 	exit 0
 fi
 rm -f "$out.stamp"
@@ -85,4 +109,4 @@ size=$(stat -c %s "$img")
 cp "$img" "$out.tmp"
 mv "$out.tmp" "$out"
 echo "$want" >"$out.stamp"
-echo "build-ovmf: $out ($(sha256sum "$out" | cut -c1-16)...)"
+report
