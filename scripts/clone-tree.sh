@@ -14,7 +14,9 @@ dest=${1:?usage: clone-tree.sh DEST}
 mkdir -p "$dest"
 if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
 	# a file deleted in the work tree but still tracked is left out, as in the work tree
+	# (third_party may itself be a symlink in a worktree, which /third_party/ does not ignore)
 	git -C "$top" ls-files -z --cached --others --exclude-standard |
+		grep -zvE '^(third_party|build|out)(/|$)' |
 		(cd "$top" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) |
 		tar -C "$top" --null -T - -cf - | tar -C "$dest" -xf -
 else
