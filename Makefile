@@ -73,15 +73,28 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/lukstool $(BENCH_BINS)
 	@$(MAKE) --no-print-directory run-bench
 
+# The firmware image booted as an owner would boot it: the secret in its secret area, Linux
+# from an encrypted-only disk (tests/e2e/demo.sh).
 demo: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) build-all
+	@$(MAKE) --no-print-directory build-ovmf
 	bash tests/e2e/demo.sh
+# The weak mode: stock OVMF with LuksDxe in its driver list (Driver0000) from a plaintext
+# driver disk, the secret through fw_cfg (tests/e2e/demo-driver-list.sh).
+demo-driver-list: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) build-all
+	bash tests/e2e/demo-driver-list.sh
 
+# lukstool, the driver and the firmware images (enforcing and audit) with their buildinfo.
 install: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) build-all
+	@$(MAKE) --no-print-directory build-ovmf
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/luksdxe
 	install -m 0755 $(BUILD)/lukstool $(DESTDIR)$(PREFIX)/bin/lukstool
 	install -m 0644 $(BUILD)/LuksDxe.efi $(DESTDIR)$(PREFIX)/share/luksdxe/LuksDxe.efi
+	install -m 0644 $(BUILD)/ovmf/OVMF-LuksDxe.fd $(BUILD)/ovmf/OVMF-LuksDxe.fd.buildinfo \
+		$(BUILD)/ovmf/OVMF-LuksDxe-audit.fd $(BUILD)/ovmf/OVMF-LuksDxe-audit.fd.buildinfo \
+		$(DESTDIR)$(PREFIX)/share/luksdxe/
 
 clean:
 	rm -rf $(BUILD)

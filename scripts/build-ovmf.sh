@@ -3,7 +3,8 @@
 # Builds the firmware image with LuksDxe inside: OVMF's AmdSev platform from Debian's
 # edk2 source package (third_party/edk2, fetched and pinned by install-deps.sh), with
 # GRUB and the setup menu taken out, LuksDxe added as a binary DXE driver, and a boot
-# manager that powers off when nothing can be booted (efi/ovmf/amdsev.patch).
+# manager that powers off when nothing can be booted (efi/ovmf/amdsev.patch); GenFw records
+# base names, not build paths, in the images (efi/ovmf/genfw-basename.patch).
 #
 #   scripts/build-ovmf.sh [enforce|audit]
 #     enforce (default): build/LuksDxe.efi        -> build/ovmf/OVMF-LuksDxe.fd
@@ -33,7 +34,8 @@ esac
 [ -d third_party/edk2 ] || { echo "build-ovmf: third_party/edk2 is missing (make deps)" >&2; exit 1; }
 
 ws=build/ovmf/edk2
-src_inputs() { grep ' edk2/' scripts/deps.sha256; sha256sum efi/ovmf/amdsev.patch; }
+patches=(efi/ovmf/amdsev.patch efi/ovmf/genfw-basename.patch)
+src_inputs() { grep ' edk2/' scripts/deps.sha256; sha256sum "${patches[@]}"; }
 all_inputs() { src_inputs; sha256sum scripts/build-ovmf.sh efi/ovmf/LuksDxe.inf efi/ovmf/mkdepex.py "$efi"; }
 want=$(all_inputs | sha256sum | cut -d' ' -f1)
 # What an owner needs to rebuild the same bytes: the pinned sources, the driver and the
@@ -67,7 +69,7 @@ if [ "$(cat "$ws/.luksdxe-src" 2>/dev/null)" != "$src_want" ]; then
 	echo "build-ovmf: copying and patching edk2 into $ws"
 	rm -rf "$ws" "$ws.tmp"
 	cp -a third_party/edk2 "$ws.tmp"
-	patch -d "$ws.tmp" -p1 --quiet <efi/ovmf/amdsev.patch
+	for p in "${patches[@]}"; do patch -d "$ws.tmp" -p1 --quiet <"$p"; done
 	echo "$src_want" >"$ws.tmp/.luksdxe-src"
 	mv "$ws.tmp" "$ws"
 fi
