@@ -36,7 +36,7 @@ include tools/module.mk
 include tests/module.mk
 include tests/e2e/e2e.mk
 
-.PHONY: all deps check bench demo clean distclean install ovmf build-all build-check fuzz-bins
+.PHONY: all deps check bench demo demo-driver-list clean distclean install ovmf ovmf-repro build-all build-check fuzz-bins
 # Every documented target first runs the dependency installer, then makes its real work in a
 # second make: the third-party sources the object rules name exist only after deps has run.
 all: deps
@@ -65,19 +65,37 @@ build-ovmf:
 	@bash scripts/build-ovmf.sh enforce
 	@bash scripts/build-ovmf.sh audit
 
+# The images again, from nothing, in a copy of the checkout under another path, compared byte
+# for byte with this checkout's (docs/reproducible.md; as long as a first `make ovmf`).
+ovmf-repro: deps
+	@bash scripts/ovmf-repro.sh
+
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/lukstool $(BENCH_BINS)
 	@$(MAKE) --no-print-directory run-bench
 
+# The firmware image booted as an owner would boot it: the secret in its secret area, Linux
+# from an encrypted-only disk (tests/e2e/demo.sh).
 demo: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) build-all
+	@$(MAKE) --no-print-directory build-ovmf
 	bash tests/e2e/demo.sh
+# The weak mode: stock OVMF with LuksDxe in its driver list (Driver0000) from a plaintext
+# driver disk, the secret through fw_cfg (tests/e2e/demo-driver-list.sh).
+demo-driver-list: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) build-all
+	bash tests/e2e/demo-driver-list.sh
 
+# lukstool, the driver and the firmware images (enforcing and audit) with their buildinfo.
 install: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) build-all
+	@$(MAKE) --no-print-directory build-ovmf
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/luksdxe
 	install -m 0755 $(BUILD)/lukstool $(DESTDIR)$(PREFIX)/bin/lukstool
 	install -m 0644 $(BUILD)/LuksDxe.efi $(DESTDIR)$(PREFIX)/share/luksdxe/LuksDxe.efi
+	install -m 0644 $(BUILD)/ovmf/OVMF-LuksDxe.fd $(BUILD)/ovmf/OVMF-LuksDxe.fd.buildinfo \
+		$(BUILD)/ovmf/OVMF-LuksDxe-audit.fd $(BUILD)/ovmf/OVMF-LuksDxe-audit.fd.buildinfo \
+		$(DESTDIR)$(PREFIX)/share/luksdxe/
 
 clean:
 	rm -rf $(BUILD)

@@ -3,4 +3,4 @@
 # allocator (common.h), endian readers, the block-device interface, string helpers, UUID and
 # GUID text, CRC-32.  base/ includes nothing from crypto/, luks/, fs/ or secret/; they all
 # include base/.
-BASE_SRCS := $(wildcard base/*.c)
+BASE_SRCS := $(sort $(wildcard base/*.c))

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause-Patent
 # crypto/: our sources (every crypto/*.c), plus the pinned third-party sources they wrap.
-CRYPTO_SRCS := $(wildcard crypto/*.c)
+CRYPTO_SRCS := $(sort $(wildcard crypto/*.c))
 # Our assembly (nasm, x86-64): the fast AES-XTS paths, linked into every flavour.
-CRYPTO_ASM_SRCS := $(wildcard crypto/*.asm)
+CRYPTO_ASM_SRCS := $(sort $(wildcard crypto/*.asm))
 
 # mbedTLS: AES (with AES-NI), SHA-1, SHA-512/384 and RIPEMD-160 (SHA-256 is crypto/sha256.c),
 # and platform_util.c for mbedtls_platform_zeroize, which every one of them uses to wipe

@@ -14,8 +14,8 @@ GNUEFI_INC := -isystem /usr/include/efi -isystem /usr/include/efi/x86_64
 EFI_LD     := ld
 EFI_OBJCOPY := objcopy
 
-EFI_DRV_SRCS := $(wildcard efi/*.c)
-EFI_LIBC_SRCS := $(wildcard efi/libc/*.c)
+EFI_DRV_SRCS := $(sort $(wildcard efi/*.c))
+EFI_LIBC_SRCS := $(sort $(wildcard efi/libc/*.c))
 EFI_FW_ONLY_SRCS := efi/fwcfg_io.c
 EFI_DRV_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(EFI_DRV_SRCS) $(EFI_LIBC_SRCS))
 
@@ -46,7 +46,7 @@ $(BUILD)/LuksDxe.efi: $(BUILD)/efi/LuksDxe.so
 # hello.efi runs from inside the encrypted volume; cc_install.efi publishes a
 # confidential-computing secret area the way OVMF's AmdSev build does.  They are built
 # with the tests (test-bins), not by `make all`.
-E2E_APP_SRCS := $(wildcard tests/e2e/apps/*.c)
+E2E_APP_SRCS := $(sort $(wildcard tests/e2e/apps/*.c))
 E2E_APPS := $(patsubst tests/e2e/apps/%.c,$(BUILD)/e2e-apps/%.efi,$(E2E_APP_SRCS))
 E2E_APP_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(E2E_APP_SRCS))
 E2E_APP_LIBOBJS := $(BUILD)/efi/efi/console.o $(BUILD)/efi/efi/fwcfg.o \

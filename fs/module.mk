@@ -6,4 +6,4 @@
 #   ext4_inode.c -> ext4_inline.c, ext4_group.c; ext4_super.c -> ext4_group.c
 #   super, inode, dir, extent, blockmap -> ext4_block.c (the metadata block cache)
 #   every file -> ext4_fail.c (failure reasons); the checksummed ones -> ext4_crc32c.c
-FS_SRCS := $(wildcard fs/*.c)
+FS_SRCS := $(sort $(wildcard fs/*.c))

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause-Patent
-LUKS_SRCS := $(wildcard luks/*.c)
+LUKS_SRCS := $(sort $(wildcard luks/*.c))
 
 # Who calls whom inside luks/ (an arrow points at the callee; no cycle):
 #   volume.c -> luks2_disk.c, luks1.c, luks2_keyslot.c, luks2_segment.c, luks2_digest.c,

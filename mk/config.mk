@@ -16,7 +16,11 @@ WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
 CORE_INC := -I$(TOP) -I$(MBEDTLS_DIR)/include -I$(ARGON2_DIR) \
             -DMBEDTLS_CONFIG_FILE='"crypto/ld_mbedtls_config.h"' -DARGON2_NO_THREADS
 
-HOST_CFLAGS := -std=c11 -O2 -g $(WARN) -D_DEFAULT_SOURCE
+# The shipped programs (lukstool, LuksDxe.efi) must not depend on the directory they are
+# built in: the prefix map turns the checkout's absolute path into "." in __FILE__ and in the
+# debug information (docs/reproducible.md; tests/lint/test_reproducible.sh checks it).
+REPRO_FLAGS := -ffile-prefix-map=$(TOP)=.
+HOST_CFLAGS := -std=c11 -O2 -g $(WARN) -D_DEFAULT_SOURCE $(REPRO_FLAGS)
 TEST_CFLAGS := -std=c11 -O1 -g $(WARN) -D_DEFAULT_SOURCE \
                -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 TEST_LDFLAGS := -fsanitize=address,undefined
@@ -24,7 +28,7 @@ TEST_LDFLAGS := -fsanitize=address,undefined
 # Firmware flags: freestanding, no red zone (interrupts share the stack), UTF-16 wchar,
 # position independent for gnu-efi's relocator, MS calling convention for UEFI calls.
 EFI_GCC_INC := $(shell $(EFI_CC) -print-file-name=include)
-EFI_CFLAGS := -std=c11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector -fno-stack-check \
+EFI_CFLAGS := -std=c11 -O2 -g $(WARN) $(REPRO_FLAGS) -ffreestanding -fno-stack-protector -fno-stack-check \
               -fshort-wchar -mno-red-zone -fpic -fno-strict-aliasing -fno-builtin \
               -fno-asynchronous-unwind-tables -maccumulate-outgoing-args \
               -DGNU_EFI_USE_MS_ABI -DLD_EFI=1 \

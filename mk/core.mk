@@ -38,13 +38,16 @@ $(BUILD)/efi/%.o: %.c $(BUILD)/efi/.flags | $(DEPS_STAMP)
 # nasm: ELF64 objects, position independent by construction (`default rel` in each
 # source), so the same code serves the PIE host binaries and the relocated firmware
 # image; an object with an absolute relocation is refused.  -MD writes the %include
-# dependencies.
+# dependencies.  The host flavour (lukstool) is assembled without -g: NASM writes the
+# absolute directory of the source into its DWARF (DW_AT_comp_dir) and has no prefix map,
+# which would make lukstool depend on where it was built (docs/reproducible.md).
 NASM := nasm
-NASMFLAGS := -f elf64 -Wall -g
+NASMFLAGS := -f elf64 -Wall
+NASM_DEBUG = $(if $(filter host,$(1)),,-g)
 define nasm_rule
 $(BUILD)/$(1)/%.o: %.asm | $(DEPS_STAMP)
 	@mkdir -p $$(@D)
-	$$(call quiet,NASM)$(NASM) $(NASMFLAGS) -MD $$(@:.o=.d) -MP -o $$@ $$<
+	$$(call quiet,NASM)$(NASM) $(NASMFLAGS) $(call NASM_DEBUG,$(1)) -MD $$(@:.o=.d) -MP -o $$@ $$<
 	@if readelf -rW $$@ | awk '/^Relocation section/ { dbg = ($$$$3 ~ /debug/) } \
 		!dbg && / R_X86_64_(64|32|32S) / { bad = 1; print } END { exit !bad }'; then \
 		echo "$$@: absolute relocation (use default rel)" >&2; rm -f $$@; false; fi
@@ -52,11 +55,11 @@ endef
 $(foreach f,host test efi fuzz,$(eval $(call nasm_rule,$(f))))
 
 $(BUILD)/host/libluksdxe.a: $(HOST_CORE_OBJS)
-	$(call quiet,AR)rm -f $@; ar rcs $@ $^
+	$(call quiet,AR)rm -f $@; ar rcsD $@ $^
 $(BUILD)/test/libluksdxe.a: $(TEST_CORE_OBJS)
-	$(call quiet,AR)rm -f $@; ar rcs $@ $^
+	$(call quiet,AR)rm -f $@; ar rcsD $@ $^
 $(BUILD)/efi/libluksdxe.a: $(EFI_CORE_OBJS)
-	$(call quiet,AR)rm -f $@; ar rcs $@ $^
+	$(call quiet,AR)rm -f $@; ar rcsD $@ $^
 
 -include $(HOST_CORE_OBJS:.o=.d) $(TEST_CORE_OBJS:.o=.d) $(EFI_CORE_OBJS:.o=.d)
 
@@ -77,5 +80,5 @@ $(BUILD)/fuzz/%.o: %.c $(BUILD)/fuzz/.flags | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(call quiet,CC.fuzz)$(CLANG) $(call fuzz_cflags,$<) $(CORE_INC) $(if $(filter $(TP)/%,$<),$(TP_WARN)) -MMD -MP -c $< -o $@
 $(BUILD)/fuzz/libluksdxe.a: $(FUZZ_CORE_OBJS)
-	$(call quiet,AR)rm -f $@; ar rcs $@ $^
+	$(call quiet,AR)rm -f $@; ar rcsD $@ $^
 -include $(FUZZ_CORE_OBJS:.o=.d)

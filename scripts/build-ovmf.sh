@@ -3,7 +3,8 @@
 # Builds the firmware image with LuksDxe inside: OVMF's AmdSev platform from Debian's
 # edk2 source package (third_party/edk2, fetched and pinned by install-deps.sh), with
 # GRUB and the setup menu taken out, LuksDxe added as a binary DXE driver, and a boot
-# manager that powers off when nothing can be booted (efi/ovmf/amdsev.patch).
+# manager that powers off when nothing can be booted (efi/ovmf/amdsev.patch); GenFw records
+# base names, not build paths, in the images (efi/ovmf/genfw-basename.patch).
 #
 #   scripts/build-ovmf.sh [enforce|audit]
 #     enforce (default): build/LuksDxe.efi        -> build/ovmf/OVMF-LuksDxe.fd
@@ -16,6 +17,12 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+# The image must not depend on the builder's locale, time zone, umask or on Python's
+# per-process string hash seed (BaseTools iterates sets and dicts of names); see
+# docs/reproducible.md.  edk2 2022.11 reads no SOURCE_DATE_EPOCH: GenFw zeroes the PE
+# time stamps itself, and nothing else in the image carries a date.
+export LC_ALL=C TZ=UTC PYTHONHASHSEED=0
+umask 022
 
 mode=${1:-enforce}
 case $mode in
@@ -27,11 +34,30 @@ esac
 [ -d third_party/edk2 ] || { echo "build-ovmf: third_party/edk2 is missing (make deps)" >&2; exit 1; }
 
 ws=build/ovmf/edk2
-src_inputs() { grep ' edk2/' scripts/deps.sha256; sha256sum efi/ovmf/amdsev.patch; }
+patches=(efi/ovmf/amdsev.patch efi/ovmf/genfw-basename.patch)
+src_inputs() { grep ' edk2/' scripts/deps.sha256; sha256sum "${patches[@]}"; }
 all_inputs() { src_inputs; sha256sum scripts/build-ovmf.sh efi/ovmf/LuksDxe.inf efi/ovmf/mkdepex.py "$efi"; }
 want=$(all_inputs | sha256sum | cut -d' ' -f1)
+# What an owner needs to rebuild the same bytes: the pinned sources, the driver and the
+# versions of the Debian tools that compile them (iasl's version is inside the ACPI tables).
+buildinfo() {
+	echo "image: $out"
+	echo "sha256: $(sha256sum "$out" | cut -d' ' -f1)"
+	echo "driver: $efi $(sha256sum "$efi" | cut -d' ' -f1)"
+	echo "commit: $(git rev-parse HEAD 2>/dev/null || echo unknown)$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo ' (with local changes)')"
+	echo "inputs:"
+	all_inputs | sed 's/^/  /'
+	echo "tools (dpkg-query):"
+	dpkg-query -W -f='  ${Package} ${Version}\n' gcc-12 binutils gnu-efi nasm acpica-tools \
+		uuid-dev python3.11 make 2>/dev/null || true
+}
+report() {
+	buildinfo >"$out.buildinfo"
+	echo "build-ovmf: $out sha256 $(sha256sum "$out" | cut -d' ' -f1)"
+}
 if [ -f "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$want" ]; then
 	echo "build-ovmf: $out is up to date"
+	report
 	exit 0
 fi
 rm -f "$out.stamp"
@@ -43,7 +69,7 @@ if [ "$(cat "$ws/.luksdxe-src" 2>/dev/null)" != "$src_want" ]; then
 	echo "build-ovmf: copying and patching edk2 into $ws"
 	rm -rf "$ws" "$ws.tmp"
 	cp -a third_party/edk2 "$ws.tmp"
-	patch -d "$ws.tmp" -p1 --quiet <efi/ovmf/amdsev.patch
+	for p in "${patches[@]}"; do patch -d "$ws.tmp" -p1 --quiet <"$p"; done
 	echo "$src_want" >"$ws.tmp/.luksdxe-src"
 	mv "$ws.tmp" "$ws"
 fi
@@ -85,4 +111,4 @@ size=$(stat -c %s "$img")
 cp "$img" "$out.tmp"
 mv "$out.tmp" "$out"
 echo "$want" >"$out.stamp"
-echo "build-ovmf: $out ($(sha256sum "$out" | cut -c1-16)...)"
+report

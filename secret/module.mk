@@ -3,4 +3,4 @@
 # share) and the data of its per-volume entries (passphrase or LuksDxe volume record).
 # Portable, compiled into the core library; it knows nothing of LUKS volumes.
 #   secret_table.c -> volume_secret.c -> crypto/ (SHA-256 of the pin); both -> base/
-SECRET_SRCS := $(wildcard secret/*.c)
+SECRET_SRCS := $(sort $(wildcard secret/*.c))

@@ -3,7 +3,7 @@
 # helpers) linked with the optimised host build of the core.  libcryptsetup is needed by
 # mkdisk (it writes LUKS2 headers); the read side never uses it.
 BENCH_BINS :=
-TOOLS_SRCS := $(wildcard tools/*.c)
+TOOLS_SRCS := $(sort $(wildcard tools/*.c))
 TOOLS_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(TOOLS_SRCS))
 TOOLS_LIBS := -lcryptsetup
 

@@ -5,4 +5,4 @@
 #   verity_tree.c (open, the hash-block cache, the walk, reads) -> verity_sb.c
 #   verity_sb.c (parameters, superblock, geometry) -> base/, crypto/ (hash names, sizes)
 #   verity_tree.c -> crypto/ (ld_hash_*), base/ (ld_ct_equal, ld_wipe, reasons)
-VERITY_SRCS := $(wildcard verity/*.c)
+VERITY_SRCS := $(sort $(wildcard verity/*.c))

@@ -14,6 +14,10 @@ set -euo pipefail
 out=${1:?usage: mkpayload.sh OUTDIR}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+# Several tests build or reuse the same payload, possibly at once (tests/run-all.sh runs
+# lanes in parallel): one builds, the others wait and then find it ready.
+exec 9>"$out/.lock"
+flock 9
 STUB=/usr/lib/systemd/boot/efi/linuxx64.efi.stub
 BUSYBOX=/bin/busybox
 MARKER="LUKSDXE-MARKER: Linux userspace reached from the encrypted volume"
