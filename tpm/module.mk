@@ -8,4 +8,4 @@
 #   token.c (the token JSON: strict validation) -> luks/json.h
 #   measure.c (the event text of an unlocked volume) -> luks/, crypto/
 #   cmd.c (marshalling and response parsing, no policy) -> base/
-TPM_SRCS := $(wildcard tpm/*.c)
+TPM_SRCS := $(sort $(wildcard tpm/*.c))
