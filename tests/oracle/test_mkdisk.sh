@@ -15,19 +15,10 @@
 # Cases: 4096-byte sectors with argon2id (the defaults), 512-byte sectors with pbkdf2 and
 # a given size and UUID, --verity with its defaults (FAT) and with every parameter chosen
 # (ext4); overwrite protection and refusals.  Tiny KDF costs keep it fast.
-set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-LUKSTOOL=${LUKSTOOL:-$top/build/lukstool}
-work="$top/build/oracle/mkdisk"
-rm -rf "$work"; mkdir -p "$work"
+. "$(dirname "$0")/tap_lib.sh"
+tap_workdir mkdisk
 export MTOOLS_SKIP_CHECK=1
 . "$top/tests/tool_facts.sh"
-n=0 failed=0
-ok() { # STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-bail() { echo "Bail out! $*"; exit 1; }
 [ -x "$LUKSTOOL" ] || bail "$LUKSTOOL missing (run make)"
 for t in cryptsetup veritysetup sgdisk mcopy fsck.vfat e2fsck debugfs python3; do command -v "$t" >/dev/null || bail "missing $t"; done
 python3 -c 'import cryptography' 2>/dev/null || bail "python3-cryptography missing"
@@ -277,5 +268,4 @@ ok $? "an empty key file is refused"
 ! ls -a "$work" | grep -q '^\.lukstool-mkdisk'
 ok $? "no scratch files are left behind"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_end

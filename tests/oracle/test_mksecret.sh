@@ -8,17 +8,8 @@
 # efi_secret requires: len_total within the file, every entry inside len_total, at most 64
 # entries; plus what SEV injection requires (size a multiple of 16) and what the tool
 # promises (passphrases NUL-terminated, raw entries verbatim, file mode 0600).
-set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-LUKSTOOL=${LUKSTOOL:-$top/build/lukstool}
-work="$top/build/oracle/mksecret"
-rm -rf "$work"; mkdir -p "$work"
-n=0 failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-bail() { echo "Bail out! $*"; exit 1; }
+. "$(dirname "$0")/tap_lib.sh"
+tap_workdir mksecret
 [ -x "$LUKSTOOL" ] || bail "$LUKSTOOL missing (run make)"
 
 cat >"$work/parse.py" <<'PY'
@@ -482,5 +473,4 @@ refuse_img "the same medium twice" "given twice" --verity-image "$work/v.plain" 
 "$LUKSTOOL" mksecret --help | grep -q "tag 4 dm-verity" && "$LUKSTOOL" mksecret --help | grep -q -- "--verity-image"
 ok $? "--help documents the verity options and the verity item"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_end

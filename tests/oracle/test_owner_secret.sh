@@ -8,17 +8,8 @@
 # printed by veritysetup, pins from Python's hashlib over the documented input, records and
 # tables typed in from the published layouts (secret/secret_table.h, volume_secret.h), and
 # git describe for the version.
-set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-LUKSTOOL=${LUKSTOOL:-$top/build/lukstool}
-work="$top/build/oracle/owner_secret"
-rm -rf "$work"; mkdir -p "$work"
-n=0 failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-bail() { echo "Bail out! $*"; exit 1; }
+. "$(dirname "$0")/tap_lib.sh"
+tap_workdir owner_secret
 [ -x "$LUKSTOOL" ] || bail "$LUKSTOOL missing (run make)"
 command -v cryptsetup >/dev/null || bail "cryptsetup missing"
 command -v veritysetup >/dev/null || bail "veritysetup missing (Debian's cryptsetup-bin)"
@@ -176,5 +167,4 @@ lt mksecret --help && grep -q "ONLY" out.txt && grep -q "when the firmware publi
 	grep -q "so it ignores fw_cfg" out.txt
 ok $? "mksecret --help says that the image ignores fw_cfg when it publishes a secret area"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_end

@@ -23,17 +23,8 @@
 #     TIK tests/data/measurement/tik1.bin = 3569cf61a32a602b87185ac6e0f55913 (its 16 bytes),
 #     and by virtee/sev (src/session/mod.rs, test verify(), commit 9cf2adbf): accepted,
 #     and refused when one bit, the policy, the API version or the TIK differ.
-set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-LUKSTOOL=${LUKSTOOL:-$top/build/lukstool}
-work="$top/build/oracle/sev-measure"
-rm -rf "$work"; mkdir -p "$work"
-n=0 failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-bail() { echo "Bail out! $*"; exit 1; }
+. "$(dirname "$0")/tap_lib.sh"
+tap_workdir sev-measure
 [ -x "$LUKSTOOL" ] || bail "$LUKSTOOL missing (run make)"
 command -v python3 >/dev/null || bail "python3 missing"
 
@@ -165,5 +156,4 @@ blob 0 --digest e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 	--verify-launch-blob 6faab2daae389bcd3405a05d6cafe33c0414f7bedd0bae19ba5f38b7fd1664ea4fbe0bedbad6c86ae8f68971d103e554 \
 	--tik tik-sev.bin --policy 0 --api-major 0x00 --api-minor 0x12 --build 0x0f
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_end
