@@ -78,9 +78,9 @@ python3 efi/ovmf/mkdepex.py "$mod/LuksDxe.depex" \
 if [ "$dsc" != OvmfPkg/AmdSev/AmdSevX64.dsc ]; then
 	sed "s|^\( *OUTPUT_DIRECTORY *=\).*|\1 $outdir|" "$ws/OvmfPkg/AmdSev/AmdSevX64.dsc" >"$ws/$dsc.tmp"
 	grep -q "OUTPUT_DIRECTORY *= $outdir\$" "$ws/$dsc.tmp" || { echo "build-ovmf: no OUTPUT_DIRECTORY in AmdSevX64.dsc" >&2; exit 1; }
-	cmp -s "$ws/$dsc.tmp" "$ws/$dsc" && rm "$ws/$dsc.tmp" || mv "$ws/$dsc.tmp" "$ws/$dsc"
+	if cmp -s "$ws/$dsc.tmp" "$ws/$dsc"; then rm "$ws/$dsc.tmp"; else mv "$ws/$dsc.tmp" "$ws/$dsc"; fi
 fi
-echo "build-ovmf: building $dsc ${defs[*]} (RELEASE, GCC5) with $efi; log in build/ovmf/build-$mode.log"
+echo "build-ovmf: building $dsc${defs[*]:+ ${defs[*]}} (RELEASE, GCC5) with $efi; log in build/ovmf/build-$mode.log"
 (
 	cd "$ws"
 	export WORKSPACE=$PWD EDK_TOOLS_PATH=$PWD/BaseTools PACKAGES_PATH=$PWD
