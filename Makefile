@@ -36,7 +36,7 @@ include tools/module.mk
 include tests/module.mk
 include tests/e2e/e2e.mk
 
-.PHONY: all deps check bench demo demo-driver-list clean distclean install ovmf ovmf-repro build-all build-check fuzz-bins
+.PHONY: all deps check bench demo demo-driver-list clean distclean install ovmf ovmf-repro build-all build-check fuzz-bins ovmf-tpm ovmf-tpm-check
 # Every documented target first runs the dependency installer, then makes its real work in a
 # second make: the third-party sources the object rules name exist only after deps has run.
 all: deps
@@ -69,6 +69,14 @@ build-ovmf:
 # for byte with this checkout's (docs/reproducible.md; as long as a first `make ovmf`).
 ovmf-repro: deps
 	@bash scripts/ovmf-repro.sh
+# Opt-in, not part of check or ovmf: the same image built with TPM2_ENABLE (Tcg2Pei/Tcg2Dxe)
+# in its own output directory, and its QEMU + swtpm check (docs/tpm.md).
+ovmf-tpm: deps
+	@$(MAKE) --no-print-directory $(BUILD)/LuksDxe.efi
+	@bash scripts/build-ovmf.sh tpm
+ovmf-tpm-check: ovmf-tpm
+	@$(MAKE) --no-print-directory $(BUILD)/e2e-apps/evlog.efi
+	nice bash tests/e2e/ovmf-tpm-check.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/lukstool $(BENCH_BINS)

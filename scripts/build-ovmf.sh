@@ -6,9 +6,13 @@
 # manager that powers off when nothing can be booted (efi/ovmf/amdsev.patch); GenFw records
 # base names, not build paths, in the images (efi/ovmf/genfw-basename.patch).
 #
-#   scripts/build-ovmf.sh [enforce|audit]
+#   scripts/build-ovmf.sh [enforce|audit|tpm]
 #     enforce (default): build/LuksDxe.efi        -> build/ovmf/OVMF-LuksDxe.fd
 #     audit:             build/LuksDxe-audit.efi  -> build/ovmf/OVMF-LuksDxe-audit.fd
+#     tpm (opt-in):      build/LuksDxe.efi        -> build/ovmf/OVMF-LuksDxe-tpm.fd
+#       the same platform built with -D TPM2_ENABLE=TRUE (Tcg2Pei/Tcg2Dxe, docs/tpm.md),
+#       into its own output directory (Build/AmdSevTpm, through a copy of the DSC that
+#       differs only in OUTPUT_DIRECTORY) so that the other two stay incremental.
 #
 # The edk2 tree is copied to build/ovmf/edk2 and patched there (third_party stays as
 # Debian ships it).  Nothing is rebuilt when the pin, the patch, this script and the
@@ -25,10 +29,15 @@ export LC_ALL=C TZ=UTC PYTHONHASHSEED=0
 umask 022
 
 mode=${1:-enforce}
+dsc=OvmfPkg/AmdSev/AmdSevX64.dsc outdir=Build/AmdSev defs=()
 case $mode in
 enforce) efi=build/LuksDxe.efi; out=build/ovmf/OVMF-LuksDxe.fd ;;
 audit) efi=build/LuksDxe-audit.efi; out=build/ovmf/OVMF-LuksDxe-audit.fd ;;
-*) echo "build-ovmf: unknown mode '$mode' (enforce or audit)" >&2; exit 1 ;;
+tpm)
+	efi=build/LuksDxe.efi; out=build/ovmf/OVMF-LuksDxe-tpm.fd
+	dsc=OvmfPkg/AmdSev/AmdSevX64Tpm.dsc outdir=Build/AmdSevTpm defs=(-D TPM2_ENABLE=TRUE)
+	;;
+*) echo "build-ovmf: unknown mode '$mode' (enforce, audit or tpm)" >&2; exit 1 ;;
 esac
 [ -f "$efi" ] || { echo "build-ovmf: $efi is missing (make $efi first)" >&2; exit 1; }
 [ -d third_party/edk2 ] || { echo "build-ovmf: third_party/edk2 is missing (make deps)" >&2; exit 1; }
@@ -92,7 +101,12 @@ python3 efi/ovmf/mkdepex.py "$mod/LuksDxe.depex" \
 	a46423e3-4617-49f1-b9ff-d1bfa9115839 94ab2f58-1438-4ef1-9152-18941a3a0e68
 
 # 4. The platform (about 11 minutes on 2 cores the first time).
-echo "build-ovmf: building OvmfPkg/AmdSev/AmdSevX64.dsc (RELEASE, GCC5) with $efi; log in build/ovmf/build-$mode.log"
+if [ "$dsc" != OvmfPkg/AmdSev/AmdSevX64.dsc ]; then
+	sed "s|^\( *OUTPUT_DIRECTORY *=\).*|\1 $outdir|" "$ws/OvmfPkg/AmdSev/AmdSevX64.dsc" >"$ws/$dsc.tmp"
+	grep -q "OUTPUT_DIRECTORY *= $outdir\$" "$ws/$dsc.tmp" || { echo "build-ovmf: no OUTPUT_DIRECTORY in AmdSevX64.dsc" >&2; exit 1; }
+	if cmp -s "$ws/$dsc.tmp" "$ws/$dsc"; then rm "$ws/$dsc.tmp"; else mv "$ws/$dsc.tmp" "$ws/$dsc"; fi
+fi
+echo "build-ovmf: building $dsc${defs[*]:+ ${defs[*]}} (RELEASE, GCC5) with $efi; log in build/ovmf/build-$mode.log"
 (
 	cd "$ws"
 	export WORKSPACE=$PWD EDK_TOOLS_PATH=$PWD/BaseTools PACKAGES_PATH=$PWD
@@ -101,11 +115,11 @@ echo "build-ovmf: building OvmfPkg/AmdSev/AmdSevX64.dsc (RELEASE, GCC5) with $ef
 	# shellcheck disable=SC1091
 	. ./edksetup.sh BaseTools >/dev/null
 	set -u
-	build -a X64 -t GCC5 -b RELEASE -p OvmfPkg/AmdSev/AmdSevX64.dsc -n "$jobs" -s
+	build -a X64 -t GCC5 -b RELEASE -p "$dsc" "${defs[@]}" -n "$jobs" -s
 ) >"build/ovmf/build-$mode.log" 2>&1 ||
 	{ grep -E 'error|Error' "build/ovmf/build-$mode.log" | tail -20 >&2; echo "build-ovmf: edk2 build failed (build/ovmf/build-$mode.log)" >&2; exit 1; }
 
-img="$ws/Build/AmdSev/RELEASE_GCC5/FV/OVMF.fd"
+img="$ws/$outdir/RELEASE_GCC5/FV/OVMF.fd"
 size=$(stat -c %s "$img")
 [ "$size" = $((4 * 1024 * 1024)) ] || { echo "build-ovmf: $img is $size bytes, not 4 MiB" >&2; exit 1; }
 cp "$img" "$out.tmp"
