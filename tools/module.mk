@@ -11,10 +11,11 @@ $(BUILD)/lukstool: $(TOOLS_OBJS) $(BUILD)/host/libluksdxe.a
 	$(call quiet,LD)$(HOST_CC) -o $@ $(TOOLS_OBJS) $(BUILD)/host/libluksdxe.a $(TOOLS_LIBS)
 -include $(TOOLS_OBJS:.o=.d)
 
-# lukstool --version: `git describe --always --dirty --tags` of the source tree, or
-# "unknown" outside a git checkout.  No date and no path, so that the same commit gives the
-# same text; the header is rewritten only when the text changes (no needless rebuild).
-LT_VERSION := $(shell git -C $(TOP) describe --always --dirty --tags 2>/dev/null || echo unknown)
+# lukstool --version: scripts/version.sh (git describe, or "unknown" outside a git checkout),
+# unless LT_VERSION=... is given on the command line (a copy of the tree without .git).  No
+# date and no path, so that the same commit gives the same text; the header is rewritten only
+# when the text changes (no needless rebuild).
+LT_VERSION := $(shell sh $(TOP)/scripts/version.sh)
 $(BUILD)/gen/lt_version.h: FORCE
 	@mkdir -p $(@D)
 	@printf '#define LT_VERSION "%s"\n' '$(LT_VERSION)' >$@.tmp

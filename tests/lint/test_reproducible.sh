@@ -20,12 +20,14 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/luksdxe-repro.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 second="$tmp/another-checkout/at-a-longer-path/luksdxe"
 bash scripts/clone-tree.sh "$second"
+# The copy has no .git: it is given the version text this checkout's lukstool was built with.
+version=$(sh scripts/version.sh)
 start=$SECONDS
 (
 	cd "$second"
 	umask 077
 	export TZ=Pacific/Chatham LC_ALL=C.UTF-8 LANG=C.UTF-8
-	make --no-print-directory -j"${REPRO_JOBS:-1}" "${files[@]}"
+	make --no-print-directory -j"${REPRO_JOBS:-1}" LT_VERSION="$version" "${files[@]}"
 ) >"$tmp/build.log" 2>&1
 rc=$?
 if [ "$rc" = 0 ]; then
