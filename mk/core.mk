@@ -44,8 +44,11 @@ $(BUILD)/efi/%.o: %.c $(BUILD)/efi/.flags | $(DEPS_STAMP)
 NASM := nasm
 NASMFLAGS := -f elf64 -Wall
 NASM_DEBUG = $(if $(filter host,$(1)),,-g)
+# As for C (mk/flags.mk): a changed nasm command line reassembles that flavour's objects
+# (build/FLAVOUR/nasm/.flags), so that a tree built before a flag changed catches up.
+$(foreach f,host test efi fuzz,$(call flags_file,$(f)/nasm,$(NASM) $(NASMFLAGS) $(call NASM_DEBUG,$(f))))
 define nasm_rule
-$(BUILD)/$(1)/%.o: %.asm | $(DEPS_STAMP)
+$(BUILD)/$(1)/%.o: %.asm $(BUILD)/$(1)/nasm/.flags | $(DEPS_STAMP)
 	@mkdir -p $$(@D)
 	$$(call quiet,NASM)$(NASM) $(NASMFLAGS) $(call NASM_DEBUG,$(1)) -MD $$(@:.o=.d) -MP -o $$@ $$<
 	@if readelf -rW $$@ | awk '/^Relocation section/ { dbg = ($$$$3 ~ /debug/) } \
