@@ -4,7 +4,9 @@
  * secret area (which, when the firmware publishes one, is the only source) and before
  * fw_cfg and the console, which the host controls.  A PIN token is tried only in the
  * LUKSDXE_PROMPT build, with the PIN typed at the console; otherwise it is skipped with a
- * line.  The TPM's responses are untrusted: tpm/ checks them. */
+ * line.  The TPM's responses are untrusted: tpm/ checks them.
+ * Also the measurement of each unlocked volume, into PCR 15 through the TPM and, where the
+ * firmware has EFI_CC_MEASUREMENT_PROTOCOL (TDX), into the matching CC register. */
 #include <string.h>
 
 #include "console.h"
@@ -12,6 +14,7 @@
 #include "tpm/tpm2.h"
 
 static EFI_GUID guid_tcg2 = LUKSDXE_TCG2_GUID;
+static EFI_GUID guid_cc = LUKSDXE_CC_MEASUREMENT_GUID;
 static luksdxe_tcg2 *tcg2(void); /* the protocol, NULL without a TPM (or in a shim without
 				   * LocateProtocol) */
 
@@ -82,48 +85,85 @@ static luksdxe_tcg2 *tcg2(void)
 	return p;
 }
 
+/* EFI_CC_MEASUREMENT_PROTOCOL, NULL where the firmware has none (not a TDX guest) */
+static luksdxe_cc_measurement *cc_measurement(void)
+{
+	luksdxe_cc_measurement *p = NULL;
+
+	if (luksdxe_bs->LocateProtocol == NULL ||
+	    luksdxe_bs->LocateProtocol(&guid_cc, NULL, (void **)&p) != EFI_SUCCESS)
+		return NULL;
+	return p;
+}
+
+/* The same event to the CC measurement register that stands for PCR 15 (UEFI 2.10,
+ * 38.4.1: RTMR[2] on TDX); only the index field differs from the TCG2 record. */
+static void measure_cc(luksdxe_dev *d, luksdxe_cc_measurement *p, const char *line,
+		       size_t len)
+{
+	uint8_t ev[LD_TPM2_EVENT_RECORD_HDR + LD_TPM2_EVENT_MAX];
+	UINT32 mr = 0;
+	size_t evlen;
+	EFI_STATUS st;
+
+	st = p->MapPcrToMrIndex(p, LUKSDXE_MEASURE_PCR, &mr);
+	if (st != EFI_SUCCESS) {
+		luksdxe_con_printf("LuksDxe: %s: the CC measurement protocol maps no register for "
+				   "PCR %d (status 0x%lx); not measured there\n", d->info.uuid,
+				   LUKSDXE_MEASURE_PCR, (unsigned long)st);
+		return;
+	}
+	if (ld_tpm2_event_record(mr, LUKSDXE_EV_EVENT_TAG, LUKSDXE_EVENT_TAG, line, len, ev,
+				 sizeof(ev), &evlen) != LD_OK)
+		return; /* cannot happen: len < LD_TPM2_EVENT_MAX */
+	st = p->HashLogExtendEvent(p, 0, (EFI_PHYSICAL_ADDRESS)(uintptr_t)line, len, ev);
+	if (st != EFI_SUCCESS)
+		luksdxe_con_printf("LuksDxe: %s: measuring into CC MR %u (PCR %d) failed "
+				   "(status 0x%lx)\n", d->info.uuid, (unsigned)mr,
+				   LUKSDXE_MEASURE_PCR, (unsigned long)st);
+	else
+		luksdxe_con_printf("LuksDxe: %s: measured into CC MR %u (PCR %d)\n", d->info.uuid,
+				   (unsigned)mr, LUKSDXE_MEASURE_PCR);
+}
+
 void luksdxe_tpm_measure(luksdxe_dev *d, const char *source, int slot,
 			 const ld_verity_params *verity)
 {
-	struct {
-		UINT32 size;
-		UINT32 header_size;
-		UINT16 header_version;
-		UINT32 pcr;
-		UINT32 type;
-		UINT32 tag_id;
-		UINT32 tag_size;
-		char text[LD_TPM2_EVENT_MAX];
-	} __attribute__((packed)) ev;
+	uint8_t ev[LD_TPM2_EVENT_RECORD_HDR + LD_TPM2_EVENT_MAX];
+	char line[LD_TPM2_EVENT_MAX];
 	luksdxe_tcg2 *p = tcg2();
-	size_t len = 0;
+	luksdxe_cc_measurement *cc = cc_measurement();
+	size_t len = 0, evlen;
 	EFI_STATUS st;
 	int r;
 
-	if (!p || !p->HashLogExtendEvent || !d->vol)
+	if (p && !p->HashLogExtendEvent)
+		p = NULL;
+	if (cc && (!cc->HashLogExtendEvent || !cc->MapPcrToMrIndex))
+		cc = NULL;
+	if ((!p && !cc) || !d->vol)
 		return;
-	memset(&ev, 0, sizeof(ev));
 	r = ld_tpm2_volume_event(d->vol, &d->bdev, &luksdxe_alloc, source, slot,
 				 verity ? verity->root_hash : NULL,
-				 verity ? ld_hash_size(verity->hash) : 0, ev.text, sizeof(ev.text),
-				 &len);
+				 verity ? ld_hash_size(verity->hash) : 0, line, sizeof(line), &len);
+	if (r == LD_OK)
+		r = ld_tpm2_event_record(LUKSDXE_MEASURE_PCR, LUKSDXE_EV_EVENT_TAG,
+					 LUKSDXE_EVENT_TAG, line, len, ev, sizeof(ev), &evlen);
 	if (r != LD_OK) {
 		luksdxe_con_printf("LuksDxe: %s: cannot build the measurement (%s); not measured\n",
 				   d->info.uuid, ld_strerror(r));
 		return;
 	}
-	ev.header_size = 14;
-	ev.header_version = 1;
-	ev.pcr = LUKSDXE_MEASURE_PCR;
-	ev.type = LUKSDXE_EV_EVENT_TAG;
-	ev.tag_id = LUKSDXE_EVENT_TAG;
-	ev.tag_size = (UINT32)len;
-	ev.size = (UINT32)(4 + 14 + 8 + len);
-	st = p->HashLogExtendEvent(p, 0, (EFI_PHYSICAL_ADDRESS)(uintptr_t)ev.text, len, &ev);
-	if (st != EFI_SUCCESS)
-		luksdxe_con_printf("LuksDxe: %s: measuring into PCR %d failed (status 0x%lx)\n",
-				   d->info.uuid, LUKSDXE_MEASURE_PCR, (unsigned long)st);
-	else
-		luksdxe_con_printf("LuksDxe: %s: measured into PCR %d: %s\n", d->info.uuid,
-				   LUKSDXE_MEASURE_PCR, ev.text);
+	if (p) {
+		st = p->HashLogExtendEvent(p, 0, (EFI_PHYSICAL_ADDRESS)(uintptr_t)line, len, ev);
+		if (st != EFI_SUCCESS)
+			luksdxe_con_printf("LuksDxe: %s: measuring into PCR %d failed (status "
+					   "0x%lx)\n", d->info.uuid, LUKSDXE_MEASURE_PCR,
+					   (unsigned long)st);
+		else
+			luksdxe_con_printf("LuksDxe: %s: measured into PCR %d: %s\n", d->info.uuid,
+					   LUKSDXE_MEASURE_PCR, line);
+	}
+	if (cc)
+		measure_cc(d, cc, line, len);
 }

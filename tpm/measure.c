@@ -6,9 +6,13 @@
  * the device: for LUKS2 the binary header and JSON area of that copy (hdr_size bytes at
  * its offset), for LUKS1 the 592-byte header.  keyslot -1: the volume key itself.
  *
+ * ld_tpm2_event_record wraps it in the record both EFI_TCG2_PROTOCOL and
+ * EFI_CC_MEASUREMENT_PROTOCOL take.
+ *
  * Calls: luks/ (metadata), crypto/ (SHA-256), base/.  Called by: efi/tpm.c, tools/. */
 #include <string.h>
 
+#include "base/endian.h"
 #include "crypto/crypto.h"
 #include "luks/luks_meta.h"
 #include "tpm/tpm2.h"
@@ -86,4 +90,22 @@ int ld_tpm2_volume_event(ld_volume *v, ld_blockdev *hdr, const ld_alloc *alloc,
 	ld_err3(out + at, cap - at, root, NULL, NULL);
 	*len = strlen(out);
 	return *len + 1 < cap ? LD_OK : LD_ERR_RANGE;
+}
+
+int ld_tpm2_event_record(uint32_t index, uint32_t type, uint32_t tag, const char *line,
+			 size_t len, uint8_t *out, size_t cap, size_t *outlen)
+{
+	if (cap < LD_TPM2_EVENT_RECORD_HDR || len > cap - LD_TPM2_EVENT_RECORD_HDR ||
+	    len > 0xffffffffu - LD_TPM2_EVENT_RECORD_HDR)
+		return LD_ERR_RANGE;
+	ld_put_le32(out, (uint32_t)(LD_TPM2_EVENT_RECORD_HDR + len)); /* Size */
+	ld_put_le32(out + 4, 14);                                      /* HeaderSize */
+	ld_put_le16(out + 8, 1);                                       /* HeaderVersion */
+	ld_put_le32(out + 10, index);
+	ld_put_le32(out + 14, type);
+	ld_put_le32(out + 18, tag);                                    /* taggedEventID */
+	ld_put_le32(out + 22, (uint32_t)len);                          /* taggedEventDataSize */
+	memcpy(out + LD_TPM2_EVENT_RECORD_HDR, line, len);
+	*outlen = LD_TPM2_EVENT_RECORD_HDR + len;
+	return LD_OK;
 }

@@ -86,4 +86,15 @@ int ld_tpm2_volume_event(ld_volume *v, ld_blockdev *hdr, const ld_alloc *alloc,
 			 const char *source, int keyslot, const uint8_t *verity_root,
 			 size_t root_len, char *out, size_t cap, size_t *len);
 
+/* The event record that carries that line to the firmware, the same for both measurement
+ * protocols: EFI_TCG2_EVENT (TCG EFI Protocol Specification 6.6.5) and EFI_CC_EVENT (UEFI
+ * 2.10, 38.4) share one packed little-endian layout: Size (u32, the whole record),
+ * HeaderSize (u32, 14), HeaderVersion (u16, 1), index (u32: the PCR, or the CC MR index),
+ * EventType (u32); then the event data, here a TCG_PCClientTaggedEvent: taggedEventID
+ * (u32), taggedEventDataSize (u32, len), the len bytes of line (no NUL).  LD_OK with
+ * *outlen bytes in out; LD_ERR_RANGE if cap is too small. */
+#define LD_TPM2_EVENT_RECORD_HDR 26 /* Size, the 14-byte header, the tag's id and size */
+int ld_tpm2_event_record(uint32_t index, uint32_t type, uint32_t tag, const char *line,
+			 size_t len, uint8_t *out, size_t cap, size_t *outlen);
+
 #endif

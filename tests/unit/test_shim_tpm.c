@@ -6,7 +6,9 @@
  * and a keyslot opened by the base64 of the secret in the recorded response.  Checks: the
  * token unlocks its keyslot; garbage, a failing TPM and no TPM fall back to fw_cfg; a CC
  * secret area keeps the TPM out; a PIN token is skipped without the prompt build; each
- * unlocked volume is measured (HashLogExtendEvent, PCR 15, EV_EVENT_TAG) with its source. */
+ * unlocked volume is measured (HashLogExtendEvent, PCR 15, EV_EVENT_TAG) with its source,
+ * and, through a fake EFI_CC_MEASUREMENT_PROTOCOL, into the MR it maps PCR 15 to, with or
+ * without the TPM, the same event; its failures are said and change nothing else. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -130,6 +132,65 @@ static void install_tpm(int mode, const char *trace)
 			 EFI_SUCCESS);
 }
 
+/* ---- the fake EFI_CC_MEASUREMENT_PROTOCOL (UEFI 2.10, 38.4) ------------------------ */
+static EFI_GUID g_cc = { 0x96751a3d, 0x72f4, 0x41a6,
+			 { 0xa7, 0x94, 0xed, 0x5d, 0x0e, 0x67, 0xae, 0x6b } }; /* from the spec */
+static struct {
+	luksdxe_cc_measurement proto;
+	EFI_STATUS map_status, extend_status;
+	UINT32 mr;                  /* what MapPcrToMrIndex answers */
+	int maps, asked_pcr, extends;
+	uint8_t event[1024];
+	size_t event_len, data_len;
+	char data[512];
+} cc;
+
+static EFI_STATUS EFIAPI cc_map(luksdxe_cc_measurement *This, UINT32 pcr, UINT32 *mr)
+{
+	assert_ptr_equal(This, &cc.proto);
+	assert_non_null(mr);
+	cc.maps++;
+	cc.asked_pcr = (int)pcr;
+	if (cc.map_status == EFI_SUCCESS)
+		*mr = cc.mr;
+	return cc.map_status;
+}
+
+static EFI_STATUS EFIAPI cc_extend(luksdxe_cc_measurement *This, UINT64 flags,
+				   EFI_PHYSICAL_ADDRESS data, UINT64 len, void *event)
+{
+	uint32_t size;
+
+	assert_ptr_equal(This, &cc.proto);
+	assert_int_equal(flags, 0);
+	memcpy(&size, event, 4);
+	assert_true(size <= sizeof(cc.event) && len < sizeof(cc.data));
+	memcpy(cc.event, event, size);
+	cc.event_len = size;
+	memcpy(cc.data, (const void *)(uintptr_t)data, len);
+	cc.data[len] = 0;
+	cc.data_len = len;
+	cc.extends++;
+	return cc.extend_status;
+}
+
+/* mr: what the firmware maps PCR 15 to: 3 (RTMR[2]) per UEFI 2.10 38.4.1 and current
+ * edk2 TdTcg2Dxe, 2 in edk2-stable202211's TdTcg2Dxe (RTMR numbering, MRTD not counted) */
+static void install_cc(UINT32 mr, EFI_STATUS map_status, EFI_STATUS extend_status)
+{
+	EFI_HANDLE h = NULL;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.proto.MapPcrToMrIndex = cc_map;
+	cc.proto.HashLogExtendEvent = cc_extend;
+	cc.mr = mr;
+	cc.map_status = map_status;
+	cc.extend_status = extend_status;
+	assert_int_equal(shim_bs.InstallProtocolInterface(&h, &g_cc, EFI_NATIVE_INTERFACE,
+							  &cc.proto),
+			 EFI_SUCCESS);
+}
+
 /* ---- fixtures -------------------------------------------------------------------- */
 static int group_setup(void **state)
 {
@@ -188,28 +249,33 @@ static void has(const char *s)
  * TCG_PCClientTaggedEvent), field by field, and its text: what the PCR is extended by, the
  * UUID, SHA-256 of the primary LUKS2 header copy computed by OpenSSL over the image's
  * bytes, the source and keyslot. */
-static void check_event(const char *img, const char *uuid, const char *source, int slot)
+static void check_record(const uint8_t *event, size_t event_len, const char *data,
+			 size_t data_len, uint32_t index, const char *img, const char *uuid,
+			 const char *source, int slot)
 {
-	uint32_t v[4];
+	uint32_t v[5];
 	uint16_t ver;
 	char want[400], dig[65];
 	uint8_t md[32], *hdr;
 	uint64_t hsize = 0;
 	FILE *f = fopen(img, "rb");
 
-	assert_int_equal(fake.extends, 1);
-	memcpy(&v[0], fake.event + 4, 4);   /* HeaderSize */
-	memcpy(&ver, fake.event + 8, 2);    /* HeaderVersion */
-	memcpy(&v[1], fake.event + 10, 4);  /* PCRIndex */
-	memcpy(&v[2], fake.event + 14, 4);  /* EventType */
-	memcpy(&v[3], fake.event + 22, 4);  /* taggedEventDataSize */
+	memcpy(&v[0], event + 4, 4);   /* HeaderSize */
+	memcpy(&ver, event + 8, 2);    /* HeaderVersion */
+	memcpy(&v[1], event + 10, 4);  /* PCRIndex (TCG2) or MrIndex (CC) */
+	memcpy(&v[2], event + 14, 4);  /* EventType */
+	memcpy(&v[4], event + 18, 4);  /* taggedEventID */
+	memcpy(&v[3], event + 22, 4);  /* taggedEventDataSize */
 	assert_int_equal(v[0], 14);
 	assert_int_equal(ver, 1);
-	assert_int_equal(v[1], 15);
-	assert_int_equal(v[2], 6);          /* EV_EVENT_TAG */
-	assert_int_equal(v[3], fake.data_len);
-	assert_int_equal(fake.event_len, 26 + fake.data_len);
-	assert_memory_equal(fake.event + 26, fake.data, fake.data_len);
+	assert_int_equal(v[1], index);
+	assert_int_equal(v[2], 6);     /* EV_EVENT_TAG */
+	assert_int_equal(v[4], 0x4c444c55);
+	assert_int_equal(v[3], data_len);
+	assert_int_equal(event_len, 26 + data_len);
+	/* the digest input is exactly the tagged event's data, no NUL, nothing else */
+	assert_int_equal(strlen(data), data_len);
+	assert_memory_equal(event + 26, data, data_len);
 	assert_non_null(f);
 	hdr = malloc(1u << 22);
 	assert_int_equal(fread(hdr, 1, 4096, f), 4096);
@@ -224,8 +290,37 @@ static void check_event(const char *img, const char *uuid, const char *source, i
 		snprintf(dig + 2 * i, 3, "%02x", md[i]);
 	snprintf(want, sizeof(want), "luksdxe-volume-v1 uuid=%s header-sha256=%s source=%s "
 		 "keyslot=%d verity-root=none", uuid, dig, source, slot);
-	assert_string_equal(fake.data, want);
+	assert_string_equal(data, want);
+}
+
+static void check_event(const char *img, const char *uuid, const char *source, int slot)
+{
+	assert_int_equal(fake.extends, 1);
+	check_record(fake.event, fake.event_len, fake.data, fake.data_len, 15, img, uuid, source,
+		     slot);
 	has("measured into PCR 15: luksdxe-volume-v1 uuid=");
+}
+
+/* The CC event: MapPcrToMrIndex asked for PCR 15 once, its answer used as MrIndex, the
+ * rest as for the TPM. */
+static void check_cc_event(uint32_t mr, const char *img, const char *uuid, const char *source,
+			   int slot)
+{
+	char line[80];
+
+	assert_int_equal(cc.maps, 1);
+	assert_int_equal(cc.asked_pcr, 15);
+	assert_int_equal(cc.extends, 1);
+	check_record(cc.event, cc.event_len, cc.data, cc.data_len, mr, img, uuid, source, slot);
+	snprintf(line, sizeof(line), "%s: measured into CC MR %u (PCR 15)\n", uuid, mr);
+	has(line);
+}
+
+static void served(void)
+{
+	EFI_HANDLE kids[2];
+
+	assert_int_equal(shim_children(shim_disk_handle(disk), &g_dio, kids, 2), 1);
 }
 
 /* ---- cases ----------------------------------------------------------------------- */
@@ -372,6 +467,86 @@ static void test_token_does_not_pin(void **state)
 	assert_int_equal(luksdxe_volumes_find_child(kids[0])->pinned, 0);
 }
 
+/* Only the CC protocol (a TDX guest without a vTPM): the volume is logged to the MR
+ * the firmware maps PCR 15 to, nothing else is tried. */
+static void test_cc_only(void **state)
+{
+	(void)state;
+	fwcfg_pw(TPM_UUID);
+	install_cc(3, EFI_SUCCESS, EFI_SUCCESS);
+	assert_int_equal(connect(IMG "/tpm.img"), EFI_SUCCESS);
+	has(TPM_UUID ": unlocked with keyslot 0");
+	check_cc_event(3, IMG "/tpm.img", TPM_UUID, "fwcfg", 0);
+	assert_null(strstr(shim_console(), "into PCR 15"));
+	served();
+}
+
+/* Only the TPM: no CC line at all. */
+static void test_tcg2_only(void **state)
+{
+	(void)state;
+	fwcfg_pw(TPM_UUID);
+	install_tpm(FAIL, NULL);
+	assert_int_equal(connect(IMG "/tpm.img"), EFI_SUCCESS);
+	check_event(IMG "/tpm.img", TPM_UUID, "fwcfg", 0);
+	assert_null(strstr(shim_console(), "CC MR"));
+	served();
+}
+
+/* Both: each gets the event once; the records are byte for byte the same but for the
+ * index field, and the digest input is the same.  The MR index is the one the firmware
+ * gave (2 here, as edk2-stable202211's TdTcg2Dxe answers), not a constant. */
+static void test_tcg2_and_cc(void **state)
+{
+	(void)state;
+	shim_fwcfg_reset(0);
+	install_tpm(REPLAY, "pcr15.trace");
+	install_cc(2, EFI_SUCCESS, EFI_SUCCESS);
+	assert_int_equal(connect(IMG "/tpm.img"), EFI_SUCCESS);
+	check_event(IMG "/tpm.img", TPM_UUID, "tpm2", 1);
+	check_cc_event(2, IMG "/tpm.img", TPM_UUID, "tpm2", 1);
+	assert_int_equal(cc.event_len, fake.event_len);
+	assert_memory_equal(cc.event, fake.event, 10);
+	assert_memory_equal(cc.event + 14, fake.event + 14, fake.event_len - 14);
+	assert_int_equal(cc.data_len, fake.data_len);
+	assert_memory_equal(cc.data, fake.data, fake.data_len);
+	served();
+}
+
+/* The CC extend fails: said on the console, the TPM measurement is unaffected and the
+ * volume is still served, as when the TPM's extend fails. */
+static void test_cc_extend_fails(void **state)
+{
+	(void)state;
+	fwcfg_pw(TPM_UUID);
+	install_tpm(FAIL, NULL);
+	install_cc(3, EFI_SUCCESS, EFI_DEVICE_ERROR);
+	assert_int_equal(connect(IMG "/tpm.img"), EFI_SUCCESS);
+	check_event(IMG "/tpm.img", TPM_UUID, "fwcfg", 0);
+	assert_int_equal(cc.extends, 1);
+	has(TPM_UUID ": measuring into CC MR 3 (PCR 15) failed (status 0x8000000000000007)\n");
+	assert_null(strstr(shim_console(), "measured into CC MR"));
+	served();
+}
+
+/* MapPcrToMrIndex refuses PCR 15: nothing is extended there, the line says so, the TPM
+ * measurement and the volume are unaffected. */
+static void test_cc_map_fails(void **state)
+{
+	(void)state;
+	fwcfg_pw(TPM_UUID);
+	install_tpm(FAIL, NULL);
+	install_cc(3, EFI_INVALID_PARAMETER, EFI_SUCCESS);
+	assert_int_equal(connect(IMG "/tpm.img"), EFI_SUCCESS);
+	check_event(IMG "/tpm.img", TPM_UUID, "fwcfg", 0);
+	assert_int_equal(cc.maps, 1);
+	assert_int_equal(cc.asked_pcr, 15);
+	assert_int_equal(cc.extends, 0);
+	has(TPM_UUID ": the CC measurement protocol maps no register for PCR 15 (status "
+	    "0x8000000000000002); not measured there\n");
+	served();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +560,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pin_token_skipped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pin_token_prompt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_token_does_not_pin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cc_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tcg2_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tcg2_and_cc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cc_extend_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cc_map_fails, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }

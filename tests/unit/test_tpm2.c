@@ -462,6 +462,37 @@ static void test_base64_rfc4648(void **state)
 	assert_int_equal(ld_base64_encode((const uint8_t *)"foo", 3, out, 4, &n), LD_ERR_RANGE);
 }
 
+/* ld_tpm2_event_record against the packed little-endian layout of EFI_TCG2_EVENT (TCG EFI
+ * Protocol Specification 6.6.5) and EFI_CC_EVENT (UEFI 2.10 38.4; edk2
+ * MdePkg/Include/Protocol/CcMeasurement.h), with the PC Client TCG_PCClientTaggedEvent as
+ * the event data, written out by hand; and a buffer one byte short. */
+static void test_event_record(void **state)
+{
+	static const uint8_t want[] = {
+		29, 0, 0, 0,            /* Size: 4 + 14 + 8 + 3 */
+		14, 0, 0, 0,            /* HeaderSize */
+		1, 0,                   /* HeaderVersion */
+		3, 0, 0, 0,             /* PCRIndex / MrIndex */
+		6, 0, 0, 0,             /* EventType EV_EVENT_TAG */
+		0x55, 0x4c, 0x44, 0x4c, /* taggedEventID 0x4c444c55 */
+		3, 0, 0, 0,             /* taggedEventDataSize */
+		'a', 'b', 'c',
+	};
+	uint8_t out[64];
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(ld_tpm2_event_record(3, 6, 0x4c444c55u, "abc", 3, out, sizeof(out), &len),
+			 LD_OK);
+	assert_int_equal(len, sizeof(want));
+	assert_memory_equal(out, want, sizeof(want));
+	assert_int_equal(ld_tpm2_event_record(3, 6, 0x4c444c55u, "abc", 3, out, sizeof(want) - 1,
+					      &len),
+			 LD_ERR_RANGE);
+	assert_int_equal(ld_tpm2_event_record(3, 6, 0x4c444c55u, "", 0, out, 25, &len),
+			 LD_ERR_RANGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -475,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_no_tpm),
 		cmocka_unit_test(test_token_rejects),
 		cmocka_unit_test(test_base64_rfc4648),
+		cmocka_unit_test(test_event_record),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
