@@ -5,7 +5,9 @@
 # file whose content is random per run and an EFI application.  The secret comes through
 # fw_cfg (opt/luksdxe/secret, disk-passphrase entry).  The UEFI shell loads LuksDxe, and
 # its own output must show the file's content and the application running; the load policy
-# refuses a copy of that application on the plaintext boot disk; then a test application
+# refuses a copy of that application on the plaintext boot disk (asked before the one in the
+# volume runs: from then on isolation hides the plaintext disk, docs/load-policy.md, and the
+# shell no longer finds the copy, which the test checks too); then a test application
 # (itself stored in the encrypted volume: the policy admits nothing else) tries to unload
 # the driver while it runs under the driver's StartImage wrapper and from a timer event
 # (both refused), then from a shell command it adds (accepted): the driver must take the
@@ -36,9 +38,9 @@ script='load FS0:\LuksDxe.efi
 connect -r
 map -r
 type FS1:\token.txt
+load FS0:\hello.efi
 FS1:\EFI\tools\hello.efi
 devices
-load FS0:\hello.efi
 load FS1:\EFI\tools\unload.efi
 stall 1000000
 unload_luksdxe
@@ -63,6 +65,8 @@ e2e_expect "$run.log" "^luksdxe-e2e-hello: running from the unlocked volume" \
 e2e_expect "$run.log" " LUKS volume $uuid\$" "the shell's device list names the controller (ComponentName2)"
 e2e_expect "$run.log" "^LuksDxe: refused to load PciRoot\(0x0\)/Pci\(0x1,0x0\)/\\\\hello.efi: not on a volume the guest owner encrypted" \
 	"the load policy refused the same application on the plaintext boot disk"
+e2e_expect "$run.log" "^LuksDxe: isolation: hid PciRoot\(0x0\)/Pci\(0x1,0x0\)$" \
+	"once the application in the volume ran, isolation hid the plaintext boot disk"
 [ "$(grep -c '^luksdxe-e2e-hello: running' "$run.log")" = 1 ]
 e2e_ok $? "... so it ran once only, from the encrypted volume"
 e2e_expect "$run.log" "^LuksDxe: $uuid: stopped, key wiped$" "unloading stopped the volume"
