@@ -36,8 +36,16 @@ static int submit(void *ctx, const uint8_t *cmd, size_t cmdlen, uint8_t *resp, s
 	if (cmdlen < 10 || cmdlen > LD_TPM2_CMD_MAX || be32(cmd + 2) != cmdlen)
 		abort(); /* a command is always well-formed */
 	cc = be32(cmd + 6);
-	if (cc == TPM2_CC_FLUSH_CONTEXT && f->nf < 64)
-		f->flushed[f->nf++] = be32(cmd + 10);
+	if (cc == TPM2_CC_FLUSH_CONTEXT) {
+		/* each handle once: a flush answered with a retry code is sent again, and
+		 * three handles retried in turn would fill a list of every attempt */
+		uint32_t h = be32(cmd + 10);
+		int i, seen = 0;
+		for (i = 0; i < f->nf; i++)
+			seen |= f->flushed[i] == h;
+		if (!seen && f->nf < 64)
+			f->flushed[f->nf++] = h;
+	}
 	if (f->n - f->off < 2)
 		return LD_ERR_IO;
 	n = (size_t)f->p[f->off] << 8 | f->p[f->off + 1];
