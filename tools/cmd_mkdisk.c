@@ -101,10 +101,6 @@ static void usage(FILE *f)
 "(\"mkdisk: verity options: --verity-root-hash ...\").\n");
 }
 
-/* ---- host allocator for the crypto layer: zeroed, wiped on release ---------------- */
-static void *host_alloc(void *ctx, size_t size) { (void)ctx; return calloc(1, size ? size : 1); }
-static void host_free(void *ctx, void *p, size_t size) { (void)ctx; lt_free_wipe(p, size); }
-static const ld_alloc HOST_ALLOC = { host_alloc, host_free, NULL };
 
 /* ---- running mkfs.vfat and mcopy ------------------------------------------------- */
 static int run(char *const argv[], int quiet)
@@ -744,7 +740,7 @@ int lt_cmd_mkdisk(int argc, char **argv)
 		fprintf(stderr, "mkdisk: cannot copy the LUKS2 header: %s\n", strerror(errno));
 		goto out;
 	}
-	if (ld_cipher_new(&c, o.cipher, vk, vklen, &HOST_ALLOC, err, sizeof(err)) != LD_OK) {
+	if (ld_cipher_new(&c, o.cipher, vk, vklen, &lt_hostdev_alloc, err, sizeof(err)) != LD_OK) {
 		fprintf(stderr, "mkdisk: cipher %s: %s\n", o.cipher, err);
 		rc = LT_UNSUPPORTED;
 		goto out;
