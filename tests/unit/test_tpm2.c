@@ -17,6 +17,7 @@
 
 #include "luks/json.h"
 #include "tpm/cmd.h"
+#include "common/testutil.h"
 #include "tpm/tpm2.h"
 
 #define MAXX 16
@@ -42,18 +43,6 @@ typedef struct replay {
 	int nhandles, nflushed, mismatch;
 } replay;
 
-static void *a_alloc(void *c, size_t n)
-{
-	(void)c;
-	return calloc(1, n);
-}
-static void a_free(void *c, void *p, size_t n)
-{
-	(void)c;
-	(void)n;
-	free(p);
-}
-static const ld_alloc alloc = { a_alloc, a_free, NULL };
 
 static char *slurp(const char *name, size_t *len)
 {
@@ -163,7 +152,7 @@ static void parse_token(const char *name, ld_tpm2_token *tk)
 	size_t len;
 	char *t = slurp(name, &len), err[256];
 
-	assert_int_equal(ld_tpm2_token_parse_text(t, len, &alloc, tk, err, sizeof(err)), LD_OK);
+	assert_int_equal(ld_tpm2_token_parse_text(t, len, &tu_alloc, tk, err, sizeof(err)), LD_OK);
 	free(t);
 }
 
@@ -437,7 +426,7 @@ static void test_token_rejects(void **state)
 			fail_msg("case %zu: '%s' not in the token", i, cases[i].from);
 		snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(at - spaced), spaced, cases[i].to,
 			 at + strlen(cases[i].from));
-		if (ld_tpm2_token_parse_text(buf, strlen(buf), &alloc, &tk, err, sizeof(err)) !=
+		if (ld_tpm2_token_parse_text(buf, strlen(buf), &tu_alloc, &tk, err, sizeof(err)) !=
 		    cases[i].want || !strstr(err, cases[i].why))
 			fail_msg("case %zu (%s): got '%s'", i, cases[i].to, err);
 	}
