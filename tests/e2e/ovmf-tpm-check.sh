@@ -27,20 +27,7 @@ done
 read -r AREA_BASE _ < <(python3 "$E2E_TOP/tests/e2e/ovmf_secret_area.py" "$FW") ||
 	e2e_bail "the image advertises no secret area"
 
-pids=()
-cleanup() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
-trap cleanup EXIT
-swtpm_start() { # PIDFILE ARGS...
-	local pf=$1 i; shift
-	swtpm socket --tpm2 --tpmstate "dir=$W/state" --daemon --pid "file=$pf" "$@" || return 1
-	for i in $(seq 50); do [ -s "$pf" ] && break; sleep 0.1; done
-	pids+=("$(cat "$pf")")
-}
-swtpm_stop() {
-	local p; p=$(cat "$1" 2>/dev/null) || return 0
-	kill "$p" 2>/dev/null
-	while kill -0 "$p" 2>/dev/null; do sleep 0.05; done
-}
+. "$(dirname "$0")/swtpm-lib.sh"
 
 # ---- the volumes, the token enrolled on the host ------------------------------------
 mkdir -p "$W/state"

@@ -14,20 +14,7 @@ drv=${LUKSDXE_PROMPT_EFI:-$E2E_TOP/build/LuksDxe-prompt.efi}
 for t in swtpm tpm2_flushcontext tpm2_dictionarylockout systemd-cryptenroll; do
 	command -v "$t" >/dev/null || e2e_bail "$t missing (scripts/install-deps.sh)"
 done
-pids=()
-cleanup() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
-trap cleanup EXIT
-swtpm_start() {
-	local pf=$1 i; shift
-	swtpm socket --tpm2 --tpmstate "dir=$W/state" --daemon --pid "file=$pf" "$@" || return 1
-	for i in $(seq 50); do [ -s "$pf" ] && break; sleep 0.1; done
-	pids+=("$(cat "$pf")")
-}
-swtpm_stop() {
-	local p; p=$(cat "$1" 2>/dev/null) || return 0
-	kill "$p" 2>/dev/null
-	while kill -0 "$p" 2>/dev/null; do sleep 0.05; done
-}
+. "$(dirname "$0")/swtpm-lib.sh"
 
 PIN="pin-xyzzy-$(e2e_rand_hex | cut -c1-8)"
 mkdir -p "$W/state"

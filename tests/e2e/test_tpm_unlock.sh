@@ -39,21 +39,7 @@ for t in swtpm tpm2_pcrextend tpm2_flushcontext tpm2_dictionarylockout systemd-c
 	command -v "$t" >/dev/null || e2e_bail "$t missing (scripts/install-deps.sh)"
 done
 
-pids=()
-cleanup() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; }
-trap cleanup EXIT
-# swtpm_start PIDFILE ARGS...: a daemon whose pid is remembered for the cleanup
-swtpm_start() {
-	local pf=$1 i; shift
-	swtpm socket --tpm2 --tpmstate "dir=$W/state" --daemon --pid "file=$pf" "$@" || return 1
-	for i in $(seq 50); do [ -s "$pf" ] && break; sleep 0.1; done
-	pids+=("$(cat "$pf")")
-}
-swtpm_stop() { # (the swtpm serving QEMU ends with QEMU's channel, its pid file too)
-	local p; p=$(cat "$1" 2>/dev/null) || return 0
-	kill "$p" 2>/dev/null
-	while kill -0 "$p" 2>/dev/null; do sleep 0.05; done
-}
+. "$(dirname "$0")/swtpm-lib.sh"
 
 # ---- enrolment on the host --------------------------------------------------------
 mkdir -p "$W/state"
